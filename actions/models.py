@@ -1,0 +1,358 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cities4csr import permissions
+from stakeholders.models import City, Organisation
+
+DUE_SOON_DAYS = 30
+
+# Kept at module level so that the services write exactly one history record
+# per change, after the key partners are set (rather than one for the save and
+# another for each many-to-many signal).
+action_history = HistoricalRecords(m2m_fields=["key_partners"])
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(permissions.roadmap_filter(user))
+
+    def editable_by(self, user):
+        return self.filter(permissions.editable_roadmap_filter(user))
+
+
+class Roadmap(models.Model):
+    """The integrated CSR roadmap of one city: its Action Table adds up to it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ADOPTED = "adopted", _("adopted")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = permissions.Visibility.PRIVATE, _("private (the city's staff)")
+        PARTNERS = permissions.Visibility.PARTNERS, _("working-group partners")
+        PUBLIC = permissions.Visibility.PUBLIC, _("public")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("city")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    main_challenges = models.TextField(_("main challenges"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+        ordering = ["city__name", "-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="roadmap_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.city})"
+
+    def get_absolute_url(self):
+        return reverse("actions:roadmap", args=[self.pk])
+
+
+class Challenge(models.Model):
+    """An urban challenge the roadmap answers, in one strand of the holistic approach."""
+
+    class Strand(models.TextChoices):
+        ECONOMIC = "economic", _("economic")
+        SOCIAL = "social", _("social")
+        ENVIRONMENTAL = "environmental", _("environmental")
+
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="challenges", verbose_name=_("roadmap")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    strand = models.CharField(_("strand"), max_length=20, choices=Strand.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        ordering = ["roadmap", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "position"],
+                name="challenge_unique_position",
+                violation_error_message=_("Another challenge of this roadmap has this position."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(permissions.roadmap_filter(user, prefix="roadmap__"))
+
+    def editable_by(self, user):
+        return self.filter(permissions.editable_roadmap_filter(user, prefix="roadmap__"))
+
+    def open(self):
+        return self.exclude(status__in=Action.CLOSED_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today)
+
+    def due_soon(self, today: datetime.date | None = None, days: int = DUE_SOON_DAYS):
+        today = today or timezone.localdate()
+        return self.open().filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
+        )
+
+    def for_table(self):
+        """Everything the Action Table shows, in a fixed number of queries."""
+        return self.select_related("challenge", "lead_partner", "roadmap__city").prefetch_related(
+            "key_partners", "indicators"
+        )
+
+
+class Action(models.Model):
+    """One row of the Action Table."""
+
+    class ActivityType(models.TextChoices):
+        AWARENESS = "awareness", _("awareness campaign")
+        TRAINING = "training", _("training and capacity building")
+        EVENT = "event", _("event or forum")
+        PARTNERSHIP = "partnership", _("partnership or agreement")
+        PILOT = "pilot", _("pilot / demonstration activity")
+        POLICY = "policy", _("policy or regulation")
+        FUNDING = "funding", _("funding or incentive scheme")
+        RESEARCH = "research", _("study or research")
+        COMMUNICATION = "communication", _("communication and publicity")
+        PLATFORM = "platform", _("platform or tool")
+        VOLUNTEERING = "volunteering", _("volunteering")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        AGREED = "agreed", _("agreed")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        POSTPONED = "postponed", _("postponed")
+        DROPPED = "dropped", _("dropped")
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", _("euro (EUR)")
+        BGN = "BGN", _("Bulgarian lev (BGN)")
+        HUF = "HUF", _("Hungarian forint (HUF)")
+
+    CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="actions", verbose_name=_("roadmap")
+    )
+    challenge = models.ForeignKey(
+        Challenge,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("challenge"),
+        null=True,
+        blank=True,
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    activity_type = models.CharField(
+        _("type of activity"), max_length=20, choices=ActivityType.choices
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    resources = models.TextField(_("necessary resources"), blank=True)
+    budget = models.DecimalField(
+        _("estimated budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    people_days = models.DecimalField(
+        _("people-days"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    in_kind = models.TextField(_("in-kind contributions"), blank=True)
+    lead_partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_actions",
+        verbose_name=_("lead partner"),
+        null=True,
+        blank=True,
+    )
+    key_partners = models.ManyToManyField(
+        Organisation, related_name="partnered_actions", verbose_name=_("key partners"), blank=True
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        editable=False,
+    )
+    history = action_history
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["roadmap", "challenge__position", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="action_progress_0_100",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(deadline__gte=F("start_date")),
+                name="action_deadline_not_before_start",
+                violation_error_message=_("The deadline cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="action_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(people_days__isnull=True) | Q(people_days__gte=0),
+                name="action_people_days_not_negative",
+                violation_error_message=_("People-days cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="action_version_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["roadmap", "position"],
+                name="action_unique_position",
+                violation_error_message=_("Another action of this roadmap has this position."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("actions:action", args=[self.pk])
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.deadline is not None
+            and self.deadline < today
+            and self.status not in self.CLOSED_STATUSES
+        )
+
+    def missing_for_measurable(self) -> list[str]:
+        """What the row lacks to be tangible and measurable (uses prefetched indicators)."""
+        missing = []
+        if not self.lead_partner_id:
+            missing.append(str(_("lead partner")))
+        if not self.deadline:
+            missing.append(str(_("deadline")))
+        if not (self.resources.strip() or self.budget is not None or self.people_days):
+            missing.append(str(_("necessary resources")))
+        if not any(
+            ind.baseline is not None and ind.target is not None for ind in self.indicators.all()
+        ):
+            missing.append(str(_("an indicator with baseline and target")))
+        return missing
+
+    def is_measurable(self) -> bool:
+        return not self.missing_for_measurable()
+
+
+class Indicator(models.Model):
+    """A measurable indicator of an action's expected results."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("action")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    current = models.DecimalField(
+        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["action", "position", "pk"]
+
+    def __str__(self):
+        return self.name

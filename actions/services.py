@@ -1,0 +1,212 @@
+"""Every write to the Action Table goes through here: the browser, the admin,
+the importer and the meeting cockpit call these functions, so permissions,
+validation, history and the lost-update check live in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from cities4csr import permissions
+from stakeholders.models import Organisation
+
+from .models import Action, Challenge, Roadmap, action_history
+
+# The fields of an Action Table row that users edit.
+EDITABLE_FIELDS = (
+    "challenge",
+    "activity_type",
+    "title",
+    "description",
+    "expected_results",
+    "resources",
+    "budget",
+    "currency",
+    "people_days",
+    "in_kind",
+    "lead_partner",
+    "key_partners",
+    "start_date",
+    "deadline",
+    "status",
+    "progress",
+)
+
+
+class ActionConflict(Exception):
+    """The row was saved by somebody else since the editor opened it."""
+
+    def __init__(self, *, current: Action, attempted: Mapping[str, Any]):
+        self.current = current
+        self.attempted = dict(attempted)
+        super().__init__(
+            _("Somebody else saved this action (now version %(version)s) since you opened it.")
+            % {"version": current.version}
+        )
+
+
+def _check_can_edit(by, roadmap: Roadmap) -> None:
+    if not permissions.can_edit_roadmap(by, roadmap):
+        raise PermissionDenied(_("You may not change the Action Table of this roadmap."))
+
+
+def _field_value(action: Action, name: str):
+    if name == "key_partners":
+        return (
+            frozenset(action.key_partners.values_list("pk", flat=True))
+            if action.pk
+            else frozenset()
+        )
+    field = Action._meta.get_field(name)
+    return getattr(action, field.attname)
+
+
+def _data_value(name: str, value):
+    if name == "key_partners":
+        return frozenset(getattr(org, "pk", org) for org in (value or ()))
+    if name in ("challenge", "lead_partner"):
+        return getattr(value, "pk", value)
+    return value
+
+
+def action_changes(*, action: Action, data: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Return {field: (old, new)} for the fields of ``data`` that differ from ``action``.
+
+    Foreign keys compare by id and key partners as a set of ids, so that a
+    value read back from a spreadsheet equals the stored one.
+    """
+    changes = {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not an editable field of an action")
+        old = _field_value(action, name)
+        new = _data_value(name, value)
+        if name in ("title", "description", "expected_results", "resources", "in_kind"):
+            new = new or ""
+        if old != new:
+            changes[name] = (old, new)
+    return changes
+
+
+def _apply(action: Action, data: Mapping[str, Any]) -> set[int] | None:
+    """Set the plain fields on ``action``; return the key partner ids to set, if given."""
+    key_partner_ids = None
+    for name, value in data.items():
+        if name == "key_partners":
+            key_partner_ids = set(_data_value(name, value))
+        elif name in ("challenge", "lead_partner"):
+            setattr(action, f"{name}_id", _data_value(name, value))
+        elif name in ("title", "description", "expected_results", "resources", "in_kind"):
+            setattr(action, name, value or "")
+        else:
+            setattr(action, name, value)
+    return key_partner_ids
+
+
+def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        action.full_clean(exclude=["roadmap"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if (
+        action.challenge_id is not None
+        and not Challenge.objects.filter(
+            pk=action.challenge_id, roadmap_id=action.roadmap_id
+        ).exists()
+    ):
+        errors.setdefault("challenge", []).append(_("This challenge belongs to another roadmap."))
+    if key_partner_ids is None:
+        key_partner_ids = set(_field_value(action, "key_partners"))
+    if action.lead_partner_id and action.lead_partner_id in key_partner_ids:
+        errors.setdefault("key_partners", []).append(
+            _("The lead partner cannot also be a key partner.")
+        )
+    if key_partner_ids:
+        found = Organisation.objects.filter(pk__in=key_partner_ids).count()
+        if found != len(key_partner_ids):
+            errors.setdefault("key_partners", []).append(_("Unknown organisation."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_with_history(
+    action: Action, key_partner_ids: set[int] | None, *, by, created: bool, reason: str
+):
+    action.changed_by = by if getattr(by, "is_authenticated", False) else None
+    action.skip_history_when_saving = True
+    try:
+        action.save()
+        if key_partner_ids is not None:
+            action.key_partners.set(key_partner_ids)
+    finally:
+        del action.skip_history_when_saving
+    action._history_user = action.changed_by
+    action._change_reason = reason[:100] if reason else None
+    action_history.create_historical_record(action, "+" if created else "~")
+
+
+def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str = "") -> Action:
+    """Add a row to the roadmap's Action Table, at the end."""
+    _check_can_edit(by, roadmap)
+    with transaction.atomic():
+        # Lock the roadmap so that two rows added at once get different positions.
+        Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+        last = roadmap.actions.aggregate(last=Max("position"))["last"]
+        action = Action(roadmap=roadmap, position=0 if last is None else last + 1)
+        key_partner_ids = _apply(action, data)
+        _validate(action, key_partner_ids)
+        action.created_by = by if getattr(by, "is_authenticated", False) else None
+        _save_with_history(action, key_partner_ids, by=by, created=True, reason=reason)
+    return action
+
+
+def action_update(
+    *,
+    action: Action,
+    data: Mapping[str, Any],
+    by,
+    expected_version: int,
+    reason: str = "",
+) -> Action:
+    """Change a row, refusing the change if the row moved on since ``expected_version``.
+
+    Returns the saved row; a change that changes nothing saves nothing and
+    keeps the version.
+    """
+    _check_can_edit(by, action.roadmap)
+    with transaction.atomic():
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if current.version != expected_version:
+            raise ActionConflict(current=current, attempted=data)
+        if not action_changes(action=current, data=data):
+            return current
+        key_partner_ids = _apply(current, data)
+        _validate(current, key_partner_ids)
+        # Compare-and-swap: the database refuses the version bump if another
+        # transaction got there first (SQLite has no row locks).
+        bumped = Action.objects.filter(pk=current.pk, version=expected_version).update(
+            version=expected_version + 1
+        )
+        if not bumped:
+            raise ActionConflict(current=Action.objects.get(pk=current.pk), attempted=data)
+        current.version = expected_version + 1
+        _save_with_history(current, key_partner_ids, by=by, created=False, reason=reason)
+    return current
+
+
+def action_delete(*, action: Action, by, expected_version: int, reason: str = "") -> None:
+    """Remove a row; its history keeps what it was and who removed it."""
+    _check_can_edit(by, action.roadmap)
+    with transaction.atomic():
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if current.version != expected_version:
+            raise ActionConflict(current=current, attempted={})
+        current._history_user = by if getattr(by, "is_authenticated", False) else None
+        current._change_reason = reason[:100] if reason else None
+        current.delete()

@@ -1,0 +1,173 @@
+"""Who may see and change what. Every view, queryset and admin asks here.
+
+Roles are Django groups (their model permissions say *what kind* of thing a
+user may change); which city a user works for is data: ``CityAccess`` for
+municipal staff, and for partners the working-group ``Membership`` of the
+organisation their ``Person`` belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+EDITOR = "editor"
+MODERATOR = "moderator"
+PARTNER = "partner"
+NETWORK_ADMIN = "network admin"
+ROLES = (EDITOR, MODERATOR, PARTNER, NETWORK_ADMIN)
+
+
+class Visibility:
+    """Values of ``Roadmap.visibility``; kept here so this module imports no app."""
+
+    PRIVATE = "private"
+    PARTNERS = "partners"
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do, computed once per user object."""
+
+    is_network_admin: bool
+    roles: frozenset[str]
+    staff_city_ids: frozenset[int]  # cities the user edits (editor or moderator)
+    meeting_city_ids: frozenset[int]  # cities whose meetings the user runs
+    partner_city_ids: frozenset[int]  # working groups the user's organisation is in
+    organisation_id: int | None
+
+    @property
+    def is_staff_anywhere(self) -> bool:
+        return self.is_network_admin or bool(self.staff_city_ids)
+
+
+_NO_ACCESS = Access(False, frozenset(), frozenset(), frozenset(), frozenset(), None)
+
+
+def access_for(user) -> Access:
+    """Return the user's access, cached on the user object for the request."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return _NO_ACCESS
+    if not user.is_active:
+        return _NO_ACCESS
+    cached = getattr(user, "_csr_access", None)
+    if cached is not None:
+        return cached
+
+    from stakeholders.models import CityAccess, Membership, Person
+
+    roles = frozenset(user.groups.values_list("name", flat=True))
+    is_network_admin = user.is_superuser or NETWORK_ADMIN in roles
+    staff_city_ids: frozenset[int] = frozenset()
+    if roles & {EDITOR, MODERATOR}:
+        staff_city_ids = frozenset(
+            CityAccess.objects.filter(user=user).values_list("city_id", flat=True)
+        )
+    meeting_city_ids = staff_city_ids if MODERATOR in roles else frozenset()
+    organisation_id = (
+        Person.objects.filter(user=user).values_list("organisation_id", flat=True).first()
+    )
+    partner_city_ids: frozenset[int] = frozenset()
+    if PARTNER in roles and organisation_id:
+        partner_city_ids = frozenset(
+            Membership.objects.filter(organisation_id=organisation_id).values_list(
+                "city_id", flat=True
+            )
+        )
+    access = Access(
+        is_network_admin=is_network_admin,
+        roles=roles,
+        staff_city_ids=staff_city_ids,
+        meeting_city_ids=meeting_city_ids,
+        partner_city_ids=partner_city_ids,
+        organisation_id=organisation_id,
+    )
+    user._csr_access = access
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached access, after the user's groups or cities changed."""
+    if hasattr(user, "_csr_access"):
+        del user._csr_access
+
+
+# --- Roadmaps and what hangs on them (actions, meetings) -------------------
+
+
+def can_view_roadmap(user, roadmap) -> bool:
+    if roadmap.visibility == Visibility.PUBLIC:
+        return True
+    access = access_for(user)
+    if access.is_network_admin or roadmap.city_id in access.staff_city_ids:
+        return True
+    return roadmap.visibility == Visibility.PARTNERS and roadmap.city_id in access.partner_city_ids
+
+
+def can_edit_roadmap(user, roadmap) -> bool:
+    """Edit the roadmap's Action Table (editor or moderator of its city)."""
+    access = access_for(user)
+    return access.is_network_admin or roadmap.city_id in access.staff_city_ids
+
+
+def can_manage_meetings(user, city_id: int) -> bool:
+    access = access_for(user)
+    return access.is_network_admin or city_id in access.meeting_city_ids
+
+
+def can_see_people(user, city_id: int) -> bool:
+    """People's names and contact details are for the city's staff only."""
+    access = access_for(user)
+    return access.is_network_admin or city_id in access.staff_city_ids
+
+
+def roadmap_filter(user, prefix: str = ""):
+    """A Q object selecting the roadmaps (via ``prefix``) the user may see."""
+    from django.db.models import Q
+
+    access = access_for(user)
+    if access.is_network_admin:
+        return Q()
+    q = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if access.staff_city_ids:
+        q |= Q(**{f"{prefix}city_id__in": access.staff_city_ids})
+    if access.partner_city_ids:
+        q |= Q(
+            **{
+                f"{prefix}visibility": Visibility.PARTNERS,
+                f"{prefix}city_id__in": access.partner_city_ids,
+            }
+        )
+    return q
+
+
+def editable_roadmap_filter(user, prefix: str = ""):
+    """A Q object selecting the roadmaps (via ``prefix``) whose table the user may edit."""
+    from django.db.models import Q
+
+    access = access_for(user)
+    if access.is_network_admin:
+        return Q()
+    return Q(**{f"{prefix}city_id__in": access.staff_city_ids})
+
+
+def meeting_roadmap_filter(user, prefix: str = ""):
+    """A Q object selecting the roadmaps (via ``prefix``) whose meetings the user runs."""
+    from django.db.models import Q
+
+    access = access_for(user)
+    if access.is_network_admin:
+        return Q()
+    return Q(**{f"{prefix}city_id__in": access.meeting_city_ids})
+
+
+def city_filter(user, prefix: str = ""):
+    """A Q object selecting the cities (via ``prefix``) the user works for as staff."""
+    from django.db.models import Q
+
+    access = access_for(user)
+    if access.is_network_admin:
+        return Q()
+    return Q(**{f"{prefix}id__in": access.staff_city_ids})

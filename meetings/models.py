@@ -1,0 +1,240 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action, Roadmap
+from cities4csr import permissions
+from stakeholders.models import Organisation, Person
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(permissions.roadmap_filter(user, prefix="roadmap__"))
+
+    def managed_by(self, user):
+        return self.filter(permissions.meeting_roadmap_filter(user, prefix="roadmap__"))
+
+
+class Meeting(models.Model):
+    """A meeting of a city's local working group, led by a moderator."""
+
+    class Format(models.TextChoices):
+        ONLINE = "online", _("online")
+        IN_PERSON = "in_person", _("in person")
+        HYBRID = "hybrid", _("hybrid")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        MINUTES_APPROVED = "minutes_approved", _("minutes approved")
+
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("roadmap")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    number = models.PositiveSmallIntegerField(_("number"))
+    phase = models.CharField(_("phase"), max_length=100, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.ONLINE
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("online link"), blank=True)
+    moderator = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="moderated_meetings",
+        verbose_name=_("moderator"),
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="meeting_end_not_before_start",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["roadmap", "number"],
+                name="meeting_unique_number",
+                violation_error_message=_("This roadmap already has a meeting with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting", args=[self.pk])
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True
+    )
+    presenter = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("presenter"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="agenda_item_unique_position",
+                violation_error_message=_("Another agenda item has this position."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
+    )
+    invited = models.BooleanField(_("invited"), default=True)
+    attended = models.BooleanField(_("attended"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "person__organisation__name", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="attendance_unique_person",
+                violation_error_message=_("This person is already on the attendance list."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.meeting}"
+
+
+class Contribution(models.Model):
+    """A proposal, comment or question made in a meeting, and what became of it."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("proposal")
+        COMMENT = "comment", _("comment")
+        QUESTION = "question", _("question")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        MERGED = "merged", _("merged into an action")
+        DEFERRED = "deferred", _("deferred")
+        REJECTED = "rejected", _("rejected")
+        NOTED = "noted", _("noted")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("meeting")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
+    author = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+    )
+    text = models.TextField(_("text"))
+    # The Action Table row this contribution is about, or that it produced;
+    # the reverse (action.contributions) gives the meetings an action came from.
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("related action"),
+        null=True,
+        blank=True,
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    discussion_summary = models.TextField(_("summary of the discussion"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("proposals and comments")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class NextStep(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("meeting")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    description = models.TextField(_("what"))
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        related_name="next_steps",
+        verbose_name=_("responsible organisation"),
+        null=True,
+        blank=True,
+    )
+    responsible_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="next_steps",
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.description[:80]

@@ -1,0 +1,107 @@
+"""Small factories for tests: each makes a valid object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from actions.models import Action, Challenge, Indicator, Roadmap
+from cities4csr.permissions import forget_access
+from meetings.models import Meeting
+from stakeholders.models import City, CityAccess, Membership, Organisation, Person
+
+_seq = itertools.count(1)
+
+
+def city(name: str | None = None, **kwargs) -> City:
+    kwargs.setdefault("country", "BG")
+    return City.objects.create(name=name or f"City {next(_seq)}", **kwargs)
+
+
+def organisation(
+    city_: City, name: str | None = None, *, member: bool = True, **kwargs
+) -> Organisation:
+    kwargs.setdefault("kind", Organisation.Kind.COMPANY)
+    org = Organisation.objects.create(
+        city=city_, name=name or f"Organisation {next(_seq)}", **kwargs
+    )
+    if member:
+        Membership.objects.create(city=city_, organisation=org)
+    return org
+
+
+def person(organisation_: Organisation | None = None, name: str | None = None, **kwargs) -> Person:
+    n = next(_seq)
+    kwargs.setdefault("email", f"person{n}@example.org")
+    kwargs.setdefault("phone", f"+359 2 000 {n:04d}")
+    return Person.objects.create(name=name or f"Person {n}", organisation=organisation_, **kwargs)
+
+
+def user(
+    username: str | None = None,
+    *,
+    role: str | None = None,
+    cities=(),
+    organisation_=None,
+    is_staff: bool | None = None,
+    **kwargs,
+) -> User:
+    """A user in ``role`` (a group name) working for ``cities``, or for ``organisation_``."""
+    username = username or f"user{next(_seq)}"
+    if is_staff is None:
+        is_staff = role in ("editor", "moderator", "network admin")
+    account = User.objects.create_user(
+        username=username, password="pw", is_staff=is_staff, **kwargs
+    )
+    if role:
+        account.groups.add(Group.objects.get(name=role))
+    for c in cities:
+        CityAccess.objects.create(user=account, city=c)
+    if organisation_ is not None:
+        Person.objects.create(name=username, organisation=organisation_, user=account)
+    forget_access(account)
+    return account
+
+
+def roadmap(city_: City, **kwargs) -> Roadmap:
+    kwargs.setdefault("title", f"Roadmap {next(_seq)}")
+    kwargs.setdefault("period_start", datetime.date(2021, 1, 1))
+    kwargs.setdefault("period_end", datetime.date(2023, 12, 31))
+    return Roadmap.objects.create(city=city_, **kwargs)
+
+
+def challenge(roadmap_: Roadmap, **kwargs) -> Challenge:
+    kwargs.setdefault("strand", Challenge.Strand.SOCIAL)
+    kwargs.setdefault("title", f"Challenge {next(_seq)}")
+    if "position" not in kwargs:
+        kwargs["position"] = roadmap_.challenges.count()
+    return Challenge.objects.create(roadmap=roadmap_, **kwargs)
+
+
+def action(roadmap_: Roadmap, *, key_partners=(), **kwargs) -> Action:
+    """An action saved directly (no service); for setting the scene."""
+    kwargs.setdefault("title", f"Action {next(_seq)}")
+    kwargs.setdefault("activity_type", Action.ActivityType.EVENT)
+    if "position" not in kwargs:
+        last = roadmap_.actions.order_by("-position").values_list("position", flat=True).first()
+        kwargs["position"] = 0 if last is None else last + 1
+    row = Action.objects.create(roadmap=roadmap_, **kwargs)
+    if key_partners:
+        row.key_partners.set(key_partners)
+    return row
+
+
+def indicator(action_: Action, **kwargs) -> Indicator:
+    kwargs.setdefault("name", f"Indicator {next(_seq)}")
+    return Indicator.objects.create(action=action_, **kwargs)
+
+
+def meeting(roadmap_: Roadmap, **kwargs) -> Meeting:
+    kwargs.setdefault("title", f"Meeting {next(_seq)}")
+    if "number" not in kwargs:
+        kwargs["number"] = roadmap_.meetings.count() + 1
+    kwargs.setdefault("start", timezone.now() + datetime.timedelta(days=7))
+    return Meeting.objects.create(roadmap=roadmap_, **kwargs)
