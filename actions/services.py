@@ -210,3 +210,117 @@ def action_delete(*, action: Action, by, expected_version: int, reason: str = ""
         current._history_user = by if getattr(by, "is_authenticated", False) else None
         current._change_reason = reason[:100] if reason else None
         current.delete()
+
+
+def _record_history(action: Action, *, by, reason: str) -> None:
+    action._history_user = by if getattr(by, "is_authenticated", False) else None
+    action._change_reason = reason[:100] if reason else None
+    action_history.create_historical_record(action, "~")
+
+
+def action_move(
+    *, action: Action, by, direction: str | None = None, challenge: Challenge | None = None
+) -> Action:
+    """Move a row up or down within its challenge, or into another challenge.
+
+    The order is not part of what an editor edits in a row, so a move neither
+    needs nor bumps the row's version: it cannot overwrite anybody's values.
+    """
+    _check_can_edit(by, action.roadmap)
+    with transaction.atomic():
+        Roadmap.objects.select_for_update().filter(pk=action.roadmap_id).first()
+        current = Action.objects.get(pk=action.pk)
+        if challenge is not None:
+            if challenge.roadmap_id != current.roadmap_id:
+                raise ValidationError(
+                    {"challenge": _("This challenge belongs to another roadmap.")}
+                )
+            if challenge.pk != current.challenge_id:
+                current.challenge = challenge
+                current.changed_by = by if getattr(by, "is_authenticated", False) else None
+                current.save_without_historical_record(
+                    update_fields=["challenge", "changed_by", "changed_at"]
+                )
+                _record_history(current, by=by, reason=_("moved to another challenge"))
+            return current
+        if direction not in ("up", "down"):
+            raise ValidationError(_("Say which way to move the action."))
+        siblings = Action.objects.filter(
+            roadmap_id=current.roadmap_id, challenge_id=current.challenge_id
+        )
+        if direction == "up":
+            neighbour = siblings.filter(position__lt=current.position).order_by("-position").first()
+        else:
+            neighbour = siblings.filter(position__gt=current.position).order_by("position").first()
+        if neighbour is None:
+            return current
+        # Swap through a free position: (roadmap, position) is unique at every step.
+        free = current.roadmap.actions.aggregate(last=Max("position"))["last"] + 1
+        mine, theirs = current.position, neighbour.position
+        Action.objects.filter(pk=current.pk).update(position=free)
+        Action.objects.filter(pk=neighbour.pk).update(position=mine)
+        Action.objects.filter(pk=current.pk).update(position=theirs)
+        current.position, neighbour.position = theirs, mine
+        for moved in (current, neighbour):
+            _record_history(moved, by=by, reason=_("moved in the table"))
+    return current
+
+
+def action_indicators_update(
+    *, action: Action, indicators: list[Mapping[str, Any]], by, expected_version: int
+) -> Action:
+    """Replace the indicators of a row with ``indicators`` and bump its version.
+
+    Each item holds Indicator fields, with ``id`` for an existing indicator
+    and ``delete`` True to remove it. Indicators decide whether a row is
+    measurable, so changing them is a change of the row.
+    """
+    from .models import Indicator
+
+    _check_can_edit(by, action.roadmap)
+    user = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if current.version != expected_version:
+            raise ActionConflict(current=current, attempted={})
+        existing = {ind.pk: ind for ind in current.indicators.all()}
+        changed = False
+        errors = []
+        for position, values in enumerate(indicators):
+            values = dict(values)
+            pk = values.pop("id", None)
+            delete = values.pop("delete", False)
+            indicator = existing.get(pk) if pk else None
+            if pk and indicator is None:
+                errors.append(_("Unknown indicator."))
+                continue
+            if delete:
+                if indicator is not None:
+                    indicator._history_user = user
+                    indicator.delete()
+                    changed = True
+                continue
+            if indicator is None:
+                indicator = Indicator(action=current)
+            values["position"] = position
+            if indicator.pk and all(getattr(indicator, k) == v for k, v in values.items()):
+                continue
+            for name, value in values.items():
+                setattr(indicator, name, value)
+            try:
+                indicator.full_clean(exclude=["action"])
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            indicator._history_user = user
+            indicator.save()
+            changed = True
+        if errors:
+            raise ValidationError(errors)
+        if changed:
+            Action.objects.filter(pk=current.pk).update(version=expected_version + 1)
+            current.version = expected_version + 1
+            current.changed_by = user
+            current.save_without_historical_record(update_fields=["changed_by", "changed_at"])
+            _record_history(current, by=by, reason=_("indicators changed"))
+    return current

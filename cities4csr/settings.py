@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "cities4csr.middleware.LoginNeededMiddleware",
 ]
 
 ROOT_URLCONF = "cities4csr.urls"

@@ -1,6 +1,5 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -78,9 +77,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("meetings:meeting", args=[self.pk])
 
 
 class AgendaItem(models.Model):

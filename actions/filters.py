@@ -1,0 +1,107 @@
+"""The Action Table's filter and sort, kept in the URL so that a view can be
+bookmarked, shared and exported exactly as seen."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import Organisation
+
+from .models import DUE_SOON_DAYS, Action, Challenge
+
+
+class ActionFilter(django_filters.FilterSet):
+    DUE_CHOICES = [
+        ("overdue", _("overdue")),
+        ("soon", _("due in 30 days")),
+    ]
+    SORT_CHOICES = [
+        ("", _("table order")),
+        ("deadline", _("deadline, earliest first")),
+        ("-deadline", _("deadline, latest first")),
+        ("status", _("status")),
+        ("-progress", _("progress, highest first")),
+        ("title", _("title")),
+    ]
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Action.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    challenge = django_filters.ModelChoiceFilter(
+        label=_("Challenge"), queryset=Challenge.objects.none()
+    )
+    activity_type = django_filters.ChoiceFilter(
+        label=_("Type of activity"), choices=Action.ActivityType.choices
+    )
+    lead_partner = django_filters.ModelChoiceFilter(
+        label=_("Lead partner"), queryset=Organisation.objects.none()
+    )
+    key_partner = django_filters.ModelChoiceFilter(
+        label=_("Key partner"),
+        field_name="key_partners",
+        queryset=Organisation.objects.none(),
+    )
+    due = django_filters.ChoiceFilter(label=_("Deadline"), choices=DUE_CHOICES, method="filter_due")
+    ours = django_filters.BooleanFilter(
+        label=_("Our actions"),
+        method="filter_ours",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, data=None, *args, roadmap, organisation_id=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.roadmap = roadmap
+        self.organisation_id = organisation_id
+        self.filters["challenge"].queryset = roadmap.challenges.all()
+        organisations = Organisation.objects.filter(
+            Q(led_actions__roadmap=roadmap) | Q(partnered_actions__roadmap=roadmap)
+        ).distinct()
+        self.filters["lead_partner"].queryset = organisations
+        self.filters["key_partner"].queryset = organisations
+        if organisation_id is None:
+            del self.filters["ours"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(expected_results__icontains=value)
+            | Q(resources__icontains=value)
+        )
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.overdue(today)
+        if value == "soon":
+            return queryset.due_soon(today, DUE_SOON_DAYS)
+        return queryset
+
+    def filter_ours(self, queryset, name, value):
+        if not value or self.organisation_id is None:
+            return queryset
+        return queryset.filter(
+            Q(lead_partner_id=self.organisation_id) | Q(key_partners__id=self.organisation_id)
+        ).distinct()
+
+    def filter_sort(self, queryset, name, value):
+        if value in dict(self.SORT_CHOICES) and value:
+            return queryset.order_by(value, "position")
+        return queryset
+
+    @property
+    def is_sorted(self) -> bool:
+        return bool(self.form.is_valid() and self.form.cleaned_data.get("sort"))

@@ -1,0 +1,96 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.forms import BootstrapFormMixin
+from stakeholders.models import Organisation
+
+from .models import Action, Indicator
+from .services import EDITABLE_FIELDS
+
+
+def organisations_for(roadmap):
+    """Organisations that may lead or partner an action of ``roadmap``: those of
+    its city and the members of its working group."""
+    return (
+        Organisation.objects.filter(
+            Q(city_id=roadmap.city_id) | Q(memberships__city_id=roadmap.city_id)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class ActionForm(BootstrapFormMixin, forms.ModelForm):
+    """One Action Table row. Validation and saving happen in the services; the
+    form cleans the input and carries the version the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Action
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "in_kind": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DateInput(),
+            "deadline": DateInput(),
+            "key_partners": forms.SelectMultiple(attrs={"size": 6, "data-searchable": "true"}),
+        }
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        self.fields["challenge"].queryset = roadmap.challenges.all()
+        organisations = organisations_for(roadmap)
+        self.fields["lead_partner"].queryset = organisations
+        self.fields["key_partners"].queryset = organisations
+        self.fields["key_partners"].help_text = _(
+            "Type to narrow the list; hold Ctrl (⌘ on a Mac) to choose several."
+        )
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        if not self.instance.pk:
+            # A new row has no version yet; the service starts it at 1.
+            self.fields["version"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_partner")
+        key_partners = cleaned.get("key_partners") or []
+        if lead and lead in key_partners:
+            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline cannot be before the start."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own validation runs in the service, against the row as it
+        # is in the database then; running it here too would only repeat it.
+        pass
+
+    def action_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class IndicatorForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target", "current", "source"]
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    Action, Indicator, form=IndicatorForm, extra=1, can_delete=True
+)

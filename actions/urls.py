@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import action, table, timeline
+
+app_name = "actions"
+
+urlpatterns = [
+    path("roadmaps/", table.roadmap_list, name="roadmap_list"),
+    path("roadmaps/<int:pk>/", table.roadmap, name="roadmap"),
+    path("roadmaps/<int:pk>/timeline/", timeline.roadmap_timeline, name="timeline"),
+    path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
+    path("actions/<int:pk>/", action.action_detail, name="action"),
+    path("actions/<int:pk>/row/", action.action_row, name="action_row"),
+    path("actions/<int:pk>/edit/", action.action_edit, name="action_edit"),
+    path("actions/<int:pk>/delete/", action.action_delete, name="action_delete"),
+    path("actions/<int:pk>/move/", action.action_move, name="action_move"),
+    path("actions/<int:pk>/indicators/", action.action_indicators, name="action_indicators"),
+]

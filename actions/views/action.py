@@ -1,0 +1,296 @@
+"""One Action Table row: view, edit in place (htmx) or on its own page, add,
+move, remove, and its indicators. Every write goes through actions.services."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cities4csr import permissions
+from cities4csr.htmx import is_htmx, vary_on_htmx
+
+from .. import services
+from ..forms import ActionForm, IndicatorFormSet
+from ..history import action_history_entries
+from ..models import Action, Challenge
+from .common import (
+    get_action_for_editor,
+    get_action_for_user,
+    get_roadmap_for_editor,
+)
+
+
+def _table_row(action_pk: int) -> Action:
+    return Action.objects.for_table().get(pk=action_pk)
+
+
+def _row_url(action: Action) -> str:
+    return f"{action.roadmap.get_absolute_url()}#action-{action.pk}"
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
+    """(label, their value, your value) for each field where the two differ."""
+    theirs_form = ActionForm(instance=current, roadmap=current.roadmap)
+    rows = []
+    for name in services.EDITABLE_FIELDS:
+        field = form.fields[name]
+        theirs = theirs_form[name].value()
+        yours = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        theirs_text = _display(field, theirs)
+        yours_text = _display(field, yours)
+        if theirs_text != yours_text:
+            rows.append((field.label, theirs_text, yours_text))
+    return rows
+
+
+def _display(field, value) -> str:
+    if value in (None, "", [], ()):
+        return "—"
+    choices = getattr(field, "choices", None)
+    if hasattr(field, "queryset"):
+        values = (
+            value if isinstance(value, (list, tuple, set)) or hasattr(value, "all") else [value]
+        )
+        names = []
+        for item in values:
+            pk = getattr(item, "pk", item)
+            match = next((obj for obj in field.queryset if obj.pk == int(pk)), None)
+            names.append(str(match) if match else str(item))
+        return ", ".join(sorted(names))
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def _render_form(request, form, action, *, status=200, conflict=None, new_challenge=None):
+    context = {
+        "form": form,
+        "action": action,
+        "roadmap": form.roadmap,
+        "conflict": conflict,
+        "new_challenge": new_challenge,
+        "columns": 11,
+    }
+    template = "actions/_action_row_form.html" if is_htmx(request) else "actions/action_form.html"
+    return vary_on_htmx(render(request, template, context, status=status))
+
+
+def _render_row(request, action: Action, *, saved: bool = False):
+    context = {
+        "action": action,
+        "can_edit": True,
+        "today": timezone.localdate(),
+        "saved": saved,
+    }
+    return vary_on_htmx(render(request, "actions/_action_row.html", context))
+
+
+def action_detail(request, pk: int):
+    action = get_action_for_user(request, pk)
+    action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
+    contributions = action.contributions.select_related(
+        "meeting", "author__organisation", "organisation"
+    ).order_by("meeting__start", "position")
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "roadmap": action.roadmap,
+            "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
+            "can_see_people": permissions.can_see_people(request.user, action.roadmap.city_id),
+            "contributions": contributions,
+            "history": action_history_entries(action),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def action_row(request, pk: int):
+    """The row as shown in the table: what "cancel" swaps back in."""
+    action = get_action_for_editor(request, pk)
+    return _render_row(request, _table_row(action.pk))
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    action = get_action_for_editor(request, pk)
+    roadmap = action.roadmap
+    if request.method == "GET":
+        form = ActionForm(instance=_table_row(action.pk), roadmap=roadmap)
+        return _render_form(request, form, action)
+
+    form = ActionForm(request.POST, instance=action, roadmap=roadmap)
+    if not form.is_valid():
+        return _render_form(request, form, action, status=422)
+    try:
+        saved = services.action_update(
+            action=action,
+            data=form.action_data(),
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ActionConflict as conflict:
+        # Keep the user's input; offer to save it over the current version.
+        data = request.POST.copy()
+        data["version"] = conflict.current.version
+        retry = ActionForm(data, instance=conflict.current, roadmap=roadmap)
+        retry.is_valid()
+        return _render_form(
+            request,
+            retry,
+            action,
+            status=409,
+            conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+        )
+    except ValidationError as exc:
+        _apply_service_errors(form, exc)
+        return _render_form(request, form, action, status=422)
+    if is_htmx(request):
+        return _render_row(request, _table_row(saved.pk), saved=True)
+    messages.success(request, _("Saved: %(title)s") % {"title": saved.title})
+    return redirect(_row_url(saved))
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request, roadmap_pk: int):
+    roadmap = get_roadmap_for_editor(request, roadmap_pk)
+    challenge = None
+    if request.GET.get("challenge"):
+        challenge = roadmap.challenges.filter(pk=request.GET["challenge"]).first()
+    if request.method == "GET":
+        form = ActionForm(
+            roadmap=roadmap,
+            initial={"challenge": challenge, "status": Action.Status.PROPOSED, "progress": 0},
+        )
+        return _render_form(request, form, None, new_challenge=challenge)
+    form = ActionForm(request.POST, roadmap=roadmap)
+    if form.is_valid():
+        try:
+            created = services.action_create(
+                roadmap=roadmap, data=form.action_data(), by=request.user
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Added: %(title)s") % {"title": created.title})
+            return redirect(_row_url(created))
+    return _render_form(request, form, None, status=422, new_challenge=challenge)
+
+
+@require_http_methods(["GET", "POST"])
+def action_delete(request, pk: int):
+    action = get_action_for_editor(request, pk)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("The form is missing the row's version."))
+        try:
+            services.action_delete(action=action, by=request.user, expected_version=version)
+        except services.ActionConflict:
+            messages.error(
+                request,
+                _(
+                    "Somebody changed this action since you opened it. Look at it again before removing it."
+                ),
+            )
+            return redirect(reverse("actions:action_delete", args=[action.pk]))
+        messages.success(
+            request,
+            _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
+        )
+        return redirect(action.roadmap)
+    return render(request, "actions/action_confirm_delete.html", {"action": action})
+
+
+@require_POST
+def action_move(request, pk: int):
+    action = get_action_for_editor(request, pk)
+    direction = request.POST.get("direction")
+    challenge = None
+    if request.POST.get("challenge"):
+        challenge = get_object_or_404(
+            Challenge, pk=request.POST["challenge"], roadmap=action.roadmap
+        )
+    try:
+        services.action_move(
+            action=action, by=request.user, direction=direction, challenge=challenge
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_row_url(action))
+
+
+@require_http_methods(["GET", "POST"])
+def action_indicators(request, pk: int):
+    action = get_action_for_editor(request, pk)
+    if request.method == "POST":
+        formset = IndicatorFormSet(request.POST, instance=action, prefix="indicators")
+        version_text = request.POST.get("version", "")
+        if formset.is_valid() and version_text.isdigit():
+            items = []
+            for form in formset.forms:
+                if not form.has_changed() and not form.instance.pk:
+                    continue
+                values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+                values["source"] = values["source"] or ""
+                values["unit"] = values["unit"] or ""
+                if form.instance.pk:
+                    values["id"] = form.instance.pk
+                values["delete"] = bool(form.cleaned_data.get("DELETE"))
+                items.append(values)
+            try:
+                services.action_indicators_update(
+                    action=action,
+                    indicators=items,
+                    by=request.user,
+                    expected_version=int(version_text),
+                )
+            except services.ActionConflict:
+                messages.error(
+                    request,
+                    _(
+                        "Somebody changed this action since you opened it; its indicators are shown as they are now."
+                    ),
+                )
+                return redirect(reverse("actions:action_indicators", args=[action.pk]))
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            else:
+                messages.success(request, _("Indicators saved."))
+                return redirect(action)
+        else:
+            formset._non_form_errors = formset.error_class(
+                [
+                    *formset.non_form_errors(),
+                    *(
+                        []
+                        if version_text.isdigit()
+                        else [_("The form is missing the row's version.")]
+                    ),
+                ]
+            )
+        version = int(version_text) if version_text.isdigit() else action.version
+        status = 422
+    else:
+        formset = IndicatorFormSet(instance=action, prefix="indicators")
+        version, status = action.version, 200
+    return render(
+        request,
+        "actions/action_indicators.html",
+        {"action": action, "formset": formset, "version": version},
+        status=status,
+    )

@@ -1,0 +1,59 @@
+"""Fetching what a view works on, with the permission check built in.
+
+Whatever a signed-in user may not see answers 404, so that another city's
+private roadmaps do not even show that they exist; an anonymous visitor is
+sent to log in (whether or not the object exists). What a user may see but
+not change answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cities4csr import permissions
+from cities4csr.middleware import LoginNeeded
+
+from ..models import Action, Roadmap
+
+
+def _not_found(request):
+    if not request.user.is_authenticated:
+        raise LoginNeeded
+    raise Http404
+
+
+def _refuse_change(request):
+    if not request.user.is_authenticated:
+        raise LoginNeeded
+    raise PermissionDenied
+
+
+def get_roadmap_for_user(request, pk: int) -> Roadmap:
+    roadmap = Roadmap.objects.select_related("city").filter(pk=pk).first()
+    if roadmap is None or not permissions.can_view_roadmap(request.user, roadmap):
+        _not_found(request)
+    return roadmap
+
+
+def get_roadmap_for_editor(request, pk: int) -> Roadmap:
+    roadmap = get_roadmap_for_user(request, pk)
+    if not permissions.can_edit_roadmap(request.user, roadmap):
+        _refuse_change(request)
+    return roadmap
+
+
+def get_action_for_user(request, pk: int) -> Action:
+    action = (
+        Action.objects.select_related("roadmap__city", "challenge", "lead_partner")
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None or not permissions.can_view_roadmap(request.user, action.roadmap):
+        _not_found(request)
+    return action
+
+
+def get_action_for_editor(request, pk: int) -> Action:
+    action = get_action_for_user(request, pk)
+    if not permissions.can_edit_roadmap(request.user, action.roadmap):
+        _refuse_change(request)
+    return action
