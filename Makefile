@@ -42,7 +42,7 @@ help:
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { \
-		echo "Could not create $(VENV) with $(PYTHON) (on Debian: apt-get install python3-venv)" >&2; \
+		echo "Could not create $(VENV) with $(PYTHON): is it installed? (Debian also needs python3-venv)" >&2; \
 		rm -rf $(VENV); exit 1; }
 
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
