@@ -30,8 +30,12 @@ class DateInput(forms.DateInput):
 
 
 class ActionForm(BootstrapFormMixin, forms.ModelForm):
-    """One Action Table row. Validation and saving happen in the services; the
-    form cleans the input and carries the version the editor started from."""
+    """One Action Table row, and the version the editor started from.
+
+    The form validates the input (so errors show beside their fields); saving
+    goes through the services, which validate again against the row as it is
+    in the database at that moment.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -75,11 +79,6 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         if start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline cannot be before the start."))
         return cleaned
-
-    def _post_clean(self):
-        # The model's own validation runs in the service, against the row as it
-        # is in the database then; running it here too would only repeat it.
-        pass
 
     def action_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

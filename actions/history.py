@@ -13,6 +13,8 @@ from .models import Action, Challenge
 
 _KINDS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 # Fields that are bookkeeping, not something an editor changed.
+# simple-history's reverse accessor from a history record to its key-partner rows.
+_M2M_HISTORY = "historicalaction_key_partners_set"
 _SKIP = {"changed_at", "changed_by", "created_at", "created_by", "version", "position"}
 
 
@@ -41,7 +43,7 @@ def _labeller(records):
             org_ids.add(record.lead_partner_id)
         if record.challenge_id:
             challenge_ids.add(record.challenge_id)
-        org_ids.update(p.organisation_id for p in record.key_partners.all())
+        org_ids.update(p.organisation_id for p in getattr(record, _M2M_HISTORY).all())
     organisations = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     challenges = dict(Challenge.objects.filter(pk__in=challenge_ids).values_list("pk", "title"))
     choices = {
@@ -69,7 +71,7 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
     """Newest first; each entry lists the fields that changed from the one before."""
     records = list(
         action.history.select_related("history_user")
-        .prefetch_related("key_partners")
+        .prefetch_related(_M2M_HISTORY)
         .order_by("history_date", "history_id")
     )
     text = _labeller(records)
@@ -86,8 +88,8 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
         if previous is not None:
             for name in _fields():
                 if name == "key_partners":
-                    old = sorted(p.organisation_id for p in previous.key_partners.all())
-                    new = sorted(p.organisation_id for p in record.key_partners.all())
+                    old = sorted(p.organisation_id for p in getattr(previous, _M2M_HISTORY).all())
+                    new = sorted(p.organisation_id for p in getattr(record, _M2M_HISTORY).all())
                 else:
                     old = getattr(previous, Action._meta.get_field(name).attname)
                     new = getattr(record, Action._meta.get_field(name).attname)

@@ -11,9 +11,14 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _test_settings(settings):
     # Tests read English text unless they ask for Bulgarian.
     settings.LANGUAGE_CODE = "en"
+    # Production settings want collectstatic's manifest; tests don't run it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

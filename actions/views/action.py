@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,37 +41,31 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
 
 
 def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
-    """(label, their value, your value) for each field where the two differ."""
-    theirs_form = ActionForm(instance=current, roadmap=current.roadmap)
+    """(label, their saved value, your unsaved value) for each field that differs."""
     rows = []
     for name in services.EDITABLE_FIELDS:
-        field = form.fields[name]
-        theirs = theirs_form[name].value()
-        yours = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-        theirs_text = _display(field, theirs)
-        yours_text = _display(field, yours)
+        if name == "key_partners":
+            theirs = current.key_partners.all()
+        else:
+            theirs = getattr(current, name)
+        theirs_text = _display(form.fields[name], theirs)
+        yours_text = _display(form.fields[name], form.cleaned_data.get(name))
         if theirs_text != yours_text:
-            rows.append((field.label, theirs_text, yours_text))
+            rows.append((str(form.fields[name].label), theirs_text, yours_text))
     return rows
 
 
 def _display(field, value) -> str:
-    if value in (None, "", [], ()):
+    """A value as the user reads it, so that theirs and yours compare as text."""
+    if hasattr(value, "all"):
+        value = sorted(str(item) for item in value.all())
+        return ", ".join(value) or "—"
+    if value in (None, ""):
         return "—"
-    choices = getattr(field, "choices", None)
-    if hasattr(field, "queryset"):
-        values = (
-            value if isinstance(value, (list, tuple, set)) or hasattr(value, "all") else [value]
-        )
-        names = []
-        for item in values:
-            pk = getattr(item, "pk", item)
-            match = next((obj for obj in field.queryset if obj.pk == int(pk)), None)
-            names.append(str(match) if match else str(item))
-        return ", ".join(sorted(names))
-    if choices:
-        return str(dict(choices).get(value, value))
-    return str(value)
+    choices = dict(getattr(field, "choices", ()) or ())
+    if not hasattr(field, "queryset") and value in choices:
+        return str(choices[value])
+    return str(formats.localize(value))
 
 
 def _render_form(request, form, action, *, status=200, conflict=None, new_challenge=None):
@@ -146,7 +140,7 @@ def action_edit(request, pk: int):
         # Keep the user's input; offer to save it over the current version.
         data = request.POST.copy()
         data["version"] = conflict.current.version
-        retry = ActionForm(data, instance=conflict.current, roadmap=roadmap)
+        retry = ActionForm(data, instance=Action(pk=action.pk, roadmap=roadmap), roadmap=roadmap)
         retry.is_valid()
         return _render_form(
             request,

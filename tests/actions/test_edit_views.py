@@ -1,0 +1,303 @@
+"""Editing Action Table rows through the browser: in place (htmx) and on
+plain form pages, for every role; conflicts; validation in the row."""
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action
+from tests import factories
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def row(sofia_roadmap, sofia):
+    challenge = factories.challenge(sofia_roadmap, title="Inclusion")
+    lead = factories.organisation(sofia, "Sofia Municipality", kind="municipality")
+    return factories.action(
+        sofia_roadmap, challenge=challenge, title="School programme", lead_partner=lead
+    )
+
+
+def _form_data(row, **changes):
+    data = {
+        "challenge": row.challenge_id or "",
+        "activity_type": row.activity_type,
+        "title": row.title,
+        "description": row.description,
+        "expected_results": row.expected_results,
+        "resources": row.resources,
+        "budget": "" if row.budget is None else row.budget,
+        "currency": row.currency,
+        "people_days": "" if row.people_days is None else row.people_days,
+        "in_kind": row.in_kind,
+        "lead_partner": row.lead_partner_id or "",
+        "key_partners": list(row.key_partners.values_list("pk", flat=True)),
+        "start_date": row.start_date or "",
+        "deadline": row.deadline or "",
+        "status": row.status,
+        "progress": row.progress,
+        "version": row.version,
+    }
+    data.update(changes)
+    return data
+
+
+def edit_url(row):
+    return reverse("actions:action_edit", args=[row.pk])
+
+
+def test_editor_gets_the_row_form_in_place(client, editor, row):
+    client.force_login(editor)
+    response = client.get(edit_url(row), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<tr")
+    assert 'name="version" value="1"' in html
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_editor_gets_a_full_form_page_without_javascript(client, editor, row):
+    client.force_login(editor)
+    response = client.get(edit_url(row))
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+
+
+def test_editor_saves_in_place_and_gets_the_row_back(client, editor, row):
+    client.force_login(editor)
+    response = client.post(
+        edit_url(row), _form_data(row, title="School CSR programme", progress=30), **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<tr id="action-%d"' % row.pk)
+    assert "School CSR programme" in html
+    assert "data-focus" in html
+    row.refresh_from_db()
+    assert (row.title, row.progress, row.version) == ("School CSR programme", 30, 2)
+    assert row.history.latest().history_user == editor
+
+
+def test_plain_post_redirects_to_the_row_in_the_table(client, editor, row):
+    client.force_login(editor)
+    response = client.post(edit_url(row), _form_data(row, progress=50))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#action-{row.pk}")
+
+
+def test_validation_errors_show_in_the_row_and_keep_the_input(client, editor, row):
+    client.force_login(editor)
+    data = _form_data(
+        row, title="Kept title", progress=140, start_date="2024-05-01", deadline="2024-04-01"
+    )
+    response = client.post(edit_url(row), data, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith("<tr")
+    assert "Kept title" in html
+    assert "Ensure this value is less than or equal to 100." in html
+    assert "The deadline cannot be before the start." in html
+    assert 'aria-invalid="true"' in html
+    row.refresh_from_db()
+    assert row.version == 1 and row.title == "School programme"
+
+
+def test_lead_partner_as_key_partner_is_a_row_error(client, editor, row):
+    client.force_login(editor)
+    response = client.post(
+        edit_url(row), _form_data(row, key_partners=[row.lead_partner_id]), **HTMX
+    )
+    assert response.status_code == 422
+    assert "The lead partner cannot also be a key partner." in response.content.decode()
+
+
+def test_errors_in_bulgarian_for_a_bulgarian_user(client, editor, row, settings):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    response = client.post(edit_url(row), _form_data(row, progress=140), **HTMX)
+    assert response.status_code == 422
+    assert "Уверете се, че тази стойност е по-малка или равна на 100" in response.content.decode()
+
+
+def test_two_stale_edits_one_wins_the_other_sees_the_conflict(client, editor, moderator, row):
+    first, second = client, client.__class__()
+    first.force_login(editor)
+    second.force_login(moderator)
+    ok = first.post(edit_url(row), _form_data(row, title="Editor's title", progress=20), **HTMX)
+    assert ok.status_code == 200
+    refused = second.post(
+        edit_url(row), _form_data(row, title="Moderator's title", progress=90), **HTMX
+    )
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "Editor&#x27;s title" in html and "Moderator&#x27;s title" in html
+    assert "Nothing was overwritten" in html
+    assert 'name="version" value="2"' in html  # saving again would reapply theirs over
+    row.refresh_from_db()
+    assert (row.title, row.progress, row.version) == ("Editor's title", 20, 2)
+    # The moderator decides to reapply their values over the editor's.
+    again = second.post(
+        edit_url(row), _form_data(row, title="Moderator's title", progress=90, version=2), **HTMX
+    )
+    assert again.status_code == 200
+    row.refresh_from_db()
+    assert (row.title, row.version) == ("Moderator's title", 3)
+
+
+@pytest.mark.parametrize("role", ["partner", "other_editor"])
+def test_non_editors_cannot_post_edits(client, request, row, sofia_roadmap, role):
+    sofia_roadmap.visibility = "partners"
+    sofia_roadmap.save()
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    response = client.post(edit_url(row), _form_data(row, title="Hijack"))
+    # A partner can see the row (403); an editor of another city cannot (404).
+    assert response.status_code == (403 if role == "partner" else 404)
+    row.refresh_from_db()
+    assert row.title == "School programme"
+
+
+def test_anonymous_post_goes_to_login(client, row):
+    response = client.post(edit_url(row), _form_data(row, title="Hijack"))
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.title == "School programme"
+
+
+def test_cancel_returns_the_display_row(client, editor, row):
+    client.force_login(editor)
+    response = client.get(reverse("actions:action_row", args=[row.pk]), **HTMX)
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<tr id="action-%d"' % row.pk)
+
+
+def test_editor_adds_a_row_in_a_challenge(client, editor, row, sofia_roadmap):
+    client.force_login(editor)
+    url = reverse("actions:action_create", args=[sofia_roadmap.pk])
+    page = client.get(url + f"?challenge={row.challenge_id}")
+    assert page.status_code == 200
+    data = _form_data(row, title="Green procurement guide", version="")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    created = Action.objects.get(title="Green procurement guide")
+    assert created.challenge_id == row.challenge_id
+    assert created.created_by == editor
+    assert created.history.get().history_type == "+"
+
+
+def test_add_with_errors_keeps_the_input(client, editor, row, sofia_roadmap):
+    client.force_login(editor)
+    url = reverse("actions:action_create", args=[sofia_roadmap.pk])
+    response = client.post(url, _form_data(row, title="", description="keep me", version=""))
+    assert response.status_code == 422
+    assert "keep me" in response.content.decode()
+    assert Action.objects.count() == 1
+
+
+def test_partner_cannot_add(client, partner, sofia_roadmap, row):
+    sofia_roadmap.visibility = "partners"
+    sofia_roadmap.save()
+    client.force_login(partner)
+    url = reverse("actions:action_create", args=[sofia_roadmap.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, _form_data(row, title="X", version="")).status_code == 403
+
+
+def test_remove_asks_for_confirmation_then_keeps_history(client, editor, row):
+    client.force_login(editor)
+    url = reverse("actions:action_delete", args=[row.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert Action.objects.filter(pk=row.pk).exists()
+    response = client.post(url, {"version": 1})
+    assert response.status_code == 302
+    assert not Action.objects.filter(pk=row.pk).exists()
+    assert Action.history.filter(id=row.pk, history_type="-", history_user=editor).exists()
+
+
+def test_remove_with_stale_version_is_refused(client, editor, row):
+    client.force_login(editor)
+    Action.objects.filter(pk=row.pk).update(version=2)
+    response = client.post(reverse("actions:action_delete", args=[row.pk]), {"version": 1})
+    assert response.status_code == 302
+    assert Action.objects.filter(pk=row.pk).exists()
+
+
+def test_remove_without_version_is_a_400(client, editor, row):
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_delete", args=[row.pk]), {"version": "x"})
+    assert response.status_code == 400
+    assert Action.objects.filter(pk=row.pk).exists()
+
+
+def test_move_row_up(client, editor, row, sofia_roadmap):
+    below = factories.action(sofia_roadmap, challenge=row.challenge)
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_move", args=[below.pk]), {"direction": "up"})
+    assert response.status_code == 302
+    assert list(sofia_roadmap.actions.order_by("position").values_list("pk", flat=True)) == [
+        below.pk,
+        row.pk,
+    ]
+
+
+def test_move_to_challenge_of_another_roadmap_is_404(client, editor, row, sofia):
+    foreign = factories.challenge(factories.roadmap(sofia))
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_move", args=[row.pk]), {"challenge": foreign.pk})
+    assert response.status_code == 404
+
+
+def test_move_needs_post(client, editor, row):
+    client.force_login(editor)
+    assert client.get(reverse("actions:action_move", args=[row.pk])).status_code == 405
+
+
+def test_indicators_page_saves_through_the_service(client, editor, row):
+    client.force_login(editor)
+    url = reverse("actions:action_indicators", args=[row.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "version": 1,
+        "indicators-TOTAL_FORMS": 1,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+        "indicators-0-name": "Schools reached",
+        "indicators-0-unit": "schools",
+        "indicators-0-baseline": "0",
+        "indicators-0-target": "12",
+        "indicators-0-current": "",
+        "indicators-0-source": "Municipality",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.version == 2
+    assert row.indicators.get().target == 12
+
+
+def test_indicators_bad_number_is_a_form_error(client, editor, row):
+    client.force_login(editor)
+    url = reverse("actions:action_indicators", args=[row.pk])
+    data = {
+        "version": 1,
+        "indicators-TOTAL_FORMS": 1,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+        "indicators-0-name": "Schools",
+        "indicators-0-target": "twelve",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert not row.indicators.exists()
+
+
+@pytest.mark.parametrize("role", ["partner", "other_editor"])
+def test_non_editors_cannot_change_indicators(client, request, row, role):
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("actions:action_indicators", args=[row.pk])
+    assert client.get(url).status_code == 404  # private roadmap: not even visible

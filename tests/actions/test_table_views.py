@@ -1,0 +1,232 @@
+"""The roadmap list and the Action Table page, for every role."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Roadmap
+from tests import factories
+
+
+@pytest.fixture
+def table(sofia_roadmap, sofia_company, sofia):
+    """Sofia's roadmap with two challenges and three rows."""
+    economic = factories.challenge(sofia_roadmap, title="Local economy", strand="economic")
+    social = factories.challenge(sofia_roadmap, title="Inclusion", strand="social")
+    ngo = factories.organisation(sofia, "Green NGO", kind="ngo")
+    done = factories.action(
+        sofia_roadmap, challenge=economic, title="CSR awards", status="done", lead_partner=ngo
+    )
+    ours = factories.action(
+        sofia_roadmap,
+        challenge=social,
+        title="School programme",
+        lead_partner=ngo,
+        key_partners=[sofia_company],
+        deadline=timezone.localdate() - datetime.timedelta(days=3),
+        status="in_progress",
+        resources="Two trainers",
+    )
+    factories.indicator(ours, name="Schools", baseline=0, target=12)
+    other = factories.action(sofia_roadmap, challenge=social, title="Urban greening")
+    return {"done": done, "ours": ours, "other": other, "ngo": ngo}
+
+
+def _url(roadmap, **query):
+    url = reverse("actions:roadmap", args=[roadmap.pk])
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def test_editor_sees_table_grouped_by_challenge_with_edit_controls(
+    client, editor, table, sofia_roadmap
+):
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap))
+    assert response.status_code == 200
+    html = response.content.decode()
+    html = html[html.index('class="table table-sm action-table"') :]
+    assert html.index("Local economy") < html.index("CSR awards") < html.index("Inclusion")
+    assert html.index("Inclusion") < html.index("School programme")
+    assert reverse("actions:action_edit", args=[table["ours"].pk]) in html
+    assert "Add action" in html
+
+
+def test_overdue_row_is_marked_and_completeness_counted(client, editor, table, sofia_roadmap):
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap))
+    html = response.content.decode()
+    assert 'id="action-%d" class="overdue"' % table["ours"].pk in html
+    assert response.context["complete"] == 1
+    assert response.context["total"] == 3
+
+
+def test_moderator_and_network_admin_can_edit(
+    client, moderator, network_admin, table, sofia_roadmap
+):
+    for user in (moderator, network_admin):
+        client.force_login(user)
+        response = client.get(_url(sofia_roadmap))
+        assert response.status_code == 200
+        assert response.context["can_edit"] is True
+
+
+def test_partner_sees_partner_roadmap_without_edit_controls(client, partner, table, sofia_roadmap):
+    sofia_roadmap.visibility = Roadmap.Visibility.PARTNERS
+    sofia_roadmap.save()
+    client.force_login(partner)
+    response = client.get(_url(sofia_roadmap))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "School programme" in html
+    assert reverse("actions:action_edit", args=[table["ours"].pk]) not in html
+    assert "Add action" not in html
+    assert response.context["can_edit"] is False
+
+
+def test_partner_our_actions_filter(client, partner, table, sofia_roadmap):
+    sofia_roadmap.visibility = Roadmap.Visibility.PARTNERS
+    sofia_roadmap.save()
+    client.force_login(partner)
+    response = client.get(_url(sofia_roadmap, ours="true"))
+    assert [row.title for row in response.context["rows"]] == ["School programme"]
+
+
+def test_partner_cannot_see_private_roadmap(client, partner, table, sofia_roadmap):
+    client.force_login(partner)
+    assert client.get(_url(sofia_roadmap)).status_code == 404
+
+
+def test_editor_of_another_city_gets_404_for_private_roadmap(
+    client, other_editor, table, sofia_roadmap
+):
+    client.force_login(other_editor)
+    assert client.get(_url(sofia_roadmap)).status_code == 404
+
+
+def test_editor_of_another_city_reads_public_roadmap_without_edit(
+    client, other_editor, table, sofia_roadmap
+):
+    sofia_roadmap.visibility = Roadmap.Visibility.PUBLIC
+    sofia_roadmap.save()
+    client.force_login(other_editor)
+    response = client.get(_url(sofia_roadmap))
+    assert response.status_code == 200
+    assert response.context["can_edit"] is False
+
+
+def test_anonymous_is_sent_to_login_for_private_roadmap(client, sofia_roadmap):
+    response = client.get(_url(sofia_roadmap))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_anonymous_reads_public_roadmap(client, table, sofia_roadmap):
+    sofia_roadmap.visibility = Roadmap.Visibility.PUBLIC
+    sofia_roadmap.save()
+    response = client.get(_url(sofia_roadmap))
+    assert response.status_code == 200
+    assert "School programme" in response.content.decode()
+
+
+def test_anonymous_gets_login_for_unknown_roadmap_too(client, db):
+    # Whether a roadmap exists is not told to anonymous visitors.
+    response = client.get(_url(Roadmap(pk=999999)))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ({"status": "done"}, ["CSR awards"]),
+        ({"due": "overdue"}, ["School programme"]),
+        ({"q": "greening"}, ["Urban greening"]),
+        ({"activity_type": "event"}, ["CSR awards", "School programme", "Urban greening"]),
+        ({"sort": "title"}, ["CSR awards", "School programme", "Urban greening"]),
+    ],
+)
+def test_filters_sit_in_the_url(client, editor, table, sofia_roadmap, query, titles):
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap, **query))
+    assert response.status_code == 200
+    assert sorted(row.title for row in response.context["rows"]) == sorted(titles)
+
+
+def test_filter_by_lead_and_key_partner(client, editor, table, sofia_roadmap, sofia_company):
+    client.force_login(editor)
+    by_key = client.get(_url(sofia_roadmap, key_partner=sofia_company.pk))
+    assert [r.title for r in by_key.context["rows"]] == ["School programme"]
+    by_lead = client.get(_url(sofia_roadmap, lead_partner=table["ngo"].pk))
+    assert sorted(r.title for r in by_lead.context["rows"]) == ["CSR awards", "School programme"]
+
+
+def test_due_soon_filter(client, editor, sofia_roadmap):
+    factories.action(
+        sofia_roadmap, title="Soon", deadline=timezone.localdate() + datetime.timedelta(days=10)
+    )
+    factories.action(
+        sofia_roadmap, title="Later", deadline=timezone.localdate() + datetime.timedelta(days=90)
+    )
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap, due="soon"))
+    assert [r.title for r in response.context["rows"]] == ["Soon"]
+
+
+def test_bad_filter_value_is_a_form_error_not_a_500(client, editor, table, sofia_roadmap):
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap, status="nonsense", lead_partner="abc"))
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
+def test_roadmap_list_per_role(
+    client, editor, other_editor, partner, network_admin, sofia_roadmap, vratsa_roadmap
+):
+    url = reverse("actions:roadmap_list")
+    client.force_login(editor)
+    assert list(client.get(url).context["roadmaps"]) == [sofia_roadmap]
+    client.force_login(other_editor)
+    assert list(client.get(url).context["roadmaps"]) == [vratsa_roadmap]
+    client.force_login(partner)
+    assert list(client.get(url).context["roadmaps"]) == []
+    client.force_login(network_admin)
+    assert set(client.get(url).context["roadmaps"]) == {sofia_roadmap, vratsa_roadmap}
+    client.logout()
+    vratsa_roadmap.visibility = Roadmap.Visibility.PUBLIC
+    vratsa_roadmap.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert list(response.context["roadmaps"]) == [vratsa_roadmap]
+
+
+def _fill(roadmap, count, organisations):
+    challenges = [factories.challenge(roadmap) for _ in range(3)]
+    for i in range(count):
+        row = factories.action(
+            roadmap,
+            challenge=challenges[i % 3],
+            lead_partner=organisations[i % len(organisations)],
+            key_partners=organisations[(i + 1) % len(organisations) :][:2],
+        )
+        factories.indicator(row, baseline=0, target=5)
+
+
+@pytest.mark.parametrize("size", [20, 200])
+def test_table_query_count_does_not_grow_with_rows(
+    client, editor, sofia, sofia_roadmap, django_assert_num_queries, size
+):
+    organisations = [factories.organisation(sofia) for _ in range(5)]
+    _fill(sofia_roadmap, size, organisations)
+    client.force_login(editor)
+    client.get(_url(sofia_roadmap))  # warm the session
+    # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
+    # 6 roadmap with city, 7 actions with challenge/lead partner/city,
+    # 8 key partners, 9 indicators, 10 challenges,
+    # 11-12 the filter form's organisation choices (lead partner, key partner),
+    # 13 the challenge choices.
+    with django_assert_num_queries(13):
+        response = client.get(_url(sofia_roadmap))
+    assert len(response.context["rows"]) == size
