@@ -72,7 +72,7 @@ def test_editor_saves_in_place_and_gets_the_row_back(client, editor, row):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<tr id="action-%d"' % row.pk)
+    assert html.lstrip().startswith(f'<tr id="action-{row.pk}"')
     assert "School CSR programme" in html
     assert "data-focus" in html
     row.refresh_from_db()
@@ -170,7 +170,7 @@ def test_cancel_returns_the_display_row(client, editor, row):
     client.force_login(editor)
     response = client.get(reverse("actions:action_row", args=[row.pk]), **HTMX)
     assert response.status_code == 200
-    assert response.content.decode().lstrip().startswith('<tr id="action-%d"' % row.pk)
+    assert response.content.decode().lstrip().startswith(f'<tr id="action-{row.pk}"')
 
 
 def test_editor_adds_a_row_in_a_challenge(client, editor, row, sofia_roadmap):

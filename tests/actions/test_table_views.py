@@ -59,7 +59,7 @@ def test_overdue_row_is_marked_and_completeness_counted(client, editor, table, s
     client.force_login(editor)
     response = client.get(_url(sofia_roadmap))
     html = response.content.decode()
-    assert 'id="action-%d" class="overdue"' % table["ours"].pk in html
+    assert f'id="action-{table["ours"].pk}" class="overdue"' in html
     assert response.context["complete"] == 1
     assert response.context["total"] == 3
 
