@@ -1,1 +1,302 @@
-# Register your models here.
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cities4csr import permissions
+from cities4csr.admin_scoping import (
+    CityScopedAdmin,
+    CityScopedHistoryAdmin,
+    ScopedInline,
+    related_filter,
+)
+
+from .models import Action, Challenge, Indicator, Roadmap
+from .services import (
+    EDITABLE_FIELDS,
+    ActionConflict,
+    action_create,
+    action_delete,
+    action_update,
+)
+
+
+def _editable_roadmaps(request, prefix: str = ""):
+    return permissions.editable_roadmap_filter(request.user, prefix=prefix)
+
+
+class ChallengeInline(ScopedInline, admin.TabularInline):
+    model = Challenge
+    fields = ("position", "strand", "title", "description")
+    extra = 0
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "city",
+        "period_start",
+        "period_end",
+        "status",
+        "visibility",
+        "changed_at",
+    )
+    list_filter = ("status", "visibility", ("city", related_filter()))
+    list_select_related = ("city",)
+    search_fields = ("title", "city__name", "main_challenges")
+    ordering = ("city__name", "-period_start", "title")
+    readonly_fields = ("created_at", "changed_at")
+    inlines = (ChallengeInline,)
+
+    def scope(self, request):
+        return _editable_roadmaps(request)
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("title", "roadmap", "strand", "position")
+    list_filter = ("strand", ("roadmap", related_filter("city")))
+    list_select_related = ("roadmap__city",)
+    search_fields = ("title", "roadmap__title")
+    ordering = ("roadmap__city__name", "roadmap__title", "position")
+
+    def scope(self, request):
+        return _editable_roadmaps(request, prefix="roadmap__")
+
+
+class IndicatorInline(ScopedInline, admin.TabularInline):
+    model = Indicator
+    fields = ("position", "name", "unit", "baseline", "target", "current", "source")
+    extra = 0
+
+
+class ActionAdminForm(forms.ModelForm):
+    """The admin's Action form: validates like the services, saves through them.
+
+    ``version`` carries the version the user opened, so that a save over
+    somebody else's newer one is refused rather than silently lost.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Set per request by ActionAdmin.get_form when the service refused a save
+    # the form had accepted (a race, or a rule only the service knows).
+    service_error: ValidationError | None = None
+
+    class Meta:
+        model = Action
+        fields = ("roadmap", *EDITABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.service_error is not None:
+            self._add_service_error(self.service_error)
+            return cleaned_data
+        if self.instance.pk:
+            self._check_version(cleaned_data.get("version"))
+        lead_partner = cleaned_data.get("lead_partner")
+        key_partners = cleaned_data.get("key_partners")
+        if lead_partner is not None and key_partners is not None and lead_partner in key_partners:
+            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        return cleaned_data
+
+    def _check_version(self, opened_version):
+        current = (
+            Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if opened_version is None or opened_version != current:
+            raise ValidationError(
+                _(
+                    "Somebody else saved this action (now version %(version)s) since you "
+                    "opened it. Nothing was saved: open the action again to see their "
+                    "changes, then make yours."
+                ),
+                code="conflict",
+                params={"version": current},
+            )
+
+    def _add_service_error(self, error: ValidationError):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class _ServiceRefused(Exception):
+    """Raised from save_model to abandon the admin's transaction and show the form again."""
+
+    def __init__(self, error: ValidationError):
+        self.error = error
+        super().__init__(error)
+
+
+@admin.register(Action)
+class ActionAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+    form = ActionAdminForm
+    list_display = (
+        "title",
+        "roadmap",
+        "challenge",
+        "lead_partner",
+        "status",
+        "progress",
+        "deadline",
+        "version",
+        "changed_at",
+    )
+    list_filter = (
+        "status",
+        "activity_type",
+        ("roadmap", related_filter("city")),
+        ("lead_partner", related_filter()),
+    )
+    list_select_related = ("roadmap__city", "challenge", "lead_partner")
+    search_fields = ("title", "description", "expected_results", "lead_partner__name")
+    autocomplete_fields = ("challenge", "lead_partner", "key_partners")
+    date_hierarchy = "deadline"
+    ordering = ("roadmap__city__name", "roadmap__title", "position")
+    readonly_fields = (
+        "position",
+        "current_version",
+        "created_at",
+        "created_by",
+        "changed_at",
+        "changed_by",
+    )
+    inlines = (IndicatorInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "roadmap",
+                    "challenge",
+                    "activity_type",
+                    "title",
+                    "description",
+                    "version",
+                )
+            },
+        ),
+        (_("Expected results"), {"fields": ("expected_results",)}),
+        (
+            _("Necessary resources"),
+            {"fields": ("resources", ("budget", "currency"), "people_days", "in_kind")},
+        ),
+        (_("Partners"), {"fields": ("lead_partner", "key_partners")}),
+        (_("Timing and progress"), {"fields": (("start_date", "deadline"), "status", "progress")}),
+    )
+
+    record_fieldset = (
+        _("Record"),
+        {
+            "fields": (
+                "position",
+                "current_version",
+                ("created_at", "created_by"),
+                ("changed_at", "changed_by"),
+            ),
+            "classes": ("collapse",),
+        },
+    )
+
+    def scope(self, request):
+        return _editable_roadmaps(request, prefix="roadmap__")
+
+    @admin.display(description=_("version"))
+    def current_version(self, obj):
+        return obj.version
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A new row has no record yet; the service gives it its position.
+        return fieldsets if obj is None else (*fieldsets, self.record_fieldset)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # The services move no row between roadmaps.
+            readonly = (*readonly, "roadmap")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # ``version`` is the form's own hidden field; the model's is not
+        # editable, and the form factory refuses to be asked for it.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if name != "version"]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.service_error = getattr(request, "_action_service_error", None)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _ServiceRefused as refused:
+            # The admin's transaction is rolled back by now; render the same
+            # POST again, with the service's answer as form errors.
+            request._action_service_error = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
+        try:
+            if change:
+                saved = action_update(
+                    action=obj,
+                    data=data,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            else:
+                saved = action_create(
+                    roadmap=form.cleaned_data["roadmap"], data=data, by=request.user
+                )
+        except ActionConflict as conflict:
+            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
+        except ValidationError as error:
+            raise _ServiceRefused(error) from error
+        # The admin goes on with ``obj`` (inlines, log entry, redirect).
+        for field in Action._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Key partners went to the service with the rest of the row;
+        # form.save_m2m() would set them again behind its back.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        action_delete(action=obj, by=request.user, expected_version=obj.version)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for action in queryset.select_related("roadmap"):
+                action_delete(action=action, by=request.user, expected_version=action.version)
+
+    def revert_disabled(self, request, obj=None):
+        # A revert would write the row past the services (no version bump).
+        return True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "action", "unit", "baseline", "target", "current", "source")
+    list_select_related = ("action",)
+    list_filter = (("action__roadmap", related_filter("city")),)
+    search_fields = ("name", "action__title", "source")
+    autocomplete_fields = ("action",)
+    ordering = ("action__roadmap__title", "action__position", "position")
+
+    def scope(self, request):
+        return _editable_roadmaps(request, prefix="action__roadmap__")

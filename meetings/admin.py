@@ -1,1 +1,182 @@
-# Register your models here.
+from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cities4csr import permissions
+from cities4csr.admin_scoping import (
+    CityScopedAdmin,
+    CityScopedHistoryAdmin,
+    ScopedInline,
+    related_filter,
+)
+
+from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+
+
+def _city_meetings(request, prefix: str):
+    """Meetings of the user's cities: editors follow them, moderators run them."""
+    user = request.user
+    return permissions.editable_roadmap_filter(
+        user, prefix=prefix
+    ) | permissions.meeting_roadmap_filter(user, prefix=prefix)
+
+
+class MeetingScopedAdmin(CityScopedAdmin):
+    """Seeing a meeting (or part of one) is for the city's staff; changing it, for its moderators."""
+
+    def meeting_city_id(self, obj) -> int:
+        raise NotImplementedError
+
+    def may_change(self, request, obj) -> bool:
+        return self.in_scope(request, obj) and permissions.can_manage_meetings(
+            request.user, self.meeting_city_id(obj)
+        )
+
+
+class AgendaItemInline(ScopedInline, admin.TabularInline):
+    model = AgendaItem
+    fields = ("position", "title", "duration_minutes", "presenter")
+    autocomplete_fields = ("presenter",)
+    extra = 0
+
+
+class AttendanceInline(ScopedInline, admin.TabularInline):
+    model = Attendance
+    fields = ("person", "invited", "attended")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person__organisation")
+
+
+class ContributionInline(ScopedInline, admin.StackedInline):
+    model = Contribution
+    fields = (
+        ("position", "kind", "outcome"),
+        ("author", "organisation"),
+        "text",
+        "action",
+        "discussion_summary",
+    )
+    autocomplete_fields = ("author", "organisation", "action")
+    extra = 0
+
+
+class NextStepInline(ScopedInline, admin.TabularInline):
+    model = NextStep
+    fields = (
+        "position",
+        "description",
+        "responsible_organisation",
+        "responsible_person",
+        "due_date",
+        "done",
+    )
+    autocomplete_fields = ("responsible_organisation", "responsible_person")
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(CityScopedHistoryAdmin, MeetingScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("number", "title", "roadmap", "start", "format", "status", "moderator")
+    list_display_links = ("number", "title")
+    list_filter = ("status", "format", ("roadmap", related_filter("city")))
+    list_select_related = ("roadmap__city", "moderator__organisation")
+    search_fields = ("title", "phase", "summary", "roadmap__title")
+    autocomplete_fields = ("moderator",)
+    date_hierarchy = "start"
+    ordering = ("-start",)
+    field_scopes = {
+        "roadmap": lambda request: permissions.meeting_roadmap_filter(request.user),
+    }
+    fieldsets = (
+        (None, {"fields": ("roadmap", ("number", "title"), "phase", "status")}),
+        (_("When and where"), {"fields": (("start", "end"), "format", "place", "link")}),
+        (_("Moderation"), {"fields": ("moderator", "summary")}),
+    )
+    inlines = (AgendaItemInline, AttendanceInline, ContributionInline, NextStepInline)
+
+    def scope(self, request):
+        return _city_meetings(request, prefix="roadmap__")
+
+    def choice_scope(self, request):
+        return permissions.meeting_roadmap_filter(request.user, prefix="roadmap__")
+
+    def meeting_city_id(self, obj):
+        return obj.roadmap.city_id
+
+
+class MeetingPartAdmin(MeetingScopedAdmin):
+    """What hangs on a meeting; mostly edited inline, listed here across meetings."""
+
+    def scope(self, request):
+        return _city_meetings(request, prefix="meeting__roadmap__")
+
+    def meeting_city_id(self, obj):
+        return obj.meeting.roadmap.city_id
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(MeetingPartAdmin, admin.ModelAdmin):
+    list_display = ("title", "meeting", "position", "duration_minutes", "presenter")
+    list_select_related = ("meeting", "presenter__organisation")
+    list_filter = (("meeting", related_filter()),)
+    search_fields = ("title", "meeting__title")
+    autocomplete_fields = ("presenter",)
+    ordering = ("-meeting__start", "position")
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(MeetingPartAdmin, admin.ModelAdmin):
+    list_display = ("person", "organisation", "meeting", "invited", "attended")
+    list_select_related = ("meeting", "person__organisation")
+    list_filter = ("invited", "attended", ("meeting", related_filter()))
+    search_fields = ("person__name", "person__organisation__name", "meeting__title")
+    autocomplete_fields = ("person",)
+    ordering = ("-meeting__start", "person__organisation__name", "person__name")
+
+    @admin.display(description=_("organisation"), ordering="person__organisation__name")
+    def organisation(self, obj):
+        return obj.person.organisation
+
+
+@admin.register(Contribution)
+class ContributionAdmin(CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryAdmin):
+    list_display = ("short_text", "kind", "meeting", "author", "organisation", "outcome", "action")
+    list_select_related = ("meeting", "author__organisation", "organisation", "action")
+    list_filter = ("kind", "outcome", ("meeting", related_filter()))
+    search_fields = ("text", "discussion_summary", "author__name", "organisation__name")
+    autocomplete_fields = ("author", "organisation", "action")
+    ordering = ("-meeting__start", "position")
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(80)
+
+
+@admin.register(NextStep)
+class NextStepAdmin(MeetingPartAdmin, admin.ModelAdmin):
+    list_display = (
+        "short_description",
+        "meeting",
+        "responsible_organisation",
+        "responsible_person",
+        "due_date",
+        "done",
+    )
+    list_select_related = (
+        "meeting",
+        "responsible_organisation",
+        "responsible_person__organisation",
+    )
+    list_filter = ("done", ("meeting", related_filter()))
+    search_fields = ("description", "responsible_organisation__name", "responsible_person__name")
+    autocomplete_fields = ("responsible_organisation", "responsible_person")
+    date_hierarchy = "due_date"
+    ordering = ("-meeting__start", "position")
+
+    @admin.display(description=_("what"))
+    def short_description(self, obj):
+        return Truncator(obj.description).chars(80)

@@ -1,1 +1,141 @@
-# Register your models here.
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr import permissions
+from cities4csr.admin_scoping import CityScopedAdmin, ScopedInline, is_network_admin, related_filter
+
+from .models import City, CityAccess, Membership, Organisation, Person
+
+
+def organisation_scope(request, prefix: str = "") -> Q:
+    """Organisations of the user's cities and the members of their working groups."""
+    if is_network_admin(request):
+        return Q()
+    members = Membership.objects.filter(
+        permissions.city_filter(request.user, prefix="city__"), organisation__isnull=False
+    ).values("organisation_id")
+    return permissions.city_filter(request.user, prefix=f"{prefix}city__") | Q(
+        **{f"{prefix}pk__in": members}
+    )
+
+
+def person_scope(request, prefix: str = "") -> Q:
+    """People of those organisations, and people in the user's working groups themselves."""
+    if is_network_admin(request):
+        return Q()
+    organisations = Organisation.objects.filter(organisation_scope(request)).values("pk")
+    members = Membership.objects.filter(
+        permissions.city_filter(request.user, prefix="city__"), person__isnull=False
+    ).values("person_id")
+    return Q(**{f"{prefix}organisation__in": organisations}) | Q(**{f"{prefix}pk__in": members})
+
+
+class CityMembershipInline(ScopedInline, admin.TabularInline):
+    model = Membership
+    fk_name = "city"
+    fields = ("organisation", "person", "role", "since")
+    autocomplete_fields = ("organisation", "person")
+    extra = 0
+    verbose_name = _("working-group member")
+    verbose_name_plural = _("local working group")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "person__organisation")
+
+
+class OrganisationMembershipInline(ScopedInline, admin.TabularInline):
+    model = Membership
+    fk_name = "organisation"
+    fields = ("city", "role", "since")
+    extra = 0
+    verbose_name = _("working-group membership")
+    verbose_name_plural = _("working groups")
+
+    def scope(self, request):
+        # An organisation may sit in several cities' working groups; staff of
+        # one city see and change only their own group's row.
+        return permissions.city_filter(request.user, prefix="city__")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("city")
+
+
+@admin.register(City)
+class CityAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("name", "local_name", "country", "language", "is_lead_partner")
+    list_filter = ("country", "is_lead_partner")
+    search_fields = ("name", "local_name")
+    ordering = ("name",)
+    inlines = (CityMembershipInline,)
+
+    def scope(self, request):
+        return permissions.city_filter(request.user)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("name", "kind", "sector", "city", "website")
+    list_filter = ("kind", ("city", related_filter()))
+    list_select_related = ("city",)
+    search_fields = ("name", "sector", "city__name")
+    ordering = ("name",)
+    inlines = (OrganisationMembershipInline,)
+
+    def scope(self, request):
+        return organisation_scope(request)
+
+
+@admin.register(Person)
+class PersonAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("name", "organisation", "position", "email", "phone", "consent_to_contact")
+    list_filter = ("consent_to_contact", ("organisation__city", related_filter()))
+    list_select_related = ("organisation",)
+    search_fields = ("name", "email", "position", "organisation__name")
+    autocomplete_fields = ("organisation", "user")
+    ordering = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "organisation", "position")}),
+        (
+            _("Contact (personal data)"),
+            {"fields": ("email", "phone", "consent_to_contact", "consent_recorded_at")},
+        ),
+        (_("Account"), {"fields": ("user",)}),
+    )
+
+    def scope(self, request):
+        return person_scope(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a login to a person hands it the person's organisation (and
+        # so a partner's access); only the network admin manages accounts.
+        readonly = super().get_readonly_fields(request, obj)
+        if not is_network_admin(request):
+            readonly = (*readonly, "user")
+        return readonly
+
+
+@admin.register(Membership)
+class MembershipAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("city", "organisation", "person", "role", "since")
+    list_filter = ("role", ("city", related_filter()))
+    list_select_related = ("city", "organisation", "person__organisation")
+    search_fields = ("organisation__name", "person__name", "city__name")
+    autocomplete_fields = ("organisation", "person")
+    ordering = ("city__name", "organisation__name", "person__name")
+
+    def scope(self, request):
+        return permissions.city_filter(request.user, prefix="city__")
+
+
+@admin.register(CityAccess)
+class CityAccessAdmin(CityScopedAdmin, admin.ModelAdmin):
+    list_display = ("user", "city")
+    list_filter = (("city", related_filter()),)
+    list_select_related = ("user", "city")
+    search_fields = ("user__username", "user__email", "city__name")
+    autocomplete_fields = ("user",)
+    ordering = ("city__name", "user__username")
+
+    def scope(self, request):
+        return permissions.city_filter(request.user, prefix="city__")

@@ -1,0 +1,298 @@
+"""The moderator's cockpit: meetings and their parts in the Django admin, scoped by city."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cities4csr.permissions import forget_access
+from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+from tests import factories
+
+CHANGELIST = reverse("admin:meetings_meeting_changelist")
+
+
+@pytest.fixture(autouse=True)
+def _fast_admin_pages(settings):
+    # Tests run with DEBUG off, where the manifest storage wants collectstatic;
+    # and every fixture user's password is hashed, slowly unless told otherwise.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def vratsa_moderator(vratsa):
+    return factories.user("moderator-vratsa", role="moderator", cities=[vratsa])
+
+
+@pytest.fixture
+def sofia_meeting(sofia_roadmap):
+    return factories.meeting(sofia_roadmap, title="Preparing the Action Table")
+
+
+@pytest.fixture
+def vratsa_meeting(vratsa_roadmap):
+    return factories.meeting(vratsa_roadmap, title="Vratsa kick-off")
+
+
+@pytest.fixture
+def both_meetings(sofia_meeting, vratsa_meeting):
+    return sofia_meeting, vratsa_meeting
+
+
+def change_url(meeting):
+    return reverse("admin:meetings_meeting_change", args=[meeting.pk])
+
+
+def titles(response):
+    return {m.title for m in response.context["cl"].result_list}
+
+
+def meeting_form_data(meeting, **changes):
+    data = {
+        "roadmap": meeting.roadmap_id,
+        "number": meeting.number,
+        "title": meeting.title,
+        "phase": meeting.phase,
+        "status": meeting.status,
+        "start_0": timezone.localtime(meeting.start).date().isoformat(),
+        "start_1": timezone.localtime(meeting.start).time().strftime("%H:%M:%S"),
+        "end_0": "",
+        "end_1": "",
+        "format": meeting.format,
+        "place": meeting.place,
+        "link": meeting.link,
+        "moderator": "",
+        "summary": meeting.summary,
+    }
+    for prefix in ("agenda_items", "attendances", "contributions", "next_steps"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+# --- Who sees what ----------------------------------------------------------
+
+
+def test_sofia_moderator_changelist_hides_vratsa_meetings(client, moderator, both_meetings):
+    client.force_login(moderator)
+    assert titles(client.get(CHANGELIST)) == {"Preparing the Action Table"}
+
+
+def test_sofia_editor_sees_sofia_meetings(client, editor, both_meetings):
+    client.force_login(editor)
+    assert titles(client.get(CHANGELIST)) == {"Preparing the Action Table"}
+
+
+def test_vratsa_editor_changelist_hides_sofia_meetings(client, other_editor, both_meetings):
+    client.force_login(other_editor)
+    assert titles(client.get(CHANGELIST)) == {"Vratsa kick-off"}
+
+
+def test_network_admin_sees_every_meeting(client, network_admin, both_meetings):
+    client.force_login(network_admin)
+    assert titles(client.get(CHANGELIST)) == {"Preparing the Action Table", "Vratsa kick-off"}
+
+
+def test_partner_is_sent_to_admin_login(client, partner, both_meetings):
+    client.force_login(partner)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_sofia_moderator_cannot_open_vratsa_meeting(client, moderator, vratsa_meeting):
+    client.force_login(moderator)
+    response = client.get(change_url(vratsa_meeting))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_vratsa_moderator_cannot_change_sofia_meeting(client, vratsa_moderator, sofia_meeting):
+    client.force_login(vratsa_moderator)
+    client.post(change_url(sofia_meeting), meeting_form_data(sofia_meeting, title="Hijacked"))
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.title == "Preparing the Action Table"
+
+
+def test_sofia_editor_views_sofia_meeting_but_cannot_change_it(client, editor, sofia_meeting):
+    client.force_login(editor)
+    response = client.get(change_url(sofia_meeting))
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    response = client.post(
+        change_url(sofia_meeting), meeting_form_data(sofia_meeting, title="Changed")
+    )
+    assert response.status_code == 403
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.title == "Preparing the Action Table"
+
+
+def test_sofia_editor_cannot_revert_sofia_meeting_from_history(client, editor, sofia_meeting):
+    record = sofia_meeting.history.get()
+    client.force_login(editor)
+    url = reverse("admin:meetings_meeting_simple_history", args=[sofia_meeting.pk, record.pk])
+    response = client.post(url, meeting_form_data(sofia_meeting, title="Reverted"))
+    assert response.status_code == 403
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.title == "Preparing the Action Table"
+
+
+def test_vratsa_moderator_cannot_read_sofia_meeting_history(
+    client, vratsa_moderator, sofia_meeting
+):
+    client.force_login(vratsa_moderator)
+    url = reverse("admin:meetings_meeting_history", args=[sofia_meeting.pk])
+    assert client.get(url).status_code == 403
+
+
+# --- The cockpit ------------------------------------------------------------
+
+
+def test_moderator_meeting_page_has_agenda_attendance_contributions_and_next_steps(
+    client, moderator, sofia_meeting, sofia_company
+):
+    speaker = factories.person(sofia_company, "Maria Ivanova")
+    AgendaItem.objects.create(meeting=sofia_meeting, title="Review of the work events")
+    Attendance.objects.create(meeting=sofia_meeting, person=speaker, attended=True)
+    Contribution.objects.create(meeting=sofia_meeting, author=speaker, text="A CSR fair")
+    NextStep.objects.create(meeting=sofia_meeting, description="Send the draft table")
+    client.force_login(moderator)
+
+    response = client.get(change_url(sofia_meeting))
+
+    assert response.status_code == 200
+    assert response.context["has_change_permission"]
+    inlines = {f.formset.prefix: f for f in response.context["inline_admin_formsets"]}
+    assert set(inlines) == {"agenda_items", "attendances", "contributions", "next_steps"}
+    assert all(len(inline.formset.queryset) == 1 for inline in inlines.values())
+    page = response.content.decode()
+    for text in ("Review of the work events", "A CSR fair", "Send the draft table"):
+        assert text in page
+
+
+def test_moderator_saves_meeting_with_agenda_item(client, moderator, sofia_meeting):
+    client.force_login(moderator)
+    response = client.post(
+        change_url(sofia_meeting),
+        meeting_form_data(
+            sofia_meeting,
+            summary="Agreed on the table's layout.",
+            **{
+                "agenda_items-TOTAL_FORMS": 1,
+                "agenda_items-0-position": 1,
+                "agenda_items-0-title": "Preparing the Action Table",
+                "agenda_items-0-duration_minutes": 45,
+            },
+        ),
+    )
+    assert response.status_code == 302
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.summary == "Agreed on the table's layout."
+    assert [a.title for a in sofia_meeting.agenda_items.all()] == ["Preparing the Action Table"]
+    assert sofia_meeting.history.latest("history_date").history_user == moderator
+
+
+def test_moderator_cannot_pick_vratsa_roadmap_for_a_meeting(
+    client, moderator, sofia_roadmap, vratsa_roadmap
+):
+    client.force_login(moderator)
+    url = reverse("admin:meetings_meeting_add")
+    form = client.get(url).context["adminform"].form
+    assert list(form.fields["roadmap"].queryset) == [sofia_roadmap]
+    start = timezone.now() + datetime.timedelta(days=3)
+    response = client.post(
+        url,
+        meeting_form_data(
+            Meeting(roadmap=vratsa_roadmap, number=1, title="Planted", start=start),
+        ),
+    )
+    assert "roadmap" in response.context["adminform"].form.errors
+    assert not Meeting.objects.filter(title="Planted").exists()
+
+
+def test_action_autocomplete_in_contributions_offers_no_vratsa_actions(
+    client, moderator, sofia_roadmap, vratsa_roadmap
+):
+    factories.action(sofia_roadmap, title="CSR fair")
+    factories.action(vratsa_roadmap, title="Vratsa volunteering day")
+    client.force_login(moderator)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "meetings", "model_name": "contribution", "field_name": "action"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["CSR fair"]
+
+
+@pytest.mark.parametrize("model", ["agendaitem", "attendance", "contribution", "nextstep"], ids=str)
+def test_meeting_parts_changelists_hide_other_cities(
+    client, moderator, sofia_meeting, vratsa_meeting, sofia_company, vratsa, model
+):
+    sofia_person = factories.person(sofia_company)
+    vratsa_person = factories.person(factories.organisation(vratsa))
+    for meeting, person in ((sofia_meeting, sofia_person), (vratsa_meeting, vratsa_person)):
+        AgendaItem.objects.create(meeting=meeting, title=f"Agenda of {meeting.title}")
+        Attendance.objects.create(meeting=meeting, person=person)
+        Contribution.objects.create(meeting=meeting, text=f"Said in {meeting.title}")
+        NextStep.objects.create(meeting=meeting, description=f"After {meeting.title}")
+    client.force_login(moderator)
+    response = client.get(reverse(f"admin:meetings_{model}_changelist"))
+    assert {row.meeting_id for row in response.context["cl"].result_list} == {sofia_meeting.pk}
+
+
+def test_sofia_editor_cannot_change_a_contribution(client, editor, sofia_meeting):
+    contribution = Contribution.objects.create(meeting=sofia_meeting, text="A CSR fair")
+    client.force_login(editor)
+    url = reverse("admin:meetings_contribution_change", args=[contribution.pk])
+    response = client.post(url, {"meeting": sofia_meeting.pk, "text": "Changed", "kind": "comment"})
+    assert response.status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.text == "A CSR fair"
+
+
+@pytest.mark.parametrize("meetings", [5, 50])
+def test_meeting_changelist_query_count_does_not_grow_with_rows(
+    client, moderator, sofia_roadmap, sofia_company, django_assert_num_queries, meetings
+):
+    chair = factories.person(sofia_company)
+    for _ in range(meetings):
+        factories.meeting(sofia_roadmap, moderator=chair)
+    client.force_login(moderator)
+    forget_access(moderator)
+    # 1 session, 2 user, 3-4 model permissions (user's, groups'), 5 groups,
+    # 6 city access, 7 person (these three for access_for), 8 roadmap filter
+    # choices with their cities, 9 filtered count, 10 total count, 11 the page
+    # of rows with roadmap, city, moderator and organisation joined, 12-13
+    # date hierarchy (first and last start, then the years or months).
+    with django_assert_num_queries(13):
+        response = client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == meetings
+
+
+@pytest.mark.parametrize(
+    "model", ["meeting", "agendaitem", "attendance", "contribution", "nextstep"]
+)
+def test_network_admin_opens_every_meetings_admin_page(
+    client, network_admin, sofia_meeting, sofia_company, model
+):
+    person = factories.person(sofia_company)
+    obj = {
+        "meeting": sofia_meeting,
+        "agendaitem": AgendaItem.objects.create(meeting=sofia_meeting, title="Welcome"),
+        "attendance": Attendance.objects.create(meeting=sofia_meeting, person=person),
+        "contribution": Contribution.objects.create(meeting=sofia_meeting, text="A fair"),
+        "nextstep": NextStep.objects.create(meeting=sofia_meeting, description="Draft"),
+    }[model]
+    client.force_login(network_admin)
+    for url in (
+        reverse(f"admin:meetings_{model}_changelist"),
+        reverse(f"admin:meetings_{model}_changelist") + "?q=a",
+        reverse(f"admin:meetings_{model}_add"),
+        reverse(f"admin:meetings_{model}_change", args=[obj.pk]),
+        reverse(f"admin:meetings_{model}_history", args=[obj.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
