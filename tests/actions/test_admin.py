@@ -502,3 +502,24 @@ def test_action_change_form_carries_the_version_the_user_opened(client, editor, 
     client.force_login(editor)
     page = client.get(change_url(row)).content.decode()
     assert '<input type="hidden" name="version" value="7"' in page
+
+
+def test_service_validation_error_on_add_becomes_form_error(client, editor, sofia, sofia_roadmap):
+    """Only the service knows a challenge must belong to the row's roadmap."""
+    other_roadmap = factories.roadmap(sofia, title="Sofia 2030")
+    other_challenge = factories.challenge(other_roadmap, title="Not of this roadmap")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:actions_action_add"),
+        form_data(
+            Action(roadmap=sofia_roadmap, activity_type="event", title="Misfiled"),
+            roadmap=sofia_roadmap.pk,
+            challenge=other_challenge.pk,
+            version="",
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["challenge"] == [
+        "This challenge belongs to another roadmap."
+    ]
+    assert not Action.objects.filter(title="Misfiled").exists()
