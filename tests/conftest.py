@@ -14,6 +14,8 @@ from tests import factories
 def _test_settings(settings):
     # Tests read English text unless they ask for Bulgarian.
     settings.LANGUAGE_CODE = "en"
+    # Hashing "pw" with PBKDF2 for every user would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production settings want collectstatic's manifest; tests don't run it.
     settings.STORAGES = {
         **settings.STORAGES,

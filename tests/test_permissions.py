@@ -1,0 +1,106 @@
+"""Who may see and change which roadmap, action and meeting."""
+
+import pytest
+
+from actions.models import Action, Roadmap
+from cities4csr import permissions
+from meetings.models import Meeting
+from tests import factories
+
+
+@pytest.fixture
+def scene(sofia_roadmap, vratsa_roadmap):
+    return {
+        "sofia_action": factories.action(sofia_roadmap),
+        "vratsa_action": factories.action(vratsa_roadmap),
+        "sofia_meeting": factories.meeting(sofia_roadmap),
+        "vratsa_meeting": factories.meeting(vratsa_roadmap),
+    }
+
+
+def test_sofia_editor_cannot_see_or_change_vratsa_private_roadmap(
+    editor, scene, sofia_roadmap, vratsa_roadmap
+):
+    assert list(Roadmap.objects.visible_to(editor)) == [sofia_roadmap]
+    assert list(Roadmap.objects.editable_by(editor)) == [sofia_roadmap]
+    assert not permissions.can_view_roadmap(editor, vratsa_roadmap)
+    assert not permissions.can_edit_roadmap(editor, vratsa_roadmap)
+    assert list(Action.objects.editable_by(editor)) == [scene["sofia_action"]]
+
+
+def test_public_roadmap_of_another_city_is_readable_not_editable(editor, vratsa_roadmap):
+    vratsa_roadmap.visibility = Roadmap.Visibility.PUBLIC
+    vratsa_roadmap.save()
+    assert permissions.can_view_roadmap(editor, vratsa_roadmap)
+    assert not permissions.can_edit_roadmap(editor, vratsa_roadmap)
+    assert vratsa_roadmap not in Roadmap.objects.editable_by(editor)
+
+
+def test_partner_reads_roadmaps_it_is_invited_to_and_changes_nothing(
+    partner, sofia_roadmap, vratsa_roadmap
+):
+    assert not permissions.can_view_roadmap(partner, sofia_roadmap)  # private
+    sofia_roadmap.visibility = Roadmap.Visibility.PARTNERS
+    sofia_roadmap.save()
+    vratsa_roadmap.visibility = Roadmap.Visibility.PARTNERS
+    vratsa_roadmap.save()
+    assert permissions.can_view_roadmap(partner, sofia_roadmap)
+    # Invited means: the partner's organisation is in that city's working group.
+    assert not permissions.can_view_roadmap(partner, vratsa_roadmap)
+    assert list(Roadmap.objects.visible_to(partner)) == [sofia_roadmap]
+    assert not permissions.can_edit_roadmap(partner, sofia_roadmap)
+    assert not Roadmap.objects.editable_by(partner).exists()
+    assert not permissions.can_manage_meetings(partner, sofia_roadmap.city_id)
+
+
+def test_moderator_runs_meetings_of_own_city_only(moderator, editor, scene, sofia, vratsa):
+    assert permissions.can_manage_meetings(moderator, sofia.pk)
+    assert not permissions.can_manage_meetings(moderator, vratsa.pk)
+    assert not permissions.can_manage_meetings(editor, sofia.pk)
+    assert list(Meeting.objects.managed_by(moderator)) == [scene["sofia_meeting"]]
+    assert not Meeting.objects.managed_by(editor).exists()
+
+
+def test_network_admin_sees_and_changes_everything(
+    network_admin, scene, sofia_roadmap, vratsa_roadmap
+):
+    assert set(Roadmap.objects.editable_by(network_admin)) == {sofia_roadmap, vratsa_roadmap}
+    assert Meeting.objects.managed_by(network_admin).count() == 2
+
+
+def test_anonymous_sees_only_public_roadmaps(sofia_roadmap, vratsa_roadmap):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    assert not Roadmap.objects.visible_to(anonymous).exists()
+    vratsa_roadmap.visibility = Roadmap.Visibility.PUBLIC
+    vratsa_roadmap.save()
+    assert list(Roadmap.objects.visible_to(anonymous)) == [vratsa_roadmap]
+    assert not permissions.can_edit_roadmap(anonymous, vratsa_roadmap)
+
+
+def test_deactivated_user_loses_all_access(editor, sofia_roadmap):
+    editor.is_active = False
+    permissions.forget_access(editor)
+    assert not permissions.can_view_roadmap(editor, sofia_roadmap)
+    assert not Roadmap.objects.visible_to(editor).exists()
+
+
+def test_role_without_city_gives_nothing(sofia_roadmap):
+    lost = factories.user(role="editor")
+    assert not Roadmap.objects.visible_to(lost).exists()
+    assert not permissions.can_edit_roadmap(lost, sofia_roadmap)
+
+
+def test_city_access_without_role_gives_nothing(sofia, sofia_roadmap):
+    # The city is where a role applies; without the role it grants nothing.
+    nobody = factories.user(cities=[sofia])
+    assert not permissions.can_edit_roadmap(nobody, sofia_roadmap)
+    assert not permissions.can_view_roadmap(nobody, sofia_roadmap)
+
+
+def test_access_is_computed_once_per_user_object(editor, sofia_roadmap, django_assert_num_queries):
+    permissions.forget_access(editor)
+    with django_assert_num_queries(3):  # groups, city access, person
+        for _ in range(5):
+            permissions.can_edit_roadmap(editor, sofia_roadmap)

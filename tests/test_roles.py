@@ -1,0 +1,38 @@
+"""The role groups exist in every database, with exactly their permissions."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from stakeholders.roles import ROLE_PERMISSIONS, permission_codenames
+
+
+def _codenames(group):
+    return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_every_role_has_exactly_its_permissions(db):
+    for role in ROLE_PERMISSIONS:
+        assert _codenames(Group.objects.get(name=role)) == set(permission_codenames(role))
+
+
+def test_partner_can_only_view(db):
+    assert all(
+        code.startswith("view_") for _, code in _codenames(Group.objects.get(name="partner"))
+    )
+
+
+def test_migrate_puts_drifted_roles_back(db):
+    editor = Group.objects.get(name="editor")
+    editor.permissions.clear()
+    Group.objects.filter(name="partner").delete()
+    call_command("migrate", verbosity=0)
+    assert _codenames(Group.objects.get(name="editor")) == set(permission_codenames("editor"))
+    assert Group.objects.filter(name="partner").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_survive_a_flush_between_transactional_tests():
+    # Browser tests use live_server, whose database is flushed after each test.
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) == set(ROLE_PERMISSIONS)
