@@ -1,8 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cities4csr import views
+
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("actions.urls")),
 ]
+
+# 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500
+# page must render even when what broke is the database or a context processor.
+handler500 = "cities4csr.views.server_error"

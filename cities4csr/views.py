@@ -1,0 +1,208 @@
+"""Pages of the project itself: the dashboard, logging in and out, the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+
+from actions.models import DUE_SOON_DAYS, Action, Roadmap
+from cities4csr import permissions
+from meetings.models import Meeting
+from stakeholders.models import City
+
+logger = logging.getLogger(__name__)
+
+# The dashboard is a summary: the roadmap's table has the rest, one click away.
+DASHBOARD_LIMIT = 20
+
+
+def _own_cities(queryset, access: permissions.Access, prefix: str = ""):
+    """Narrow what the user may see to the cities they work for.
+
+    Another city's public roadmap is readable by anybody, but it is not one of
+    "my roadmaps": it stays in the roadmaps list, off the dashboard. This only
+    narrows what ``visible_to`` already allowed; it grants nothing.
+    """
+    if access.is_network_admin:
+        return queryset
+    city_ids = access.staff_city_ids | access.partner_city_ids
+    return queryset.filter(**{f"{prefix}city_id__in": city_ids})
+
+
+def _ours(organisation_id: int) -> Q:
+    """The actions an organisation leads or is a key partner of, without a join
+    that would repeat rows (and so without DISTINCT)."""
+    partnered = Action.key_partners.through.objects.filter(organisation_id=organisation_id).values(
+        "action_id"
+    )
+    return Q(lead_partner_id=organisation_id) | Q(pk__in=partnered)
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    access = permissions.access_for(user)
+    today = timezone.localdate()
+    organisation_id = access.organisation_id
+
+    actions = _own_cities(Action.objects.visible_to(user), access, prefix="roadmap__")
+    # The counts reuse the querysets' own definitions of overdue and due soon,
+    # so the dashboard and the table's ?due= filter always agree.
+    counts = {
+        "action_count": Count("actions"),
+        "overdue_count": Count(
+            "actions", filter=Q(actions__in=Action.objects.overdue(today).values("pk"))
+        ),
+        "due_soon_count": Count(
+            "actions", filter=Q(actions__in=Action.objects.due_soon(today).values("pk"))
+        ),
+    }
+    if organisation_id is not None:
+        counts["our_count"] = Count(
+            "actions", filter=Q(actions__in=Action.objects.filter(_ours(organisation_id)))
+        )
+    roadmaps = list(
+        _own_cities(Roadmap.objects.visible_to(user), access)
+        .select_related("city")
+        .annotate(**counts)
+        .order_by("city__name", "-period_start", "title")
+    )
+
+    def first_rows(queryset):
+        return list(
+            queryset.select_related("roadmap__city", "lead_partner").order_by(
+                "deadline", "roadmap_id", "position"
+            )[:DASHBOARD_LIMIT]
+        )
+
+    our_actions, more_of_ours = None, False
+    if organisation_id is not None:
+        # One more than shown, to know whether to point to the rest.
+        our_actions = list(
+            actions.open()
+            .filter(_ours(organisation_id))
+            .select_related("roadmap__city", "lead_partner")
+            .order_by("deadline", "roadmap_id", "position")[: DASHBOARD_LIMIT + 1]
+        )
+        more_of_ours = len(our_actions) > DASHBOARD_LIMIT
+        our_actions = our_actions[:DASHBOARD_LIMIT]
+
+    next_meeting = (
+        _own_cities(Meeting.objects.visible_to(user), access, prefix="roadmap__")
+        .filter(start__gte=timezone.now())
+        .select_related("roadmap__city")
+        .order_by("start", "pk")
+        .first()
+    )
+    can_manage_next_meeting = next_meeting is not None and permissions.can_manage_meetings(
+        user, next_meeting.roadmap.city_id
+    )
+    can_plan_meetings = any(permissions.can_manage_meetings(user, r.city_id) for r in roadmaps)
+
+    context = {
+        "access": access,
+        "has_cities": access.is_network_admin
+        or bool(access.staff_city_ids or access.partner_city_ids),
+        "roadmaps": roadmaps,
+        "overdue": first_rows(actions.overdue(today)),
+        "overdue_total": sum(r.overdue_count for r in roadmaps),
+        "due_soon": first_rows(actions.due_soon(today)),
+        "due_soon_total": sum(r.due_soon_count for r in roadmaps),
+        "due_soon_days": DUE_SOON_DAYS,
+        "our_actions": our_actions,
+        "more_of_ours": more_of_ours,
+        "next_meeting": next_meeting,
+        "can_manage_next_meeting": can_manage_next_meeting,
+        "can_plan_meetings": can_plan_meetings,
+        "today": today,
+    }
+    return render(request, "dashboard.html", context)
+
+
+# --- Logging in and out -------------------------------------------------------
+
+
+def city_language(user) -> str | None:
+    """The working language of the cities the user works for, if they share one."""
+    access = permissions.access_for(user)
+    city_ids = access.staff_city_ids | access.partner_city_ids
+    if not city_ids:
+        return None
+    languages = set(City.objects.filter(pk__in=city_ids).values_list("language", flat=True))
+    if len(languages) == 1 and (language := languages.pop()) in dict(settings.LANGUAGES):
+        return language
+    return None
+
+
+def set_language_cookie(response, language: str) -> None:
+    """Set the cookie exactly as Django's set_language view does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Log in, and open the app in the city's language the first time.
+
+    "Bulgarian first for the Bulgarian cities": a browser asking for English
+    still gets Bulgarian for Sofia's staff and partners, until the user picks
+    a language with the switch (which sets the cookie this one respects).
+    """
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            language = city_language(form.get_user())
+            if language:
+                set_language_cookie(response, language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out (POST only, as in Django 5) and say so on the login page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have been logged out."))
+        return response
+
+
+# --- Error pages ---------------------------------------------------------------
+# 403 and 404 use Django's default handlers, which render 403.html and 404.html
+# in the site's layout.
+
+
+@requires_csrf_token
+def server_error(request):
+    """Render 500.html without a RequestContext, and never fail.
+
+    Whatever broke (the database, a context processor, a missing static file)
+    must not break the error page too: if the template cannot be rendered, a
+    plain page is sent, still without any detail of the error.
+    """
+    try:
+        body = loader.get_template("500.html").render()
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        body = "<!doctype html><title>Server error (500)</title><h1>Server error (500)</h1>"
+    return HttpResponseServerError(body)
