@@ -44,7 +44,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="key_partners",
         queryset=Organisation.objects.none(),
     )
-    due = django_filters.ChoiceFilter(label=_("Deadline"), choices=DUE_CHOICES, method="filter_due")
+    due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
     ours = django_filters.BooleanFilter(
         label=_("Our actions"),
         method="filter_ours",

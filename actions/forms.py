@@ -53,6 +53,9 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, roadmap, **kwargs):
+        # Several rows can be open at once beside the filter form: ids must differ.
+        instance = kwargs.get("instance")
+        kwargs.setdefault("auto_id", f"id_action{getattr(instance, 'pk', None) or 'new'}_%s")
         super().__init__(*args, **kwargs)
         self.roadmap = roadmap
         self.fields["challenge"].queryset = roadmap.challenges.all()

@@ -12,9 +12,16 @@ def _sync_roles(sender, app_config=None, using="default", apps=None, **kwargs):
 
     apps = apps or sender.apps
     for config in apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0, using=using)
-        config.models_module = None
+        # The migration state's app configs have no models module, which
+        # create_permissions takes as "no models"; lend one for the call.
+        stub = getattr(config, "models_module", None) is None
+        if stub:
+            config.models_module = True
+        try:
+            create_permissions(config, apps=apps, verbosity=0, using=using)
+        finally:
+            if stub:
+                config.models_module = None
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
