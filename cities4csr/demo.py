@@ -1,5 +1,4 @@
 # The data is Bulgarian text, which RUF001 takes for look-alike Latin letters.
-# ruff: noqa: RUF001
 """Demo data: the CITIES4CSR network, Sofia's working group, its Action Table and
 its 2021 meetings (the third one, on 16.09.2021, is the one Sofia Municipality
 reported on), plus a small roadmap for Vratsa so that city scoping can be seen.
@@ -802,31 +801,29 @@ class _Loader:
         return roadmap
 
     def write_action(self, roadmap: Roadmap, data: dict) -> Action:
-        """Create or change one Action Table row the way the services do.
+        """Create or change one Action Table row through the services.
 
-        ``action_create`` and ``action_update`` first check that ``by`` may edit
-        the roadmap, and with DEBUG off there is no user to act as. The loader is
-        trusted code run from the shell, so it takes the services' own steps
-        (validation, one history record per change, version bump) without that
-        check; the history names the demo ``admin`` when there is one.
+        The history names the demo ``admin`` when there is one; with DEBUG off
+        there is none, and the loader writes as the services' SYSTEM actor.
         """
+        actor = self.actor or services.SYSTEM
         action = Action.objects.filter(roadmap=roadmap, title=data["title"]).first()
-        created = action is None
-        if created:
-            last = roadmap.actions.order_by("-position").values_list("position", flat=True).first()
-            action = Action(roadmap=roadmap, position=0 if last is None else last + 1)
-            action.created_by = self.actor
-        elif services.action_changes(action=action, data=data):
-            action.version += 1
-        else:
+        if action is None:
+            action = services.action_create(
+                roadmap=roadmap, data=data, by=actor, reason=HISTORY_REASON
+            )
+            self.result.created[Action] += 1
             return action
-        key_partner_ids = services._apply(action, data)
-        services._validate(action, key_partner_ids)
-        services._save_with_history(
-            action, key_partner_ids, by=self.actor, created=created, reason=HISTORY_REASON
+        saved = services.action_update(
+            action=action,
+            data=data,
+            by=actor,
+            expected_version=action.version,
+            reason=HISTORY_REASON,
         )
-        (self.result.created if created else self.result.changed)[Action] += 1
-        return action
+        if saved.version != action.version:
+            self.result.changed[Action] += 1
+        return saved
 
     def load_meetings(self, roadmap: Roadmap) -> None:
         actions = {action.title: action for action in roadmap.actions.all()}

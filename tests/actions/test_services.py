@@ -197,3 +197,22 @@ def test_indicators_update_bumps_version_and_refuses_stale(row, editor):
     ]
     with pytest.raises(services.ActionConflict):
         services.action_indicators_update(action=row, indicators=[], by=editor, expected_version=1)
+
+
+def test_system_actor_writes_without_a_user(row):
+    saved = services.action_update(
+        action=row, data={"progress": 10}, by=services.SYSTEM, expected_version=1, reason="import"
+    )
+    assert saved.version == 2
+    record = row.history.latest()
+    assert record.history_user is None
+    assert record.history_change_reason == "import"
+
+
+def test_anonymous_user_is_not_the_system(row):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        services.action_update(
+            action=row, data={"progress": 10}, by=AnonymousUser(), expected_version=1
+        )
