@@ -328,3 +328,12 @@ def test_query_count_for_an_editor(client, editor, sofia_company, sofia_roadmap,
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert len(queries) == 9, "\n".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_navbar_marks_the_dashboard_as_the_current_page(client, editor, sofia_roadmap):
+    body = _dashboard(client, editor).content.decode()
+    assert f'href="{reverse("dashboard")}" aria-current="page"' in body
+    assert f'href="{reverse("actions:roadmap_list")}" aria-current' not in body
+    body = client.get(reverse("actions:roadmap_list")).content.decode()
+    assert f'href="{reverse("actions:roadmap_list")}" aria-current="page"' in body
+    assert f'href="{reverse("dashboard")}" aria-current' not in body
