@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -78,6 +81,19 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("meetings:meeting", args=[self.pk])
+
+    def clean(self):
+        # The database constraint says the same; here the message sits on the field.
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("A meeting cannot end before it starts.")})
+
+    @property
+    def day(self):
+        """The meeting's date in the project's time zone."""
+        return timezone.localdate(self.start)
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
@@ -96,6 +112,9 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
     )
+    # What the item covers in detail: the carry-forward review lists the open
+    # next steps and the actions to look at here.
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -191,6 +210,18 @@ class Contribution(models.Model):
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN
     )
     discussion_summary = models.TextField(_("summary of the discussion"), blank=True)
+    # The row that accepting this proposal created or changed. Kept apart from
+    # ``action`` (what the contribution is about) so that a proposal is turned
+    # into a row once only, and set by meetings.services.proposal_accept only.
+    produced_action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        related_name="produced_by",
+        verbose_name=_("action produced"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -226,6 +257,16 @@ class NextStep(models.Model):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
+    # The open step of an earlier meeting this one continues (carry-forward).
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        verbose_name=_("carried from"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("next step")
@@ -234,3 +275,17 @@ class NextStep(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        # A step carried from an earlier meeting keeps the due date agreed there,
+        # even when that date has passed: it is the reason it is carried.
+        if self.due_date is None or self.carried_from_id:
+            return
+        try:
+            meeting = self.meeting
+        except Meeting.DoesNotExist:
+            return
+        if meeting.start and self.due_date < timezone.localdate(meeting.start):
+            raise ValidationError(
+                {"due_date": _("A next step cannot be due before the meeting that agreed it.")}
+            )

@@ -1,0 +1,36 @@
+"""Writes of the moderator's cockpit: accepting proposals into the Action Table,
+carrying the last meeting's open work into the next one, closing a meeting and
+sending its invitations.
+
+The admin and any later view call these functions, so the permission check
+(moderators of the meeting's city) and the all-or-nothing rule live here. Rows
+of the Action Table are written only through ``actions.services``, so that they
+get their history, version and validation like every other change.
+"""
+
+from .carry_forward import (
+    CarryForward,
+    Review,
+    carry_forward_review,
+    meeting_carry_forward,
+    previous_meeting,
+)
+from .closing import attendance_outside_working_group, meeting_close, unclosed_meetings
+from .invitations import Invitations, meeting_invitations_send
+from .proposals import proposal_accept, proposal_changes, proposal_prefill
+
+__all__ = [
+    "CarryForward",
+    "Invitations",
+    "Review",
+    "attendance_outside_working_group",
+    "carry_forward_review",
+    "meeting_carry_forward",
+    "meeting_close",
+    "meeting_invitations_send",
+    "previous_meeting",
+    "proposal_accept",
+    "proposal_changes",
+    "proposal_prefill",
+    "unclosed_meetings",
+]

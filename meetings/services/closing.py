@@ -1,0 +1,80 @@
+"""Closing a meeting, the meetings whose minutes are late, and attendance checks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Membership, Person
+
+from ..models import Attendance, Meeting
+from .common import (
+    check_can_manage,
+    save_with_history,
+)
+
+
+def meeting_close(
+    *, meeting: Meeting, by, summary: str | None = None, approve_minutes: bool = False
+) -> Meeting:
+    """Record the summary and mark the meeting held, or its minutes approved."""
+    check_can_manage(by, meeting)
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().select_related("roadmap").get(pk=meeting.pk)
+        if current.status == Meeting.Status.MINUTES_APPROVED:
+            raise ValidationError(
+                _("The minutes of this meeting are already approved."), code="approved"
+            )
+        if current.start > timezone.now():
+            raise ValidationError(
+                _("This meeting has not started yet; close it after it is held."),
+                code="not_started",
+            )
+        before = (current.status, current.summary)
+        if summary is not None:
+            current.summary = summary.strip()
+        if not current.summary:
+            raise ValidationError(
+                {"summary": _("Write the summary of the meeting before closing it.")}
+            )
+        if approve_minutes:
+            current.status = Meeting.Status.MINUTES_APPROVED
+        elif current.status == Meeting.Status.PLANNED:
+            current.status = Meeting.Status.HELD
+        if (current.status, current.summary) == before:
+            return current
+        reason = _("minutes approved") if approve_minutes else _("meeting held")
+        save_with_history(current, by=by, reason=reason)
+    return current
+
+
+def unclosed_meetings(*, now: datetime.datetime | None = None):
+    """Meetings still "planned" a week after they ended: their minutes are late."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=7)
+    return Meeting.objects.filter(status=Meeting.Status.PLANNED).filter(
+        Q(end__lt=cutoff) | Q(end__isnull=True, start__lt=cutoff)
+    )
+
+
+def attendance_outside_working_group(*, meeting: Meeting) -> list[Person]:
+    """People on the attendance list who are not in the roadmap's working group.
+
+    Guests are allowed (an expert, a journalist); the moderator is only warned,
+    so that a mistyped person does not go unnoticed.
+    """
+    city_id = meeting.roadmap.city_id
+    members = Membership.objects.filter(city_id=city_id)
+    member_orgs = members.filter(organisation__isnull=False).values("organisation_id")
+    member_people = members.filter(person__isnull=False).values("person_id")
+    return [
+        attendance.person
+        for attendance in Attendance.objects.filter(meeting=meeting)
+        .exclude(person__organisation_id__in=member_orgs)
+        .exclude(person_id__in=member_people)
+        .select_related("person__organisation")
+    ]

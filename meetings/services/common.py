@@ -1,0 +1,30 @@
+"""What the meeting services share: the permission check and history bookkeeping."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from cities4csr import permissions
+
+from ..models import Meeting
+
+
+def user_or_none(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def check_can_manage(by, meeting: Meeting) -> None:
+    if not permissions.can_manage_meetings(by, meeting.roadmap.city_id):
+        raise PermissionDenied(_("You may not run the meetings of this roadmap."))
+
+
+def save_with_history(obj, *, by, reason: str = "", update_fields=None) -> None:
+    obj._history_user = user_or_none(by)
+    obj._change_reason = reason[:100] if reason else None
+    obj.save(update_fields=update_fields)
+
+
+def city_language(meeting: Meeting) -> str:
+    """Text stored in the city's data (rows, agenda notes) is in its working language."""
+    return meeting.roadmap.city.language

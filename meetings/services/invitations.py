@@ -1,0 +1,78 @@
+"""Invitations: the meeting by email, with its calendar entry attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Person
+
+from .. import calendar
+from ..models import Meeting
+from .common import (
+    check_can_manage,
+    city_language,
+)
+
+
+@dataclass
+class Invitations:
+    sent: list[Person] = field(default_factory=list)
+    # People invited but not written to, with the reason (shown to the moderator).
+    skipped: list[tuple[Person, str]] = field(default_factory=list)
+
+
+def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Invitations:
+    """Email each invited person the meeting, with its .ics attached.
+
+    Only people who consented to be contacted and have an address are written
+    to (GDPR); each gets a message of their own, so nobody sees the others'
+    addresses. ``base_url`` ("https://host") makes the link to the meeting page.
+    """
+    meeting = (
+        Meeting.objects.select_related("roadmap__city", "moderator__organisation")
+        .prefetch_related("agenda_items")
+        .get(pk=meeting.pk)
+    )
+    check_can_manage(by, meeting)
+    if (meeting.end or meeting.start) < timezone.now():
+        raise ValidationError(
+            _("This meeting is over; invitations go out before a meeting."), code="over"
+        )
+    url = f"{base_url.rstrip('/')}{meeting.get_absolute_url()}" if base_url else ""
+    result = Invitations()
+    messages = []
+    invited = meeting.attendances.filter(invited=True).select_related("person__organisation")
+    # The invitation is in the working language of the city, like the meeting itself.
+    with translation.override(city_language(meeting)):
+        ics = calendar.meetings_calendar(
+            [meeting], name=str(meeting), url_for=(lambda m: url) if url else None
+        )
+        for attendance in invited:
+            person = attendance.person
+            if not person.consent_to_contact:
+                result.skipped.append((person, _("has not consented to be contacted")))
+                continue
+            if not person.email:
+                result.skipped.append((person, _("has no email address")))
+                continue
+            context = {"meeting": meeting, "person": person, "url": url}
+            subject = render_to_string("email/meeting_invitation_subject.txt", context)
+            message = EmailMessage(
+                subject=" ".join(subject.split()),
+                body=render_to_string("email/meeting_invitation.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[person.email],
+            )
+            message.attach(f"meeting-{meeting.number}.ics", ics, calendar.CONTENT_TYPE)
+            messages.append(message)
+            result.sent.append(person)
+    if messages:
+        get_connection().send_messages(messages)
+    return result

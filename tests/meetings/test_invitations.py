@@ -1,0 +1,91 @@
+"""Invitations: one email per consenting invitee, with the meeting's .ics attached."""
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from meetings.models import AgendaItem, Attendance
+from meetings.services import invitations, meeting_invitations_send
+from tests import factories
+
+
+@pytest.fixture
+def planned(sofia_roadmap, sofia_company):
+    meeting = factories.meeting(
+        sofia_roadmap, title="Fourth meeting", link="https://meet.example.org/4"
+    )
+    AgendaItem.objects.create(meeting=meeting, position=0, title="Review of previous results")
+    people = {
+        "willing": factories.person(sofia_company, "Willing", consent_to_contact=True),
+        "unwilling": factories.person(sofia_company, "Unwilling", consent_to_contact=False),
+        "no_email": factories.person(sofia_company, "No Email", consent_to_contact=True, email=""),
+        "not_invited": factories.person(sofia_company, "Not Invited", consent_to_contact=True),
+    }
+    for key, person in people.items():
+        Attendance.objects.create(meeting=meeting, person=person, invited=key != "not_invited")
+    return meeting, people
+
+
+def test_invitations_go_only_to_consenting_invitees_with_an_address(moderator, planned):
+    meeting, people = planned
+    result = meeting_invitations_send(
+        meeting=meeting, by=moderator, base_url="https://csr.example.org"
+    )
+    assert result.sent == [people["willing"]]
+    assert {person.name for person, _reason in result.skipped} == {"Unwilling", "No Email"}
+    (message,) = mail.outbox
+    assert message.to == [people["willing"].email]
+    assert "Fourth meeting" in message.subject
+    assert "https://meet.example.org/4" in message.body
+    assert f"https://csr.example.org{meeting.get_absolute_url()}" in message.body
+    assert "Review of previous results" in message.body
+
+
+def test_invitation_carries_the_meeting_as_ics(moderator, planned):
+    meeting, _people = planned
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    ((filename, content, mimetype),) = mail.outbox[0].attachments
+    assert filename == f"meeting-{meeting.number}.ics"
+    assert mimetype.startswith("text/calendar")
+    (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@cities4csr"
+    assert event.decoded("DTSTART") == meeting.start.replace(microsecond=0)
+
+
+def test_invitation_is_in_the_citys_language(moderator, planned, monkeypatch):
+    meeting, _people = planned
+    languages = []
+    render = invitations.render_to_string
+
+    def recording_render(*args, **kwargs):
+        languages.append(translation.get_language())
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(invitations, "render_to_string", recording_render)
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    assert set(languages) == {"bg"}  # Sofia works in Bulgarian; the test runs in English
+
+
+def test_nobody_sees_the_other_invitees(moderator, planned, sofia_company):
+    meeting, _people = planned
+    other = factories.person(sofia_company, "Other", consent_to_contact=True)
+    Attendance.objects.create(meeting=meeting, person=other)
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    assert sorted(len(m.to) for m in mail.outbox) == [1, 1]
+    assert all(not m.cc and not m.bcc for m in mail.outbox)
+
+
+def test_no_invitations_for_a_meeting_that_is_over(moderator, held_meeting):
+    with pytest.raises(ValidationError, match="meeting is over"):
+        meeting_invitations_send(meeting=held_meeting["meeting"], by=moderator)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("who", ["editor", "other_editor", "partner"])
+def test_only_moderators_send_invitations(request, planned, who):
+    meeting, _people = planned
+    with pytest.raises(PermissionDenied):
+        meeting_invitations_send(meeting=meeting, by=request.getfixturevalue(who))
+    assert mail.outbox == []
