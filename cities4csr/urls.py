@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("actions.urls")),
+    path("", include("meetings.urls")),
 ]
 
 # 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500

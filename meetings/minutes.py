@@ -1,0 +1,185 @@
+"""The minutes of a meeting as a Word document (python-docx), in the active language.
+
+The document holds what the meeting page holds: people's names only when the
+reader may see them (the city's staff); everybody else reads organisations.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from docx import Document
+from docx.shared import Pt
+
+from .models import Contribution, Meeting
+
+DECISION_OUTCOMES = (Contribution.Outcome.ACCEPTED, Contribution.Outcome.MERGED)
+
+
+@dataclass(frozen=True)
+class MinutesData:
+    """Everything the minutes show, fetched once by the view."""
+
+    meeting: Meeting
+    agenda: list
+    attendances: list
+    contributions: list
+    next_steps: list
+    can_see_people: bool
+
+
+def _when(meeting: Meeting) -> str:
+    start = timezone.localtime(meeting.start)
+    text = formats.date_format(start, "DATETIME_FORMAT")
+    if meeting.end:
+        text += " – " + formats.time_format(timezone.localtime(meeting.end), "TIME_FORMAT")
+    return text
+
+
+def _person(person, can_see_people: bool) -> str:
+    if person is None:
+        return ""
+    if can_see_people:
+        return str(person)
+    return str(person.organisation or "")
+
+
+def organisations_present(attendances) -> list[str]:
+    return sorted(
+        {str(a.person.organisation) for a in attendances if a.attended and a.person.organisation}
+    )
+
+
+def _table(document, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+
+
+def minutes_document(data: MinutesData) -> bytes:
+    """Build the .docx and return its bytes."""
+    meeting = data.meeting
+    document = Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.core_properties.title = str(meeting)
+    document.core_properties.language = translation.get_language() or ""
+    document.add_heading(_("Minutes: %(meeting)s") % {"meeting": meeting}, level=0)
+
+    details = [
+        (_("Roadmap"), meeting.roadmap.title),
+        (_("Date"), _when(meeting)),
+        (_("Format"), meeting.get_format_display()),
+        (_("Place"), meeting.place),
+        (_("Online link"), meeting.link),
+        (_("Phase"), meeting.phase),
+        (_("Moderator"), _person(meeting.moderator, data.can_see_people)),
+        (_("Status"), meeting.get_status_display()),
+    ]
+    for label, value in details:
+        if value:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run(str(value))
+
+    document.add_heading(_("Organisations present"), level=1)
+    present = organisations_present(data.attendances)
+    for name in present or [_("No attendance recorded.")]:
+        document.add_paragraph(name, style="List Bullet" if present else None)
+    if data.can_see_people:
+        people = [str(a.person) for a in data.attendances if a.attended]
+        if people:
+            document.add_heading(_("Participants"), level=2)
+            for name in people:
+                document.add_paragraph(name, style="List Bullet")
+
+    document.add_heading(_("Agenda"), level=1)
+    for item in data.agenda:
+        text = item.title
+        if item.duration_minutes:
+            text += (
+                " ("
+                + ngettext("%(minutes)s minute", "%(minutes)s minutes", item.duration_minutes)
+                % {"minutes": item.duration_minutes}
+                + ")"
+            )
+        presenter = _person(item.presenter, data.can_see_people)
+        if presenter:
+            text += f" — {presenter}"
+        document.add_paragraph(text, style="List Number")
+        if item.notes:
+            document.add_paragraph(item.notes)
+    if not data.agenda:
+        document.add_paragraph(_("No agenda recorded."))
+
+    document.add_heading(_("Summary"), level=1)
+    document.add_paragraph(meeting.summary or _("No summary yet."))
+
+    document.add_heading(_("Proposals and comments"), level=1)
+    for contribution in data.contributions:
+        by = str(contribution.organisation or "") or _person(
+            contribution.author, data.can_see_people
+        )
+        if data.can_see_people and contribution.author and contribution.organisation:
+            by = f"{contribution.author.name} ({contribution.organisation})"
+        heading = f"{contribution.get_kind_display()}" + (f" — {by}" if by else "")
+        paragraph = document.add_paragraph()
+        paragraph.add_run(heading).bold = True
+        document.add_paragraph(contribution.text)
+        outcome = document.add_paragraph()
+        outcome.add_run(f"{_('Outcome')}: ").bold = True
+        outcome.add_run(contribution.get_outcome_display())
+        if contribution.produced_action_id or contribution.action_id:
+            row = contribution.produced_action or contribution.action
+            outcome.add_run(
+                " — " + _("action %(id)s: %(title)s") % {"id": row.pk, "title": row.title}
+            )
+        if contribution.discussion_summary:
+            document.add_paragraph(contribution.discussion_summary)
+    if not data.contributions:
+        document.add_paragraph(_("No proposals or comments recorded."))
+
+    document.add_heading(_("Decisions"), level=1)
+    decisions = [c for c in data.contributions if c.outcome in DECISION_OUTCOMES]
+    for contribution in decisions:
+        text = contribution.discussion_summary or contribution.text
+        row = contribution.produced_action or contribution.action
+        if row is not None:
+            text += " → " + _("action %(id)s: %(title)s") % {"id": row.pk, "title": row.title}
+        document.add_paragraph(text, style="List Bullet")
+    if not decisions:
+        document.add_paragraph(_("No decisions recorded."))
+
+    document.add_heading(_("Next steps"), level=1)
+    if data.next_steps:
+        rows = []
+        for step in data.next_steps:
+            responsible = ", ".join(
+                part
+                for part in (
+                    str(step.responsible_organisation or ""),
+                    step.responsible_person.name
+                    if data.can_see_people and step.responsible_person
+                    else "",
+                )
+                if part
+            )
+            due = formats.date_format(step.due_date, "SHORT_DATE_FORMAT") if step.due_date else ""
+            rows.append([step.description, responsible, due, _("done") if step.done else _("open")])
+        _table(document, [_("What"), _("Responsible"), _("Due date"), _("Status")], rows)
+    else:
+        document.add_paragraph(_("No next steps recorded."))
+
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()

@@ -1,0 +1,186 @@
+"""Meetings in the app: the list, a meeting's page, its minutes and calendars.
+
+Members follow meetings here; the moderator runs them from the admin. Who may
+see a meeting is who may see its roadmap; people's names are for the city's
+staff only (``permissions.can_see_people``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from actions.views.common import get_roadmap_for_user
+from cities4csr import permissions
+from cities4csr.middleware import LoginNeeded
+
+from . import calendar
+from .minutes import MinutesData, minutes_document
+from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def get_meeting_for_user(request, pk: int) -> Meeting:
+    """The meeting if the user may see its roadmap; else 404 (or the login page)."""
+    meeting = (
+        Meeting.objects.select_related("roadmap__city", "moderator__organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None or not permissions.can_view_roadmap(request.user, meeting.roadmap):
+        if not request.user.is_authenticated:
+            raise LoginNeeded
+        raise Http404
+    return meeting
+
+
+@require_GET
+def meeting_list(request):
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("roadmap__city")
+        .annotate(
+            organisation_count=Count(
+                "attendances__person__organisation",
+                filter=Q(attendances__attended=True),
+                distinct=True,
+            ),
+            contribution_count=Count("contributions", distinct=True),
+        )
+        .order_by("-start", "pk")
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings, "now": timezone.now()},
+    )
+
+
+@dataclass
+class OrganisationAttendance:
+    """The attendance of one organisation: who came is only listed for staff."""
+
+    organisation: object
+    attendances: list[Attendance]
+
+    @property
+    def attended(self) -> bool:
+        return any(a.attended for a in self.attendances)
+
+
+def _by_organisation(attendances: list[Attendance]) -> list[OrganisationAttendance]:
+    groups: dict[int | None, OrganisationAttendance] = {}
+    for attendance in attendances:
+        organisation = attendance.person.organisation
+        key = organisation.pk if organisation else None
+        groups.setdefault(key, OrganisationAttendance(organisation, [])).attendances.append(
+            attendance
+        )
+    return sorted(groups.values(), key=lambda g: (g.organisation is None, str(g.organisation)))
+
+
+def meeting_data(request, meeting: Meeting) -> MinutesData:
+    """Everything a meeting's page and minutes show, in one query per kind of part."""
+    can_see_people = permissions.can_see_people(request.user, meeting.roadmap.city_id)
+    return MinutesData(
+        meeting=meeting,
+        agenda=list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter")),
+        attendances=list(
+            Attendance.objects.filter(meeting=meeting).select_related("person__organisation")
+        ),
+        contributions=list(
+            Contribution.objects.filter(meeting=meeting).select_related(
+                "author", "organisation", "action", "produced_action"
+            )
+        ),
+        next_steps=list(
+            NextStep.objects.filter(meeting=meeting).select_related(
+                "responsible_organisation", "responsible_person", "carried_from__meeting"
+            )
+        ),
+        can_see_people=can_see_people,
+    )
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    data = meeting_data(request, meeting)
+    total_minutes = sum(item.duration_minutes or 0 for item in data.agenda)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "roadmap": meeting.roadmap,
+            "data": data,
+            "organisations": _by_organisation(data.attendances),
+            "total_minutes": total_minutes,
+            "can_see_people": data.can_see_people,
+            "can_manage": permissions.can_manage_meetings(request.user, meeting.roadmap.city_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _filename(meeting: Meeting, suffix: str) -> str:
+    # ASCII only: a Cyrillic title in Content-Disposition needs RFC 5987, and the
+    # number and date are what tell two files apart anyway.
+    return f"meeting-{meeting.number}-{meeting.day.isoformat()}{suffix}"
+
+
+@require_GET
+def meeting_minutes(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    content = minutes_document(meeting_data(request, meeting))
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(meeting, "-minutes.docx")}"'
+    )
+    return response
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=calendar.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def meeting_ics(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    meetings = Meeting.objects.filter(pk=meeting.pk).select_related("roadmap")
+    content = calendar.meetings_calendar(
+        meetings.prefetch_related("agenda_items"),
+        name=str(meeting),
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+    )
+    return _calendar_response(content, _filename(meeting, ".ics"))
+
+
+@require_GET
+def roadmap_meetings_ics(request, pk: int):
+    """A roadmap's calendar feed: every meeting, past and planned."""
+    roadmap = get_roadmap_for_user(request, pk)
+    meetings = (
+        Meeting.objects.filter(roadmap=roadmap)
+        .select_related("roadmap")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position"))
+        )
+        .order_by("start")
+    )
+    content = calendar.meetings_calendar(
+        meetings,
+        name=roadmap.title,
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+    )
+    slug = slugify(roadmap.city.name) or "roadmap"
+    return _calendar_response(content, f"{slug}-{roadmap.pk}-meetings.ics")
