@@ -124,6 +124,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "bg")
 LANGUAGES = [("bg", _("Bulgarian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cities4csr.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Sofia")
 USE_I18N = True
 USE_TZ = True

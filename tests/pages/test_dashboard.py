@@ -279,9 +279,9 @@ def test_dates_are_localised(client, editor, sofia_roadmap):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("dashboard")).content.decode()
-    assert "09/16/2021" in body
-    assert "Sept. 16, 2099" in body
-    assert "1 p.m." in body
+    assert "16/09/2021" in body
+    assert "16 Sept. 2099" in body
+    assert "13:00" in body  # a 24-hour clock in English too
 
 
 # --- Queries ----------------------------------------------------------------------
