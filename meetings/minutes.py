@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from docx import Document
 from docx.shared import Pt
 
-from .models import Contribution, Meeting
+from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 
 DECISION_OUTCOMES = (Contribution.Outcome.ACCEPTED, Contribution.Outcome.MERGED)
 
@@ -30,6 +30,28 @@ class MinutesData:
     contributions: list
     next_steps: list
     can_see_people: bool
+
+
+def minutes_data(meeting: Meeting, *, can_see_people: bool) -> MinutesData:
+    """Everything the minutes and the meeting page show, in one query per kind of part."""
+    return MinutesData(
+        meeting=meeting,
+        agenda=list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter")),
+        attendances=list(
+            Attendance.objects.filter(meeting=meeting).select_related("person__organisation")
+        ),
+        contributions=list(
+            Contribution.objects.filter(meeting=meeting).select_related(
+                "author", "organisation", "action", "produced_action"
+            )
+        ),
+        next_steps=list(
+            NextStep.objects.filter(meeting=meeting).select_related(
+                "responsible_organisation", "responsible_person", "carried_from__meeting"
+            )
+        ),
+        can_see_people=can_see_people,
+    )
 
 
 def _when(meeting: Meeting) -> str:

@@ -21,8 +21,8 @@ from cities4csr import permissions
 from cities4csr.middleware import LoginNeeded
 
 from . import calendar
-from .minutes import MinutesData, minutes_document
-from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+from .minutes import MinutesData, minutes_data, minutes_document
+from .models import AgendaItem, Attendance, Meeting
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -87,26 +87,8 @@ def _by_organisation(attendances: list[Attendance]) -> list[OrganisationAttendan
 
 
 def meeting_data(request, meeting: Meeting) -> MinutesData:
-    """Everything a meeting's page and minutes show, in one query per kind of part."""
     can_see_people = permissions.can_see_people(request.user, meeting.roadmap.city_id)
-    return MinutesData(
-        meeting=meeting,
-        agenda=list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter")),
-        attendances=list(
-            Attendance.objects.filter(meeting=meeting).select_related("person__organisation")
-        ),
-        contributions=list(
-            Contribution.objects.filter(meeting=meeting).select_related(
-                "author", "organisation", "action", "produced_action"
-            )
-        ),
-        next_steps=list(
-            NextStep.objects.filter(meeting=meeting).select_related(
-                "responsible_organisation", "responsible_person", "carried_from__meeting"
-            )
-        ),
-        can_see_people=can_see_people,
-    )
+    return minutes_data(meeting, can_see_people=can_see_people)
 
 
 @require_GET

@@ -17,9 +17,10 @@ from .carry_forward import (
 )
 from .closing import attendance_outside_working_group, meeting_close, unclosed_meetings
 from .invitations import Invitations, meeting_invitations_send
-from .proposals import proposal_accept, proposal_changes, proposal_prefill
+from .proposals import ACCEPTABLE_OUTCOMES, proposal_accept, proposal_changes, proposal_prefill
 
 __all__ = [
+    "ACCEPTABLE_OUTCOMES",
     "CarryForward",
     "Invitations",
     "Review",

@@ -112,13 +112,15 @@ def meeting_carry_forward(
             _("Only a planned meeting takes over the results of the previous one."),
             code="not_planned",
         )
+    review = carry_forward_review(meeting=meeting, today=today)
+    if review.previous is None:
+        raise ValidationError(
+            _("This is the first meeting of the roadmap: there is nothing to carry forward."),
+            code="no_previous",
+        )
+    # The agenda is the city's record, kept in its working language; the
+    # messages above are for the moderator, in theirs.
     with translation.override(city_language(meeting)):
-        review = carry_forward_review(meeting=meeting, today=today)
-        if review.previous is None:
-            raise ValidationError(
-                _("This is the first meeting of the roadmap: there is nothing to carry forward."),
-                code="no_previous",
-            )
         title = _("Review of previous results")
         notes = _review_notes(review)
     with transaction.atomic():

@@ -49,19 +49,22 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
     result = Invitations()
     messages = []
     invited = meeting.attendances.filter(invited=True).select_related("person__organisation")
-    # The invitation is in the working language of the city, like the meeting itself.
+    recipients = []
+    for attendance in invited:
+        person = attendance.person
+        # The reasons are for the moderator, in the moderator's language.
+        if not person.consent_to_contact:
+            result.skipped.append((person, _("has not consented to be contacted")))
+        elif not person.email:
+            result.skipped.append((person, _("has no email address")))
+        else:
+            recipients.append(person)
+    # The invitation itself is in the working language of the city, like the meeting.
     with translation.override(city_language(meeting)):
         ics = calendar.meetings_calendar(
             [meeting], name=str(meeting), url_for=(lambda m: url) if url else None
         )
-        for attendance in invited:
-            person = attendance.person
-            if not person.consent_to_contact:
-                result.skipped.append((person, _("has not consented to be contacted")))
-                continue
-            if not person.email:
-                result.skipped.append((person, _("has no email address")))
-                continue
+        for person in recipients:
             context = {"meeting": meeting, "person": person, "url": url}
             subject = render_to_string("email/meeting_invitation_subject.txt", context)
             message = EmailMessage(

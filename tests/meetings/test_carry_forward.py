@@ -4,12 +4,19 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.models import Action
 from meetings.models import AgendaItem, NextStep
 from meetings.services import carry_forward_review, meeting_carry_forward
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _english_city(sofia):
+    # The review is written in the city's working language; these tests read English.
+    sofia.language = "en"
+    sofia.save()
 
 
 @pytest.fixture
@@ -110,3 +117,20 @@ def test_only_moderators_carry_forward(request, next_meeting, held_meeting, who)
     with pytest.raises(PermissionDenied):
         meeting_carry_forward(meeting=next_meeting, by=request.getfixturevalue(who))
     assert next_meeting.agenda_items.count() == 2
+
+
+def test_review_is_written_in_the_citys_language(moderator, next_meeting, held_meeting, sofia):
+    sofia.language = "bg"
+    sofia.save()
+    with translation.override("bg"):
+        expected = translation.gettext("Review of previous results")
+    result = meeting_carry_forward(meeting=next_meeting, by=moderator)
+    assert result.agenda_item.title == expected
+
+
+def test_errors_are_in_the_moderators_language(moderator, sofia_roadmap, sofia):
+    sofia.language = "bg"
+    sofia.save()
+    first = factories.meeting(sofia_roadmap)
+    with pytest.raises(ValidationError, match="nothing to carry forward"):
+        meeting_carry_forward(meeting=first, by=moderator)
