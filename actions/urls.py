@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action, table, timeline
+from .views import action, table, timeline, workbook
 
 app_name = "actions"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("roadmaps/", table.roadmap_list, name="roadmap_list"),
     path("roadmaps/<int:pk>/", table.roadmap, name="roadmap"),
     path("roadmaps/<int:pk>/timeline/", timeline.roadmap_timeline, name="timeline"),
+    path("roadmaps/<int:pk>/export.xlsx", workbook.export, name="export"),
     path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
     path("actions/<int:pk>/", action.action_detail, name="action"),
     path("actions/<int:pk>/row/", action.action_row, name="action_row"),

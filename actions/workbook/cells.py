@@ -1,0 +1,102 @@
+"""Writing values into cells so that what a user typed stays what they typed.
+
+openpyxl turns any string starting with "=" into a formula and strings such as
+"#N/A" into error cells, and Excel would evaluate "+", "-" and "@" when the
+cell is edited. User text is therefore always written as a string cell with
+the quote prefix set, after removing the control characters the format
+forbids and cutting text longer than a cell may hold.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+
+MAX_CELL_TEXT = 32_767
+# Language-neutral, so that the import recognises a cut text in either language.
+CUT_MARK = " […]"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "dd.mm.yyyy"
+DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9E2D0")
+OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
+SPAN_FILL = PatternFill("solid", fgColor="8FBC8F")
+SPAN_OVERDUE_FILL = PatternFill("solid", fgColor="E06666")
+
+
+def clean_text(value: str) -> str:
+    """Text as it can be stored in a cell: no forbidden characters, not too long.
+
+    New lines become Excel's own (LF); browsers send CR LF.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n")
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK
+    return text
+
+
+def same_text(stored: str, from_cell: str) -> bool:
+    """Whether ``from_cell`` is ``stored`` after a trip through a cell.
+
+    Browsers send new lines as CR LF, which XML reads back as LF; forbidden
+    characters were removed and over-long text cut on the way out.
+    """
+    stored = stored.replace("\r\n", "\n")
+    from_cell = from_cell.replace("\r\n", "\n")
+    if from_cell == stored:
+        return True
+    cleaned = clean_text(stored).replace("\r\n", "\n")
+    if from_cell == cleaned:
+        return True
+    if from_cell.endswith(CUT_MARK):
+        return ILLEGAL_CHARACTERS_RE.sub("", stored).startswith(from_cell[: -len(CUT_MARK)])
+    return False
+
+
+def text_cell(ws, value: object, *, fill: PatternFill | None = None, wrap: bool = True):
+    """A string cell that is never a formula, an error value or a number."""
+    cell = WriteOnlyCell(ws)
+    text = clean_text(str(value)) if value not in (None, "") else ""
+    cell.value = text
+    # Whatever openpyxl guessed from the first character, this is text.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    cell.alignment = WRAP if wrap else TOP
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def value_cell(ws, value: object, *, fill: PatternFill | None = None, number_format: str = ""):
+    """A date, number or empty cell (values the app computed, not typed text)."""
+    cell = WriteOnlyCell(ws)
+    if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
+        cell.value = value
+        if isinstance(value, datetime.datetime):
+            cell.number_format = number_format or DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            cell.number_format = DATE_FORMAT
+        elif number_format:
+            cell.number_format = number_format
+    elif value is not None:
+        raise TypeError(f"value_cell takes dates and numbers, not {type(value).__name__}")
+    cell.alignment = TOP
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def header_cell(ws, text: str):
+    cell = text_cell(ws, text)
+    cell.font = BOLD
+    cell.fill = HEADER_FILL
+    return cell
