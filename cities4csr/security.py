@@ -1,0 +1,123 @@
+"""Middleware for the security policy that settings alone cannot say.
+
+- ``InactivityTimeoutMiddleware``: a session ends after ``INACTIVITY_TIMEOUT``
+  seconds without a request, and after ``SESSION_COOKIE_AGE`` seconds however
+  active it was (the session's expiry alone would slide with every save).
+- ``lockout_response``: the page django-axes shows a locked-out login.
+- ``AdminStylesMiddleware``: the Django admin's own templates and scripts write
+  inline styles, which the site's Content Security Policy forbids.
+"""
+
+from __future__ import annotations
+
+import time
+
+from csp.constants import UNSAFE_INLINE
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+# Session keys: when the session was first seen signed in, and last used.
+STARTED_KEY = "_security_started_at"
+LAST_SEEN_KEY = "_security_last_seen_at"
+# Write the last-seen time at most this often: a session save per request
+# would be a database write per page view.
+LAST_SEEN_RESOLUTION = 60
+
+
+def now() -> float:
+    """The current time in seconds; tests travel in time by replacing it."""
+    return time.time()
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """Start both clocks at login, so that the first pages cost no session write."""
+    if request is not None and hasattr(request, "session"):
+        moment = now()
+        request.session[STARTED_KEY] = moment
+        request.session[LAST_SEEN_KEY] = moment
+
+
+class InactivityTimeoutMiddleware:
+    """Log out a user who has been idle too long, or signed in too long.
+
+    Runs after the authentication and message middleware: once logged out,
+    the request goes on as an anonymous one (so a private page sends the
+    visitor to the login page) with a message saying why.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        session = request.session
+        moment = now()
+        started = session.get(STARTED_KEY)
+        last_seen = session.get(LAST_SEEN_KEY)
+        idle_limit = settings.INACTIVITY_TIMEOUT
+        if last_seen is not None and moment - last_seen > idle_limit:
+            self._end(
+                request,
+                _("You were logged out after %(minutes)d minutes without activity.")
+                % {"minutes": idle_limit // 60},
+            )
+            return
+        if started is not None and moment - started > settings.SESSION_COOKIE_AGE:
+            self._end(request, _("Your session has ended. Please log in again."))
+            return
+        if started is None:
+            session[STARTED_KEY] = moment
+        if last_seen is None or moment - last_seen >= LAST_SEEN_RESOLUTION:
+            session[LAST_SEEN_KEY] = moment
+
+    @staticmethod
+    def _end(request, message: str) -> None:
+        logout(request)
+        messages.info(request, message)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The login page's answer to a locked-out username or address: 429, in the
+    site's layout and language, saying for how long (``AXES_LOCKOUT_CALLABLE``)."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _admin_prefix() -> str:
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:  # a URLconf without the admin (some tests use one)
+        return "/admin/"
+
+
+class AdminStylesMiddleware:
+    """Allow inline styles (never scripts) on the Django admin's pages only.
+
+    Templates we do not own write them: simple_history's history page has a
+    ``style`` attribute, and Django's changelist a ``<style>`` block when a
+    model admin has no actions. The site's own pages need none. Listed after
+    ``csp.middleware.CSPMiddleware`` so that its response passes here first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(_admin_prefix()):
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["style-src"] = [*update.get("style-src", []), UNSAFE_INLINE]
+            response._csp_update = update
+        return response
