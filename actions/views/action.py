@@ -44,10 +44,7 @@ def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
     """(label, their saved value, your unsaved value) for each field that differs."""
     rows = []
     for name in services.EDITABLE_FIELDS:
-        if name == "key_partners":
-            theirs = current.key_partners.all()
-        else:
-            theirs = getattr(current, name)
+        theirs = current.key_partners.all() if name == "key_partners" else getattr(current, name)
         theirs_text = _display(form.fields[name], theirs)
         yours_text = _display(form.fields[name], form.cleaned_data.get(name))
         if theirs_text != yours_text:
