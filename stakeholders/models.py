@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -151,6 +152,18 @@ class Person(models.Model):
         if self.organisation_id:
             return f"{self.name} ({self.organisation})"
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Consent is recorded with its time (GDPR: when it was given); withdrawing it
+        # clears the record, so that nobody reads an old date as consent.
+        if self.consent_to_contact and self.consent_recorded_at is None:
+            self.consent_recorded_at = timezone.now()
+        elif not self.consent_to_contact:
+            self.consent_recorded_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "consent_to_contact" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "consent_recorded_at"}
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):
