@@ -25,8 +25,14 @@ MSGFMT := $(shell command -v msgfmt 2>/dev/null)
 
 DEMO_USERS := editor moderator partner editor-vratsa admin
 
+# The load test's own virtualenv: locust and its dependencies stay out of .venv, so
+# that they can never change what the app and the tests run on.
+LOAD_VENV ?= .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.requirements-installed
+DURATION ?= 60
+
 .PHONY: help run test lint format migrations-check deploy-check messages compilemessages \
-	venv clean distclean
+	venv clean distclean backup restore audit loadtest
 
 help:
 	@echo "make run               set up .venv, migrate, load demo data, start http://$(ADDR)/"
@@ -37,6 +43,10 @@ help:
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make deploy-check      manage.py check --deploy with production-like settings"
 	@echo "make messages          update locale/bg/LC_MESSAGES/django.po and compile it"
+	@echo "make backup            back up the database (DATABASE_URL) to backups/<time>.dump|.sqlite3"
+	@echo "make restore FILE=...  restore a backup into the database (asks first; YES=1 does not)"
+	@echo "make audit             pip-audit of the requirements for known vulnerabilities"
+	@echo "make loadtest          gunicorn + PostgreSQL under locust, 20 users (DURATION=60 seconds)"
 	@echo "make clean             remove caches and collected static files"
 	@echo "make distclean         clean, and remove .venv and the SQLite database"
 
@@ -106,9 +116,29 @@ messages: $(STAMP)
 		--ignore '$(VENV)/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
 	$(MAKE) compilemessages
 
+backup: $(STAMP)
+	$(PY) scripts/backup.py
+
+restore: $(STAMP)
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=backups/<file> [YES=1]" >&2; exit 2; fi
+	$(PY) scripts/restore.py "$(FILE)" $(if $(YES),--yes)
+
+audit: $(STAMP)
+	$(PY) scripts/audit.py
+
+$(LOAD_STAMP): requirements-load.txt
+	@$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements-load.txt
+	@touch $@
+
+# Not part of `make test`: it needs PostgreSQL (LOADTEST_PG_URL, default
+# postgres://postgres@127.0.0.1:5432), where it creates and drops a database of its own.
+loadtest: $(STAMP) $(LOAD_STAMP)
+	DURATION=$(DURATION) PY=$(PY) LOCUST=$(LOAD_VENV)/bin/locust bash scripts/loadtest/run.sh
+
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) $(LOAD_VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm

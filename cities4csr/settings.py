@@ -220,10 +220,12 @@ if not DEBUG:
     # The preload directive only consents to the browsers' preload list; the domain's owner
     # still submits it (hstspreload.org). Set false where subdomains cannot all do HTTPS.
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Only `make loadtest` sets these false: its plain-HTTP client on 127.0.0.1 cannot
+    # send Secure (and so __Host-) cookies back. Never in production (check --deploy warns).
+    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "true")
+    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "true")
+    SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 
 LOGGING = {
     "version": 1,
