@@ -32,16 +32,16 @@ class Command(BaseCommand):
                 _("There is no person with id %(id)d.") % {"id": person_id}
             ) from None
         if interactive:
-            account = (
-                _(" and deactivate the user account %(username)s")
-                % {"username": person.user.get_username()}
-                if person.user_id
-                else ""
-            )
-            question = _(
-                "This will anonymise %(person)s (#%(id)d)%(account)s. It cannot be undone. "
-                "Type 'yes' to continue: "
-            ) % {"person": person, "id": person.pk, "account": account}
+            if person.user_id:
+                question = _(
+                    "This will anonymise %(person)s (#%(id)d) and deactivate the user account "
+                    "%(username)s. It cannot be undone. Type 'yes' to continue: "
+                ) % {"person": person, "id": person.pk, "username": person.user.get_username()}
+            else:
+                question = _(
+                    "This will anonymise %(person)s (#%(id)d). It cannot be undone. "
+                    "Type 'yes' to continue: "
+                ) % {"person": person, "id": person.pk}
             try:
                 answer = input(question)
             except EOFError:
