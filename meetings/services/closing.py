@@ -25,7 +25,11 @@ def meeting_close(
     """Record the summary and mark the meeting held, or its minutes approved."""
     check_can_manage(by, meeting)
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().select_related("roadmap").get(pk=meeting.pk)
+        current = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("roadmap")
+            .get(pk=meeting.pk)
+        )
         if current.status == Meeting.Status.MINUTES_APPROVED:
             raise ValidationError(
                 _("The minutes of this meeting are already approved."), code="approved"

@@ -100,7 +100,9 @@ def proposal_accept(
     check_can_manage(by, meeting)
     with transaction.atomic():
         current = (
-            Contribution.objects.select_for_update()
+            # Lock only the contribution: PostgreSQL cannot lock the nullable
+            # side of the outer joins that select_related adds.
+            Contribution.objects.select_for_update(of=("self",))
             .select_related("action__roadmap", "produced_action")
             .get(pk=contribution.pk)
         )

@@ -72,9 +72,7 @@ def test_in_place_edit_with_htmx_runs_under_the_csp(
     assert violations == []
 
 
-def test_pages_of_the_site_run_under_the_csp(
-    page_for, live_server, editor, row, sofia_roadmap
-):
+def test_pages_of_the_site_run_under_the_csp(page_for, live_server, editor, row, sofia_roadmap):
     page = page_for(editor)
     violations = watch_csp(page)
     for url in (
