@@ -73,11 +73,13 @@ def _check_can_edit(by, roadmap: Roadmap) -> None:
 
 def _field_value(action: Action, name: str):
     if name == "key_partners":
-        return (
-            frozenset(action.key_partners.values_list("pk", flat=True))
-            if action.pk
-            else frozenset()
-        )
+        if not action.pk:
+            return frozenset()
+        # Use key partners prefetched by the caller (the importer compares
+        # thousands of rows; a query per row would be its main cost).
+        if "key_partners" in getattr(action, "_prefetched_objects_cache", {}):
+            return frozenset(partner.pk for partner in action.key_partners.all())
+        return frozenset(action.key_partners.values_list("pk", flat=True))
     field = Action._meta.get_field(name)
     return getattr(action, field.attname)
 

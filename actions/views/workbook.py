@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cities4csr import permissions
 
 from ..filters import ActionFilter
+from ..workbook import uploads
 from ..workbook.export import describe_filter, export_queryset, workbook_filename, write_workbook
-from .common import get_roadmap_for_user
+from ..workbook.import_ import ImportFailed, WorkbookRejected, apply_import, preview_import
+from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
+from .common import get_roadmap_for_editor, get_roadmap_for_user
 
 # Up to this size the workbook is built in memory, beyond it in a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -53,3 +60,83 @@ def export(request, pk: int):
         filename=workbook_filename(roadmap, timezone.localdate()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def _import_page(request, roadmap, *, error: str = "", status: int = 200):
+    context = {"roadmap": roadmap, "error": error, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return render(request, "actions/import.html", context, status=status)
+
+
+def _preview_page(request, roadmap, preview, *, ticket=None, error: str = "", status: int = 200):
+    context = {
+        "roadmap": roadmap,
+        "preview": preview,
+        "counts": preview.counts,
+        "rows": preview.rows_to_show(),
+        "ticket": ticket,
+        "error": error,
+    }
+    return render(request, "actions/import_preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_workbook(request, pk: int):
+    """Upload a workbook and see what it would change; then apply it."""
+    roadmap = get_roadmap_for_editor(request, pk)
+    if request.method == "GET":
+        return _import_page(request, roadmap)
+    if "ticket" in request.POST:
+        return _apply(request, roadmap)
+    return _preview(request, roadmap)
+
+
+def _preview(request, roadmap):
+    upload = request.FILES.get("workbook")
+    if upload is None:
+        return _import_page(request, roadmap, error=_("Choose a workbook to upload."), status=400)
+    try:
+        check_workbook_file(upload, upload.size)
+        preview = preview_import(roadmap, upload)
+    except (UnsafeUpload, WorkbookRejected) as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    ticket = None
+    if preview.can_apply:
+        upload.seek(0)
+        ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
+    return _preview_page(request, roadmap, preview, ticket=ticket)
+
+
+def _apply(request, roadmap):
+    ticket = request.POST.get("ticket", "")
+    owner = {"roadmap_id": roadmap.pk, "user_id": request.user.pk}
+    try:
+        content = uploads.load(ticket, **owner)
+    except uploads.TicketInvalid:
+        return _import_page(
+            request,
+            roadmap,
+            error=_("The uploaded workbook is no longer available; upload it again."),
+            status=400,
+        )
+    try:
+        check_workbook_file(io.BytesIO(content), len(content))
+        # Compared with the database again: it may have changed since the preview.
+        preview = preview_import(roadmap, io.BytesIO(content))
+    except (UnsafeUpload, WorkbookRejected) as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    if not preview.can_apply:
+        uploads.discard(ticket, **owner)
+        message = _("The roadmap changed since the preview; nothing was imported.")
+        return _preview_page(request, roadmap, preview, error=message, status=409)
+    try:
+        result = apply_import(roadmap=roadmap, preview=preview, by=request.user)
+    except ImportFailed as exc:
+        uploads.discard(ticket, **owner)
+        message = _("Nothing was imported: %(error)s") % {"error": exc.message}
+        return _preview_page(request, roadmap, preview, error=message, status=409)
+    uploads.discard(ticket, **owner)
+    messages.success(
+        request,
+        _("Imported: %(created)s new and %(changed)s changed actions.") % result,
+    )
+    return redirect(roadmap)

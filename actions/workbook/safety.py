@@ -1,0 +1,122 @@
+"""Whether an uploaded file may be opened as a workbook at all.
+
+Everything here looks at the zip container and the first bytes of its XML
+parts without unpacking them, so a hostile file is refused in milliseconds
+and before openpyxl parses anything. openpyxl itself parses through
+defusedxml when it is installed (it is, see requirements.txt), which refuses
+entity declarations a second time.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# XML compresses well, but not a thousandfold; a zip bomb does.
+MAX_RATIO = 200
+# A prolog (what comes before the root element) longer than this is not Excel's.
+MAX_PROLOG_BYTES = 64 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_SPREADSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class UnsafeUpload(Exception):
+    """The file is refused; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        self.message = message
+        self.status = status
+        super().__init__(message)
+
+
+def check_size(size: int | None) -> None:
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise UnsafeUpload(
+            _("The file is larger than %(limit)s MB.")
+            % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            status=413,
+        )
+
+
+def _declared_entries(fileobj: IO[bytes], size: int) -> int | None:
+    """The entry count of the zip's end record, read before zipfile parses the directory."""
+    tail_size = min(size, 65_536 + 22)
+    fileobj.seek(size - tail_size)
+    tail = fileobj.read(tail_size)
+    at = tail.rfind(_END_OF_DIRECTORY)
+    if at < 0 or at + 22 > len(tail):
+        return None
+    return struct.unpack("<H", tail[at + 10 : at + 12])[0]
+
+
+def _prolog_has_declarations(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with archive.open(info) as part:
+        head = part.read(MAX_PROLOG_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00")):
+        # Excel writes UTF-8; another encoding would hide a declaration from this check.
+        return True
+    first = _FIRST_ELEMENT.search(head)
+    prolog = head if first is None else head[: first.start()]
+    if first is None and len(head) == MAX_PROLOG_BYTES:
+        return True
+    return bool(_DECLARATION.search(prolog))
+
+
+def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
+    """Raise UnsafeUpload unless ``fileobj`` looks like a plain .xlsx that is safe to parse."""
+    check_size(size)
+    not_xlsx = _("This is not an Excel workbook (.xlsx).")
+    fileobj.seek(0)
+    if fileobj.read(4) != _ZIP_MAGIC:
+        raise UnsafeUpload(not_xlsx)
+    declared = _declared_entries(fileobj, size)
+    if declared is not None and declared > MAX_ENTRIES:
+        raise UnsafeUpload(_("The file holds too many parts to be a workbook."))
+    fileobj.seek(0)
+    try:
+        archive = zipfile.ZipFile(fileobj)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UnsafeUpload(not_xlsx) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise UnsafeUpload(_("The file holds too many parts to be a workbook."))
+        unpacked = sum(info.file_size for info in infos)
+        packed = sum(info.compress_size for info in infos)
+        if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(packed, 1):
+            raise UnsafeUpload(_("The file unpacks to far more than a workbook would."))
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise UnsafeUpload(not_xlsx)
+        content_types = archive.read("[Content_Types].xml")
+        if any(name.lower().endswith("vbaproject.bin") for name in names) or (
+            b"macroEnabled" in content_types or b"vbaProject" in content_types
+        ):
+            raise UnsafeUpload(
+                _("Workbooks with macros are not accepted; save it as a plain .xlsx.")
+            )
+        if _SPREADSHEET_TYPE not in content_types:
+            raise UnsafeUpload(not_xlsx)
+        try:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and _prolog_has_declarations(
+                    archive, info
+                ):
+                    raise UnsafeUpload(
+                        _("The file contains XML declarations that are not allowed in a workbook.")
+                    )
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
+            raise UnsafeUpload(not_xlsx) from None
+    fileobj.seek(0)

@@ -1,0 +1,92 @@
+"""export_roadmap and import_roadmap from the command line."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.models import Action
+from tests import factories
+
+
+@pytest.fixture
+def roadmap_with_row(sofia_roadmap):
+    factories.action(sofia_roadmap, title="School programme", activity_type="training")
+    return sofia_roadmap
+
+
+def test_export_roadmap_writes_the_workbook_in_the_chosen_language(roadmap_with_row, tmp_path):
+    path = tmp_path / "out.xlsx"
+    out = io.StringIO()
+    call_command("export_roadmap", roadmap_with_row.pk, "-o", str(path), "--lang", "bg", stdout=out)
+    assert "Wrote 1 actions" in out.getvalue()
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames[:6] == [
+        "Обобщение",
+        "Таблица за действия",
+        "График",
+        "Индикатори",
+        "Партньори",
+        "Срещи",
+    ]
+
+
+def test_export_of_an_unknown_roadmap_fails(db, tmp_path):
+    with pytest.raises(CommandError):
+        call_command("export_roadmap", 999, "-o", str(tmp_path / "x.xlsx"))
+
+
+def _edited_export(roadmap, tmp_path) -> str:
+    path = tmp_path / "roadmap.xlsx"
+    call_command(
+        "export_roadmap", roadmap.pk, "-o", str(path), "--lang", "en", stdout=io.StringIO()
+    )
+    workbook = openpyxl.load_workbook(path)
+    workbook["Action Table"]["H2"] = "done"
+    workbook.save(path)
+    return str(path)
+
+
+def test_import_dry_run_prints_the_preview_and_writes_nothing(roadmap_with_row, tmp_path):
+    path = _edited_export(roadmap_with_row, tmp_path)
+    out = io.StringIO()
+    call_command("import_roadmap", roadmap_with_row.pk, path, "--dry-run", stdout=out)
+    assert "0 new, 1 changed" in out.getvalue()
+    assert "Status: proposed → done" in out.getvalue()
+    assert Action.objects.get().status == "proposed"
+
+
+def test_import_applies_as_the_named_editor(roadmap_with_row, editor, tmp_path):
+    path = _edited_export(roadmap_with_row, tmp_path)
+    out = io.StringIO()
+    call_command("import_roadmap", roadmap_with_row.pk, path, "--user", editor.username, stdout=out)
+    action = Action.objects.get()
+    assert action.status == "done"
+    assert action.history.latest().history_user == editor
+    assert "Imported 0 new and 1 changed" in out.getvalue()
+
+
+def test_import_needs_a_user_who_may_edit(roadmap_with_row, other_editor, tmp_path):
+    path = _edited_export(roadmap_with_row, tmp_path)
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_roadmap", roadmap_with_row.pk, path, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="may not edit"):
+        call_command(
+            "import_roadmap",
+            roadmap_with_row.pk,
+            path,
+            "--user",
+            other_editor.username,
+            stdout=io.StringIO(),
+        )
+    assert Action.objects.get().status == "proposed"
+
+
+def test_import_refuses_a_file_that_is_not_a_workbook(roadmap_with_row, tmp_path):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("just text")
+    with pytest.raises(CommandError, match="not an Excel workbook"):
+        call_command("import_roadmap", roadmap_with_row.pk, str(path), "--dry-run")

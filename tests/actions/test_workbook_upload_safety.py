@@ -1,0 +1,175 @@
+"""Bad files are refused quickly with a clear 4xx, before openpyxl parses
+anything, and nothing is written."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import openpyxl
+import openpyxl as openpyxl_module
+import pytest
+from defusedxml import EntitiesForbidden
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actions.models import Action
+from actions.workbook.import_ import WorkbookRejected, preview_import
+from actions.workbook.safety import MAX_UPLOAD_BYTES
+from tests import factories
+
+HistoricalAction = Action.history.model
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+
+
+@pytest.fixture(autouse=True)
+def _import_dir(settings, tmp_path):
+    settings.WORKBOOK_IMPORT_DIR = str(tmp_path / "imports")
+
+
+def good_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Action Table"
+    sheet.append(["Action", "Type of activity", "ID", "Version"])
+    sheet.append(["New row", "event", None, None])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def rezip(content: bytes, *, replace=None, add=None, drop=()) -> bytes:
+    """A copy of the workbook with parts replaced, added or dropped."""
+    replace, add = replace or {}, add or {}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename in drop:
+                continue
+            target.writestr(info.filename, replace.get(info.filename, source.read(info)))
+        for name, data in add.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def with_entity_sheet(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    if sheet.startswith("<?xml"):
+        sheet = sheet.split("?>", 1)[1]
+    row = '<row r="9"><c r="A9" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+    sheet = LAUGHS + sheet.replace("</sheetData>", row + "</sheetData>", 1)
+    return rezip(content, replace={"xl/worksheets/sheet1.xml": sheet.encode()})
+
+
+def macro_workbook(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        types = source.read("[Content_Types].xml").decode()
+    types = types.replace(
+        "</Types>",
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
+    return rezip(
+        content,
+        replace={"[Content_Types].xml": types.encode()},
+        add={"xl/vbaProject.bin": b"\x00" * 100},
+    )
+
+
+def zip_bomb() -> bytes:
+    # 50 MB of zeros packs into about 50 kB: a ratio no workbook has.
+    return rezip(good_workbook(), add={"xl/media/zeros.bin": b"\x00" * (50 * 1024 * 1024)})
+
+
+def many_entries() -> bytes:
+    return rezip(good_workbook(), add={f"xl/extra/{n}.xml": b"<a/>" for n in range(1200)})
+
+
+def unknown_header() -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(good_workbook()))
+    workbook.active["E1"] = "Favourite colour"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def no_action_sheet() -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(good_workbook()))
+    workbook.active.title = "Sheet1"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+BAD_FILES = {
+    "not_a_zip": (lambda: b"Name,Status\nSchool,done\n", 400, "not an Excel workbook"),
+    "zip_without_workbook": (
+        lambda: rezip(good_workbook(), drop=("xl/workbook.xml",)),
+        400,
+        "not an Excel workbook",
+    ),
+    "zip_bomb": (zip_bomb, 400, "unpacks to far more"),
+    "too_many_entries": (many_entries, 400, "too many parts"),
+    "xml_entities": (lambda: with_entity_sheet(good_workbook()), 400, "XML declarations"),
+    "macro_workbook": (lambda: macro_workbook(good_workbook()), 400, "macros"),
+    "no_action_table": (no_action_sheet, 422, "no sheet named"),
+    "unknown_header": (unknown_header, 422, "Unknown columns: “Favourite colour”"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_bad_file_is_refused_quickly_and_nothing_written(client, editor, sofia_roadmap, kind):
+    make, status, message = BAD_FILES[kind]
+    content = make()
+    client.force_login(editor)
+    before = (Action.objects.count(), HistoricalAction.objects.count())
+    started = time.monotonic()
+    response = client.post(
+        reverse("actions:import", args=[sofia_roadmap.pk]),
+        {"workbook": SimpleUploadedFile("roadmap.xlsx", content)},
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert elapsed < 2, f"{kind} took {elapsed:.2f} s"  # the issue's bound, generous
+    assert (Action.objects.count(), HistoricalAction.objects.count()) == before
+
+
+def test_oversize_upload_is_413(client, editor, sofia_roadmap):
+    client.force_login(editor)
+    content = good_workbook() + b"\x00" * MAX_UPLOAD_BYTES
+    response = client.post(
+        reverse("actions:import", args=[sofia_roadmap.pk]),
+        {"workbook": SimpleUploadedFile("roadmap.xlsx", content)},
+    )
+    assert response.status_code == 413
+    assert "larger than 10 MB" in response.content.decode()
+
+
+def test_a_good_file_passes_the_checks(client, editor, sofia_roadmap):
+    client.force_login(editor)
+    response = client.post(
+        reverse("actions:import", args=[sofia_roadmap.pk]),
+        {"workbook": SimpleUploadedFile("anything.bin", good_workbook())},
+    )
+    assert response.status_code == 200
+    assert response.context["preview"].counts["new"] == 1
+
+
+def test_openpyxl_parses_through_defusedxml(sofia_roadmap):
+    """Even past our own check, openpyxl refuses entity declarations."""
+    assert openpyxl_module.DEFUSEDXML is True
+    with pytest.raises(ValueError) as failed:
+        openpyxl.load_workbook(io.BytesIO(with_entity_sheet(good_workbook())))
+    assert isinstance(failed.value.__cause__, EntitiesForbidden)
+    factories.action(sofia_roadmap)
+    with pytest.raises(WorkbookRejected) as refused:
+        preview_import(sofia_roadmap, io.BytesIO(with_entity_sheet(good_workbook())))
+    assert refused.value.status == 400
