@@ -125,7 +125,7 @@ class Person(models.Model):
         null=True,
         blank=True,
     )
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     consent_to_contact = models.BooleanField(
