@@ -11,6 +11,7 @@ from cities4csr.admin_scoping import (
     related_filter,
 )
 
+from .cockpit import ContributionCockpitMixin, MeetingCockpitMixin
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 
 
@@ -79,7 +80,9 @@ class NextStepInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CityScopedHistoryAdmin, MeetingScopedAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(
+    MeetingCockpitMixin, CityScopedHistoryAdmin, MeetingScopedAdmin, SimpleHistoryAdmin
+):
     list_display = ("number", "title", "roadmap", "start", "format", "status", "moderator")
     list_display_links = ("number", "title")
     list_filter = ("status", "format", ("roadmap", related_filter("city")))
@@ -143,7 +146,9 @@ class AttendanceAdmin(MeetingPartAdmin, admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryAdmin):
+class ContributionAdmin(
+    ContributionCockpitMixin, CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryAdmin
+):
     list_display = ("short_text", "kind", "meeting", "author", "organisation", "outcome", "action")
     list_select_related = ("meeting", "author__organisation", "organisation", "action")
     list_filter = ("kind", "outcome", ("meeting", related_filter()))

@@ -1,0 +1,49 @@
+"""Forms of the moderator's cockpit (the meeting pages in the admin)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action
+
+
+class ProposalRowForm(forms.Form):
+    """The new Action Table row, prefilled from the proposal; the moderator may adjust it."""
+
+    title = forms.CharField(label=_("title"), max_length=300)
+    activity_type = forms.ChoiceField(label=_("type of activity"), choices=Action.ActivityType)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    expected_results = forms.CharField(
+        label=_("expected results"), widget=forms.Textarea, required=False
+    )
+    deadline = forms.DateField(label=_("deadline"), required=False)
+
+    def action_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class MeetingCloseForm(forms.Form):
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 8}))
+    approve_minutes = forms.BooleanField(
+        label=_("approve the minutes"),
+        required=False,
+        help_text=_("Leave unticked to mark the meeting held; tick once the minutes are agreed."),
+    )
+
+
+class CarryForwardForm(forms.Form):
+    carry_next_steps = forms.BooleanField(
+        label=_("carry the open next steps into this meeting"), required=False, initial=True
+    )
+
+
+# Added to the meeting's add form in the admin (see meetings.cockpit).
+carry_forward_field = forms.BooleanField(
+    label=_("start with a review of the previous meeting"),
+    required=False,
+    initial=True,
+    help_text=_(
+        "Adds a first agenda item “Review of previous results” listing the open next steps of "
+        "the roadmap's last meeting and the actions overdue or changed since, and carries those "
+        "open next steps into this meeting."
+    ),
+)
