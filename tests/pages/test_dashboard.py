@@ -177,6 +177,8 @@ def test_next_meeting_has_no_admin_link_for_who_cannot_manage_it(
     body = _dashboard(client, request.getfixturevalue(who)).content.decode()
     assert "Sofia working group" in body
     assert "/admin/" not in body.split('id="next-meeting"')[1]
+    # Everybody who sees the meeting can open its page.
+    assert scene["sofia_meeting"].get_absolute_url() in body.split('id="next-meeting"')[1]
 
 
 def test_network_admin_sees_every_city(client, network_admin, scene):
