@@ -275,3 +275,15 @@ def test_demo_users_see_and_edit_what_their_role_allows(loaded):
     admin = users["admin"]
     assert permissions.access_for(admin).is_network_admin
     assert permissions.can_edit_roadmap(admin, vratsa)
+
+
+def test_accepted_demo_proposals_already_produced_their_rows(db):
+    call_command("load_demo", stdout=io.StringIO())
+    accepted = Contribution.objects.filter(
+        kind=Contribution.Kind.PROPOSAL,
+        outcome__in=[Contribution.Outcome.ACCEPTED, Contribution.Outcome.MERGED],
+        action__isnull=False,
+    )
+    assert accepted.exists()
+    for contribution in accepted:
+        assert contribution.produced_action_id == contribution.action_id

@@ -314,6 +314,15 @@ class _Loader:
                 )
             for position, contribution in enumerate(spec["contributions"], start=1):
                 kind, author, org, text, action_title, outcome, discussion = contribution
+                action = actions[action_title] if action_title else None
+                # In the demo's story an accepted or merged proposal already became
+                # its row, so the cockpit does not offer to apply it again.
+                produced = (
+                    action
+                    if kind == Contribution.Kind.PROPOSAL
+                    and outcome in (Contribution.Outcome.ACCEPTED, Contribution.Outcome.MERGED)
+                    else None
+                )
                 self.sync(
                     Contribution,
                     {"meeting": meeting, "position": position},
@@ -322,7 +331,8 @@ class _Loader:
                         "author": people[author],
                         "organisation": orgs[org],
                         "text": text,
-                        "action": actions[action_title] if action_title else None,
+                        "action": action,
+                        "produced_action": produced,
                         "outcome": outcome,
                         "discussion_summary": discussion,
                     },
