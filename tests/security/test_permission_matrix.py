@@ -1,0 +1,153 @@
+"""The permission matrix, generated from the URLconf.
+
+Every URL pattern (but the admin's, tested on its own) x anonymous, partner,
+editor of the city, editor of another city, moderator, network admin x GET and
+POST x Sofia's and Vratsa's objects: the status is the one ``EXPECTED`` allows,
+no 2xx that it does not, another city's private objects answer 404, anonymous
+visitors go to the login page, and a refused request changes nothing.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+
+from .headers import assert_security_headers
+from .urlmatrix import (
+    ANON,
+    EXPECTED,
+    OUTSIDER,
+    POST_DATA,
+    ROLES,
+    SIDES,
+    URL_KWARGS,
+    build_world,
+    relation,
+    snapshot,
+    url_patterns,
+)
+
+ROUTES = sorted(url_patterns(), key=lambda r: r.name)
+
+
+@pytest.fixture
+def world(sofia, vratsa, editor, other_editor, moderator, partner, network_admin):
+    users = {
+        "anonymous": None,
+        "partner": partner,
+        "editor": editor,
+        "other_editor": other_editor,
+        "moderator": moderator,
+        "network_admin": network_admin,
+    }
+    return build_world(sofia=sofia, vratsa=vratsa, users=users)
+
+
+def _client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_urlconf_has_the_pages_the_matrix_knows(db):
+    names = {route.name for route in ROUTES}
+    assert {"dashboard", "actions:roadmap", "actions:action_edit", "meetings:meeting"} <= names
+
+
+def test_every_url_pattern_has_an_entry_in_the_expected_table(db):
+    missing = [
+        f"{route.name} ({route.route})"
+        for route in ROUTES
+        if route.name not in EXPECTED or route.name not in URL_KWARGS
+    ]
+    assert not missing, (
+        "URL patterns without an entry in tests/security/urlmatrix.py (EXPECTED and "
+        f"URL_KWARGS): {', '.join(missing)}. Decide who may open them and add them."
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_permission_matrix(route, world):
+    if route.name not in EXPECTED or route.name not in URL_KWARGS:
+        pytest.fail(f"{route.name} ({route.route}) has no entry in the permission matrix")
+    expect = EXPECTED[route.name]
+    sides = SIDES if route.has_kwargs else ("own",)
+    before = snapshot()
+    login_url = reverse("login")
+    problems = []
+
+    for side_name in sides:
+        side = world.side(side_name)
+        url = reverse(route.name, kwargs=URL_KWARGS[route.name](side))
+        post_data = POST_DATA.get(route.name, lambda s: {})(side)
+        for role in ROLES:
+            rel = relation(role, side_name)
+            for method in ("get", "post"):
+                allowed = (expect.get if method == "get" else expect.post)[rel]
+                where = f"{method.upper()} {url} as {role} ({rel}, {side_name} city)"
+                # Each request runs in a savepoint that is rolled back, so that
+                # an allowed write (a delete, say) does not change what the
+                # next role meets.
+                client = _client(world.users[role])
+                with transaction.atomic():
+                    response = client.get(url) if method == "get" else client.post(url, post_data)
+                    status = response.status_code
+                    if status not in allowed:
+                        problems.append(f"{where}: {status}, expected {sorted(allowed)}")
+                    if status == 302 and rel == ANON and 302 in allowed and route.has_kwargs:
+                        location = response["Location"]
+                        if not location.startswith(login_url):
+                            problems.append(f"{where}: redirected to {location}, not to log in")
+                    if rel == OUTSIDER and route.has_kwargs and 200 <= status < 300:
+                        problems.append(f"{where}: another city's object answered {status}")
+                    assert_security_headers(response)
+                    if method == "post" and rel not in expect.writes and snapshot() != before:
+                        problems.append(f"{where}: changed data it may not change")
+                    transaction.set_rollback(True)
+
+    assert not problems, "\n".join(problems)
+
+
+def test_other_citys_private_objects_answer_404_for_every_signed_in_outsider(world):
+    vratsa = world.other
+    for user in (world.users["editor"], world.users["moderator"], world.users["partner"]):
+        client = _client(user)
+        for url in (
+            reverse("actions:roadmap", args=[vratsa.roadmap.pk]),
+            reverse("actions:action", args=[vratsa.action.pk]),
+            reverse("actions:action_edit", args=[vratsa.action.pk]),
+            reverse("meetings:meeting", args=[vratsa.meeting.pk]),
+        ):
+            assert client.get(url).status_code == 404, (user, url)
+
+
+def test_unknown_ids_answer_like_another_citys_objects(world):
+    """A missing id and a forbidden one look the same: nothing to learn by guessing."""
+    client = _client(world.users["editor"])
+    forbidden = client.get(reverse("actions:action", args=[world.other.action.pk]))
+    missing = client.get(reverse("actions:action", args=[999_999]))
+    assert forbidden.status_code == missing.status_code == 404
+    anonymous = Client()
+    assert anonymous.get(reverse("actions:action", args=[999_999])).status_code == 302
+
+
+def test_public_roadmap_is_readable_by_anybody_but_changed_by_its_staff_only(world):
+    roadmap = world.other.roadmap
+    roadmap.visibility = "public"
+    roadmap.save()
+    action = world.other.action
+    for role in ("anonymous", "partner", "editor"):
+        client = _client(world.users[role])
+        assert client.get(reverse("actions:roadmap", args=[roadmap.pk])).status_code == 200
+        edit = client.get(reverse("actions:action_edit", args=[action.pk]))
+        assert edit.status_code == (302 if role == "anonymous" else 403), role
+
+
+def test_a_user_without_any_role_sees_nothing_private(world, sofia):
+    nobody = factories.user("nobody")
+    client = _client(nobody)
+    assert client.get(reverse("actions:roadmap", args=[world.own.roadmap.pk])).status_code == 404
+    assert client.get(reverse("meetings:meeting", args=[world.own.meeting.pk])).status_code == 404

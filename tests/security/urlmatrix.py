@@ -1,0 +1,312 @@
+"""Every URL of the site, how to build it, and who may do what with it.
+
+The permission matrix and the CSRF test walk the URLconf as it is at run time;
+a URL pattern that has no entry here fails both, naming itself, so that a new
+page cannot ship without someone deciding who may open it.
+
+Who a user is to an object is one of the *relations* below: the matrix asks
+each role about the objects of Sofia ("own": the city of the fixtures' editor,
+moderator and partner) and of Vratsa ("other"), and ``relation()`` says what
+each role is to that city.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from actions.models import Action, Challenge, Indicator, Roadmap
+from meetings.models import Contribution, Meeting, NextStep
+from stakeholders.models import Organisation, Person
+from tests import factories
+
+ROLES = ("anonymous", "partner", "editor", "other_editor", "moderator", "network_admin")
+SIDES = ("own", "other")
+
+# What a role is to a city's objects.
+ANON, OUTSIDER, PARTNER, EDITOR, MODERATOR, ADMIN = (
+    "anonymous",
+    "outsider",  # signed in, but works for another city (or none)
+    "partner",  # its organisation is in the city's working group
+    "editor",
+    "moderator",
+    "network admin",
+)
+RELATIONS = (ANON, OUTSIDER, PARTNER, EDITOR, MODERATOR, ADMIN)
+STAFF = (EDITOR, MODERATOR, ADMIN)
+
+# Skipped here: the admin has its own scoping tests (tests/*/test_admin.py and
+# tests/security/test_admin_actions.py); set_language is Django's, for anybody.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}
+
+
+def relation(role: str, side: str) -> str:
+    if role == "anonymous":
+        return ANON
+    if role == "network_admin":
+        return ADMIN
+    own_city = {"partner": PARTNER, "editor": EDITOR, "moderator": MODERATOR}
+    if side == "own":
+        return own_city.get(role, OUTSIDER)
+    return EDITOR if role == "other_editor" else OUTSIDER
+
+
+# --- The URLconf ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or the route itself when the pattern has no name
+    route: str
+    has_kwargs: bool
+
+
+def url_patterns(resolver=None, namespace: str = "", prefix: str = "") -> Iterator[Route]:
+    """Every URL pattern, recursively, with its full name and route."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{ns}:" if ns else namespace
+            yield from url_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name in SKIPPED_NAMES:
+                continue
+            name = f"{namespace}{pattern.name}" if pattern.name else route
+            yield Route(name, route, bool(pattern.pattern.regex.groupindex))
+
+
+# --- The objects each side has ------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One city's objects, as the matrix uses them."""
+
+    city: object
+    roadmap: Roadmap
+    challenge: Challenge
+    lead: Organisation
+    key_partner: Organisation
+    action: Action
+    indicator: Indicator
+    meeting: Meeting
+    person: Person
+
+
+@dataclass
+class World:
+    own: Side
+    other: Side
+    users: dict = field(default_factory=dict)
+
+    def side(self, name: str) -> Side:
+        return self.own if name == "own" else self.other
+
+
+def _side(city, visibility: str) -> Side:
+    roadmap = factories.roadmap(city, visibility=visibility)
+    challenge = factories.challenge(roadmap)
+    lead = factories.organisation(city, f"{city.name} Municipality", kind="municipality")
+    key_partner = factories.organisation(city, f"{city.name} Chamber", kind="chamber")
+    action = factories.action(
+        roadmap,
+        challenge=challenge,
+        lead_partner=lead,
+        key_partners=[key_partner],
+        deadline=datetime.date(2030, 6, 30),
+    )
+    indicator = factories.indicator(action, name="Schools reached", target=10)
+    meeting = factories.meeting(roadmap)
+    person = factories.person(key_partner, name=f"Person of {city.name}")
+    Contribution.objects.create(
+        meeting=meeting, position=0, author=person, text="A proposal", action=action
+    )
+    NextStep.objects.create(meeting=meeting, position=0, description="Send the minutes")
+    return Side(city, roadmap, challenge, lead, key_partner, action, indicator, meeting, person)
+
+
+def build_world(*, sofia, vratsa, users: dict) -> World:
+    # Sofia's roadmap is shared with its partners; Vratsa's is private.
+    return World(
+        own=_side(sofia, Roadmap.Visibility.PARTNERS),
+        other=_side(vratsa, Roadmap.Visibility.PRIVATE),
+        users=users,
+    )
+
+
+# --- How to build each URL, and what a valid POST to it holds ------------------------
+
+URL_KWARGS: dict[str, Callable[[Side], dict]] = {
+    "dashboard": lambda s: {},
+    "login": lambda s: {},
+    "logout": lambda s: {},
+    "actions:roadmap_list": lambda s: {},
+    "actions:roadmap": lambda s: {"pk": s.roadmap.pk},
+    "actions:timeline": lambda s: {"pk": s.roadmap.pk},
+    "actions:export": lambda s: {"pk": s.roadmap.pk},
+    "actions:import": lambda s: {"pk": s.roadmap.pk},
+    "actions:action_create": lambda s: {"roadmap_pk": s.roadmap.pk},
+    "actions:action": lambda s: {"pk": s.action.pk},
+    "actions:action_row": lambda s: {"pk": s.action.pk},
+    "actions:action_edit": lambda s: {"pk": s.action.pk},
+    "actions:action_delete": lambda s: {"pk": s.action.pk},
+    "actions:action_move": lambda s: {"pk": s.action.pk},
+    "actions:action_indicators": lambda s: {"pk": s.action.pk},
+    "meetings:list": lambda s: {},
+    "meetings:meeting": lambda s: {"pk": s.meeting.pk},
+    "meetings:minutes": lambda s: {"pk": s.meeting.pk},
+    "meetings:ics": lambda s: {"pk": s.meeting.pk},
+    "meetings:roadmap_ics": lambda s: {"pk": s.roadmap.pk},
+}
+
+
+def _action_form(s: Side, **changes) -> dict:
+    action = s.action
+    data = {
+        "challenge": s.challenge.pk,
+        "activity_type": action.activity_type,
+        "title": "Changed by the permission matrix",
+        "description": "",
+        "expected_results": "",
+        "resources": "",
+        "budget": "",
+        "currency": action.currency,
+        "people_days": "",
+        "in_kind": "",
+        "lead_partner": s.lead.pk,
+        "key_partners": [s.key_partner.pk],
+        "start_date": "",
+        "deadline": "2030-06-30",
+        "status": Action.Status.AGREED,
+        "progress": 10,
+        "version": action.version,
+    }
+    data.update(changes)
+    return data
+
+
+# A write that would succeed for whoever may make it: the matrix proves that
+# everybody else is refused even with valid input. Unlisted URLs get an empty POST.
+POST_DATA: dict[str, Callable[[Side], dict]] = {
+    "actions:action_edit": _action_form,
+    "actions:action_create": lambda s: _action_form(s, version=""),
+    "actions:action_delete": lambda s: {"version": s.action.version},
+    "actions:action_move": lambda s: {"direction": "up"},
+    "actions:action_indicators": lambda s: {
+        "version": s.action.version,
+        "indicators-TOTAL_FORMS": 2,
+        "indicators-INITIAL_FORMS": 1,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+        "indicators-0-id": s.indicator.pk,
+        "indicators-0-name": "Schools reached",
+        "indicators-0-unit": "",
+        "indicators-0-target": 12,
+        "indicators-0-DELETE": "on",
+        "indicators-1-name": "Added by the permission matrix",
+    },
+    "login": lambda s: {"username": "nobody", "password": "wrong"},
+}
+
+
+# --- Who may do what ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Allowed statuses per relation, for GET and POST; ``writes``: who may change data."""
+
+    get: dict[str, set[int]]
+    post: dict[str, set[int]]
+    writes: frozenset[str] = frozenset()
+
+
+def _each(statuses: dict[str, set[int]]) -> dict[str, set[int]]:
+    missing = set(RELATIONS) - set(statuses)
+    assert not missing, f"no statuses for {missing}"
+    return statuses
+
+
+def _all(*statuses: int) -> dict[str, set[int]]:
+    return {key: set(statuses) for key in RELATIONS}
+
+
+# Reading something of a city: its staff and partners (where shared); a signed-in
+# outsider meets a 404, as if it did not exist; an anonymous visitor the login page.
+READ = _each(
+    {ANON: {302}, OUTSIDER: {404}, PARTNER: {200}, EDITOR: {200}, MODERATOR: {200}, ADMIN: {200}}
+)
+# Changing it: the city's staff; a partner who may read it is refused (403).
+CHANGE_GET = _each(
+    {ANON: {302}, OUTSIDER: {404}, PARTNER: {403}, EDITOR: {200}, MODERATOR: {200}, ADMIN: {200}}
+)
+
+
+def change_post(*staff_statuses: int) -> dict[str, set[int]]:
+    refused = {ANON: {302}, OUTSIDER: {404}, PARTNER: {403}}
+    return _each({**refused, **{key: set(staff_statuses) for key in STAFF}})
+
+
+# Read views that take no method decorator answer POST as GET: they write nothing
+# (the matrix checks), and without a CSRF token the POST is refused (test_csrf).
+READ_ANSWERS_POST = READ
+GET_ONLY = _all(405)
+
+EXPECTED: dict[str, Expect] = {
+    # Signed in: anybody's own dashboard. Anonymous: the login page.
+    "dashboard": Expect(
+        get={**_all(200), ANON: {302}},
+        post={**_all(200), ANON: {302}},
+    ),
+    # A signed-in user skips the login page; a failed login shows the form again.
+    "login": Expect(get={**_all(302), ANON: {200}}, post={**_all(302), ANON: {200}}),
+    # Django 5: logging out is a POST.
+    "logout": Expect(get=_all(405), post=_all(302)),
+    # The roadmaps each user may see (public ones for anonymous visitors).
+    "actions:roadmap_list": Expect(get=_all(200), post=_all(200)),
+    "actions:roadmap": Expect(get=READ, post=READ_ANSWERS_POST),
+    "actions:timeline": Expect(get=READ, post=READ_ANSWERS_POST),
+    "actions:action": Expect(get=READ, post=READ_ANSWERS_POST),
+    # The workbook: whoever reads the roadmap downloads it.
+    "actions:export": Expect(get=READ, post=GET_ONLY),
+    # Import: the city's staff; an upload with no file is refused with 400.
+    "actions:import": Expect(get=CHANGE_GET, post=change_post(400), writes=frozenset(STAFF)),
+    "actions:action_row": Expect(get=CHANGE_GET, post=change_post(200)),
+    "actions:action_create": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:action_edit": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:action_delete": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:action_indicators": Expect(
+        get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
+    ),
+    # Moving is POST only.
+    "actions:action_move": Expect(
+        get={**_all(405)}, post=change_post(302), writes=frozenset(STAFF)
+    ),
+    # Meetings: whoever reads the roadmap follows its meetings; GET only.
+    "meetings:list": Expect(get=_all(200), post=GET_ONLY),
+    "meetings:meeting": Expect(get=READ, post=GET_ONLY),
+    "meetings:minutes": Expect(get=READ, post=GET_ONLY),
+    "meetings:ics": Expect(get=READ, post=GET_ONLY),
+    "meetings:roadmap_ics": Expect(get=READ, post=GET_ONLY),
+}
+
+
+def snapshot() -> tuple:
+    """What a refused request must leave as it was."""
+    return (
+        tuple(Action.objects.order_by("pk").values_list("pk", "version", "title", "status")),
+        tuple(Indicator.objects.order_by("pk").values_list("pk", "name", "target")),
+        tuple(Roadmap.objects.order_by("pk").values_list("pk", "title", "visibility")),
+        Challenge.objects.count(),
+        Meeting.objects.count(),
+        Contribution.objects.count(),
+        Action.history.model.objects.count(),
+    )
