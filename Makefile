@@ -32,7 +32,7 @@ LOAD_STAMP := $(LOAD_VENV)/.requirements-installed
 DURATION ?= 60
 
 .PHONY: help run test lint format migrations-check deploy-check messages compilemessages \
-	venv clean distclean backup restore audit loadtest
+	venv clean distclean backup restore audit loadtest bench
 
 help:
 	@echo "make run               set up .venv, migrate, load demo data, start http://$(ADDR)/"
@@ -47,6 +47,8 @@ help:
 	@echo "make restore FILE=...  restore a backup into the database (asks first; YES=1 does not)"
 	@echo "make audit             pip-audit of the requirements for known vulnerabilities"
 	@echo "make loadtest          gunicorn + PostgreSQL under locust, 20 users (DURATION=60 seconds)"
+	@echo "make bench             time the table, the workbook and the import against peers"
+	@echo "                       (SIZE=5000 actions, REPEAT=5; bench/results.json)"
 	@echo "make clean             remove caches and collected static files"
 	@echo "make distclean         clean, and remove .venv and the SQLite database"
 
@@ -55,7 +57,7 @@ $(PY):
 		echo "Could not create $(VENV) with $(PYTHON): is it installed? (Debian also needs python3-venv)" >&2; \
 		rm -rf $(VENV); exit 1; }
 
-$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+$(STAMP): requirements.txt requirements-dev.txt requirements-bench.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
 	@touch $@
 
@@ -135,6 +137,13 @@ $(LOAD_STAMP): requirements-load.txt
 # postgres://postgres@127.0.0.1:5432), where it creates and drops a database of its own.
 loadtest: $(STAMP) $(LOAD_STAMP)
 	DURATION=$(DURATION) PY=$(PY) LOCUST=$(LOAD_VENV)/bin/locust bash scripts/loadtest/run.sh
+
+# In a throwaway database (SQLite in a temporary directory, or a new PostgreSQL database
+# when DATABASE_URL points to one); bench/README.md says what the figures mean.
+SIZE ?= 5000
+REPEAT ?= 5
+bench: $(STAMP) compilemessages
+	$(PY) -m bench --size $(SIZE) --repeat $(REPEAT)
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf

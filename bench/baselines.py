@@ -1,0 +1,275 @@
+"""What our code is measured against: the limit of openpyxl, django-import-export
+and the Django admin. Each is set up the way a competent Django team would set
+it up, so that a ratio says something about our code and not about a straw man.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import IO
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from openpyxl import Workbook
+
+from actions.admin import ActionAdmin
+from actions.models import Action, Indicator, Roadmap
+from actions.workbook.export import COLUMN_KEYS, export_queryset
+from actions.workbook.labels import label
+
+# --- the limit: bare openpyxl, write-only, plain values --------------------
+
+
+def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
+    """The Action Table's values with nothing else: no styles, no other sheets.
+
+    One flat query for the rows, one for the key partners and one for the
+    indicators (a row has several of each), read as tuples, not models.
+    """
+    actions = export_queryset(roadmap.actions.all())
+    partners: dict[int, list[str]] = defaultdict(list)
+    through = Action.key_partners.through.objects.filter(action__roadmap=roadmap)
+    for action_id, name in through.values_list("action_id", "organisation__name").iterator():
+        partners[action_id].append(name)
+    indicators: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Indicator.objects.filter(action__roadmap=roadmap)
+        .order_by("action_id", "position", "pk")
+        .values_list("action_id", "name", "baseline", "target", "unit")
+    )
+    for action_id, name, baseline, target, unit in rows.iterator():
+        baseline = "?" if baseline is None else f"{baseline.normalize():f}"
+        target = "?" if target is None else f"{target.normalize():f}"
+        indicators[action_id].append(f"{name}: {baseline} → {target}{f' {unit}' if unit else ''}")
+    activity_types = {value: str(text) for value, text in Action.ActivityType.choices}
+    statuses = {value: str(text) for value, text in Action.Status.choices}
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(label("sheet_actions"))
+    ws.append([label(key) for key in COLUMN_KEYS])
+    values = actions.values_list(
+        "title",
+        "activity_type",
+        "expected_results",
+        "resources",
+        "lead_partner__name",
+        "deadline",
+        "status",
+        "progress",
+        "start_date",
+        "challenge__title",
+        "description",
+        "budget",
+        "currency",
+        "people_days",
+        "in_kind",
+        "pk",
+        "version",
+    )
+    count = 0
+    for row in values.iterator(chunk_size=2000):
+        (title, activity, results, resources, lead, deadline, status, progress, start) = row[:9]
+        challenge, description, budget, currency, people_days, in_kind, pk, version = row[9:]
+        ws.append(
+            [
+                title,
+                activity_types[activity],
+                results,
+                resources,
+                lead or "",
+                "; ".join(sorted(partners[pk])),
+                deadline,
+                statuses[status],
+                progress,
+                "\n".join(indicators[pk]),
+                start,
+                challenge or "",
+                description,
+                budget,
+                currency,
+                people_days,
+                in_kind,
+                pk,
+                version,
+            ]
+        )
+        count += 1
+    wb.save(out)
+    return count
+
+
+# --- django-import-export ----------------------------------------------------
+
+
+def import_export_available() -> bool:
+    try:
+        import import_export  # noqa: F401
+        import tablib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def action_resource():
+    """A ModelResource over the Action Table's columns, headed as our workbook is.
+
+    Built on call (not at import) so that the headers are in the active
+    language and the benchmark runs where django-import-export is missing.
+    It stays out of INSTALLED_APPS: a Resource needs no app, only the admin
+    integration would.
+    """
+    from import_export import fields, resources, widgets
+
+    from stakeholders.models import Organisation
+
+    class ChoiceLabelWidget(widgets.Widget):
+        """Choices by their label, as our workbook writes them."""
+
+        def __init__(self, choices):
+            super().__init__()
+            self.labels = {value: str(text) for value, text in choices}
+            self.values = {text: value for value, text in self.labels.items()}
+
+        def clean(self, value, row=None, **kwargs):
+            return self.values.get(str(value).strip(), value)
+
+        def render(self, value, obj=None, **kwargs):
+            return self.labels.get(value, value)
+
+    def column(key, attribute=None, widget=None, **kwargs):
+        return fields.Field(
+            attribute=attribute, column_name=label(key), widget=widget or widgets.Widget(), **kwargs
+        )
+
+    class ActionResource(resources.ModelResource):
+        title = column("title", "title", widgets.CharWidget())
+        activity_type = column(
+            "activity_type", "activity_type", ChoiceLabelWidget(Action.ActivityType.choices)
+        )
+        expected_results = column("expected_results", "expected_results", widgets.CharWidget())
+        resources = column("resources", "resources", widgets.CharWidget())
+        lead_partner = column(
+            "lead_partner", "lead_partner", widgets.ForeignKeyWidget(Organisation, "name")
+        )
+        key_partners = column(
+            "key_partners",
+            "key_partners",
+            widgets.ManyToManyWidget(Organisation, separator=";", field="name"),
+        )
+        deadline = column("deadline", "deadline", widgets.DateWidget())
+        status = column("status", "status", ChoiceLabelWidget(Action.Status.choices))
+        progress = column("progress", "progress", widgets.IntegerWidget())
+        indicators = column("indicators", readonly=True)
+        start_date = column("start_date", "start_date", widgets.DateWidget())
+        challenge = column(
+            "challenge",
+            "challenge",
+            widgets.ForeignKeyWidget(Action._meta.get_field("challenge").related_model, "title"),
+        )
+        description = column("description", "description", widgets.CharWidget())
+        budget = column("budget", "budget", widgets.DecimalWidget())
+        currency = column("currency", "currency", widgets.CharWidget())
+        people_days = column("people_days", "people_days", widgets.DecimalWidget())
+        in_kind = column("in_kind", "in_kind", widgets.CharWidget())
+        id = column("id", "id", widgets.IntegerWidget())
+        version = column("version", "version", widgets.IntegerWidget(), readonly=True)
+
+        class Meta:
+            model = Action
+            fields = COLUMN_KEYS
+            export_order = COLUMN_KEYS
+            import_id_fields = ("id",)
+
+        def dehydrate_indicators(self, action):
+            return "\n".join(
+                f"{ind.name}: {ind.baseline} → {ind.target} {ind.unit}".rstrip()
+                for ind in action.indicators.all()
+            )
+
+    return ActionResource
+
+
+def import_export_workbook(roadmap: Roadmap, resource_class) -> bytes:
+    """django-import-export's XLSX export of the roadmap's actions, prefetched as ours are."""
+    from import_export.formats.base_formats import XLSX
+
+    queryset = (
+        export_queryset(roadmap.actions.all())
+        .select_related("lead_partner", "challenge")
+        .prefetch_related("key_partners", Prefetch("indicators"))
+    )
+    dataset = resource_class().export(queryset)
+    return XLSX().export_data(dataset)
+
+
+def import_export_import(content: bytes, resource_class) -> dict[str, int]:
+    """Dry run, then the import itself, as the admin's two steps do; one save per row.
+
+    Each save goes through Model.save, so simple-history records every row.
+    """
+    from import_export.formats.base_formats import XLSX
+
+    totals = {}
+    for dry_run in (True, False):
+        # The admin reads the stored file again for the second step.
+        dataset = XLSX().create_dataset(content)
+        result = resource_class().import_data(dataset, dry_run=dry_run, use_transactions=True)
+        if result.has_errors() or result.has_validation_errors():
+            raise RuntimeError(f"django-import-export refused the rows: {_first_error(result)}")
+        totals = dict(result.totals)
+    return totals
+
+
+def _first_error(result) -> str:
+    for row in result.invalid_rows[:1]:
+        return f"row {row.number}: {row.error_dict}"
+    for number, errors in result.row_errors()[:1]:
+        return f"row {number}: {errors[0].error!r}"
+    return "unknown"
+
+
+# --- the Django admin with the table's columns --------------------------------
+
+
+class TableColumnsActionAdmin(ActionAdmin):
+    """The project's ActionAdmin (scoping, filters, search) showing the table's columns."""
+
+    list_display = (
+        "title",
+        "activity_type",
+        "expected_results",
+        "indicator_list",
+        "resources",
+        "budget",
+        "people_days",
+        "lead_partner",
+        "key_partner_list",
+        "deadline",
+        "status",
+        "progress",
+        "start_date",
+        "measurable",
+    )
+    list_per_page = 500
+    list_max_show_all = 500
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("key_partners", "indicators")
+
+    @admin.display(description="indicators")
+    def indicator_list(self, action):
+        return "; ".join(
+            f"{ind.name}: {ind.baseline} → {ind.target}" for ind in action.indicators.all()
+        )
+
+    @admin.display(description="key partners")
+    def key_partner_list(self, action):
+        return ", ".join(str(partner) for partner in action.key_partners.all())
+
+    @admin.display(description="tangible and measurable", boolean=True)
+    def measurable(self, action):
+        return action.is_measurable()
+
+
+site = admin.AdminSite(name="bench_admin")
+site.register(Action, TableColumnsActionAdmin)

@@ -1,0 +1,248 @@
+"""The benchmark's cases. Each returns {"ratio", "ours_s", "baseline_s", ...}:
+our figure divided by the baseline's, measured in the same process."""
+
+from __future__ import annotations
+
+import gc
+import io
+import tempfile
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from actions.models import Roadmap
+from actions.workbook.export import COLUMN_KEYS, export_queryset, write_workbook
+from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.labels import label
+from actions.workbook.safety import check_workbook_file
+
+from . import baselines, network
+from .timing import Runs, compare, timed
+
+# name: (goal, what is divided by what)
+GOALS: dict[str, tuple[float, str]] = {
+    "export_vs_limit": (1.5, "our workbook ÷ bare openpyxl write-only, same values"),
+    "export_vs_import_export": (0.5, "our workbook ÷ django-import-export XLSX"),
+    "export_memory_50k_vs_5k": (2.0, "peak memory exporting 10× the rows ÷ 1×"),
+    "import_vs_import_export": (0.5, "our preview + apply ÷ django-import-export dry run + import"),
+    "table_vs_admin": (0.5, "/roadmaps/<id>/ ÷ admin changelist, same rows and columns"),
+    "table_queries_200_vs_20": (1.0, "queries of the table at the large size ÷ the small"),
+}
+NEEDS_IMPORT_EXPORT = ("export_vs_import_export", "import_vs_import_export")
+
+
+@dataclass
+class Context:
+    network: network.Network
+    size: int
+    repeat: int
+    memory_factor: int
+
+
+def _result(name: str, ours: Runs, baseline: Runs, ratio: float | None = None, **extra) -> dict:
+    goal, meaning = GOALS[name]
+    ratio = ours.median / baseline.median if ratio is None else ratio
+    return {
+        "ratio": round(ratio, 3),
+        **ours.summary("ours"),
+        **baseline.summary("baseline"),
+        "runs": len(ours.seconds),
+        "goal": goal,
+        "met": ratio <= goal,
+        "meaning": meaning,
+        **extra,
+    }
+
+
+def _our_workbook(roadmap: Roadmap) -> Callable[[], object]:
+    def run():
+        # A file on disk, as the download view spools a large workbook: the bytes
+        # of the result are then not part of what the export holds in memory.
+        with tempfile.TemporaryFile() as out:
+            write_workbook(roadmap, export_queryset(roadmap.actions.all()), out)
+
+    return run
+
+
+def export_vs_limit(ctx: Context) -> dict:
+    roadmap = ctx.network.big
+
+    def limit():
+        with tempfile.TemporaryFile() as out:
+            baselines.limit_workbook(roadmap, out)
+
+    ours, baseline = compare(_our_workbook(roadmap), limit, repeat=ctx.repeat)
+    return _result("export_vs_limit", ours, baseline, actions=ctx.size)
+
+
+def export_vs_import_export(ctx: Context) -> dict:
+    roadmap = ctx.network.big
+    resource = baselines.action_resource()
+    ours, baseline = compare(
+        _our_workbook(roadmap),
+        lambda: baselines.import_export_workbook(roadmap, resource),
+        repeat=ctx.repeat,
+    )
+    return _result("export_vs_import_export", ours, baseline, actions=ctx.size)
+
+
+def _peak_bytes(function: Callable[[], object]) -> tuple[int, float]:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        seconds = timed(function)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, seconds
+
+
+def export_memory(ctx: Context) -> dict:
+    """Peak memory (tracemalloc: Python's allocations, the export's own) at 1× and 10×."""
+    small = ctx.network.big
+    large_size = ctx.size * ctx.memory_factor
+    large = network.add_roadmap(ctx.network, actions=large_size, title="Memory case roadmap")
+    # Untimed first run: imports and caches are not the export's memory.
+    _our_workbook(small)()
+    small_peak, small_s = _peak_bytes(_our_workbook(small))
+    large_peak, large_s = _peak_bytes(_our_workbook(large))
+    return _result(
+        "export_memory_50k_vs_5k",
+        Runs([large_s]),
+        Runs([small_s]),
+        ratio=large_peak / small_peak,
+        ours_actions=large_size,
+        baseline_actions=ctx.size,
+        ours_peak_mb=round(large_peak / 2**20, 2),
+        baseline_peak_mb=round(small_peak / 2**20, 2),
+    )
+
+
+def changed_workbooks(roadmap: Roadmap) -> tuple[bytes, bytes, int]:
+    """Our workbook of ``roadmap`` with every row's progress changed, twice over:
+    whole (for our import) and as its Action Table sheet alone (django-import-export
+    reads a workbook's first sheet; ours is the Overview)."""
+    exported = io.BytesIO()
+    write_workbook(roadmap, export_queryset(roadmap.actions.all()), exported)
+    exported.seek(0)
+    wb = load_workbook(exported)
+    sheet = wb[label("sheet_actions")]
+    column = COLUMN_KEYS.index("progress") + 1
+    changed = 0
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+        cell.value = (int(cell.value) + 7) % 101
+        changed += 1
+    whole = io.BytesIO()
+    wb.save(whole)
+    for other in [ws for ws in wb.worksheets if ws is not sheet]:
+        wb.remove(other)
+    alone = io.BytesIO()
+    wb.save(alone)
+    return whole.getvalue(), alone.getvalue(), changed
+
+
+def _rolled_back(function: Callable[[], object]) -> Callable[[], object]:
+    """Run ``function`` in a transaction that is undone, so each run starts alike."""
+
+    def run():
+        with transaction.atomic():
+            function()
+            transaction.set_rollback(True)
+
+    return run
+
+
+def import_vs_import_export(ctx: Context) -> dict:
+    roadmap, admin = ctx.network.big, ctx.network.admin
+    whole, alone, changed = changed_workbooks(roadmap)
+    resource = baselines.action_resource()
+
+    def ours():
+        check_workbook_file(io.BytesIO(whole), len(whole))
+        preview = preview_import(roadmap, io.BytesIO(whole))
+        if not preview.can_apply or preview.change_count != changed:
+            raise RuntimeError(f"unexpected preview: {preview.counts}")
+        apply_import(roadmap=roadmap, preview=preview, by=admin)
+
+    def theirs():
+        baselines.import_export_import(alone, resource)
+
+    ours_runs, their_runs = compare(_rolled_back(ours), _rolled_back(theirs), repeat=ctx.repeat)
+    return _result("import_vs_import_export", ours_runs, their_runs, rows_changed=changed)
+
+
+def _client(ctx: Context) -> Client:
+    client = Client()
+    client.force_login(ctx.network.admin)
+    return client
+
+
+def _get(client: Client, url: str, marker: str, rows: int) -> Callable[[], object]:
+    def run():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        shown = response.content.decode().count(marker)
+        if shown != rows:
+            raise RuntimeError(f"{url} shows {shown} rows, not {rows}")
+        return response
+
+    return run
+
+
+def _table_url(roadmap: Roadmap) -> str:
+    return roadmap.get_absolute_url()
+
+
+def table_vs_admin(ctx: Context) -> dict:
+    roadmap = ctx.network.table
+    rows = roadmap.actions.count()
+    client = _client(ctx)
+    ours, admin = compare(
+        _get(client, _table_url(roadmap), 'id="action-', rows),
+        _get(
+            client,
+            f"/bench-admin/actions/action/?roadmap__id__exact={roadmap.pk}",
+            'name="_selected_action"',
+            rows,
+        ),
+        repeat=ctx.repeat,
+    )
+    return _result("table_vs_admin", ours, admin, actions=rows)
+
+
+def table_queries(ctx: Context) -> dict:
+    client = _client(ctx)
+    counts, seconds = {}, {}
+    for key, roadmap in (("large", ctx.network.table), ("small", ctx.network.table_small)):
+        run = _get(client, _table_url(roadmap), 'id="action-', roadmap.actions.count())
+        run()
+        with CaptureQueriesContext(connection) as queries:
+            seconds[key] = timed(run)
+        counts[key] = len(queries)
+    return _result(
+        "table_queries_200_vs_20",
+        Runs([seconds["large"]]),
+        Runs([seconds["small"]]),
+        ratio=counts["large"] / counts["small"],
+        ours_queries=counts["large"],
+        baseline_queries=counts["small"],
+        ours_actions=ctx.network.table.actions.count(),
+        baseline_actions=ctx.network.table_small.actions.count(),
+    )
+
+
+# In the order they run: the memory case last, as it adds a roadmap of its own.
+CASES: dict[str, Callable[[Context], dict]] = {
+    "table_queries_200_vs_20": table_queries,
+    "table_vs_admin": table_vs_admin,
+    "export_vs_limit": export_vs_limit,
+    "export_vs_import_export": export_vs_import_export,
+    "import_vs_import_export": import_vs_import_export,
+    "export_memory_50k_vs_5k": export_memory,
+}
