@@ -63,9 +63,7 @@ class ActionFilter(django_filters.FilterSet):
         self.roadmap = roadmap
         self.organisation_id = organisation_id
         self.filters["challenge"].queryset = roadmap.challenges.all()
-        organisations = Organisation.objects.filter(
-            Q(led_actions__roadmap=roadmap) | Q(partnered_actions__roadmap=roadmap)
-        ).distinct()
+        organisations = roadmap.involved_organisations()
         self.filters["lead_partner"].queryset = organisations
         self.filters["key_partner"].queryset = organisations
         if organisation_id is None:

@@ -80,6 +80,21 @@ class Roadmap(models.Model):
     def get_absolute_url(self):
         return reverse("actions:roadmap", args=[self.pk])
 
+    def involved_organisations(self) -> models.QuerySet[Organisation]:
+        """The organisations that lead or partner an action of this roadmap.
+
+        Two subqueries rather than joins through both relations: joined, every
+        action an organisation leads meets every action it partners, across the
+        network before the roadmap is filtered, and DISTINCT has to sort that
+        product away (seconds per query on a network of 5,000 actions).
+        """
+        key_partner_ids = Action.key_partners.through.objects.filter(action__roadmap=self).values(
+            "organisation_id"
+        )
+        return Organisation.objects.filter(
+            Q(pk__in=self.actions.values("lead_partner_id")) | Q(pk__in=key_partner_ids)
+        )
+
 
 class Challenge(models.Model):
     """An urban challenge the roadmap answers, in one strand of the holistic approach."""

@@ -17,13 +17,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from stakeholders.models import Organisation
 
 from ..models import Action, Roadmap
 from . import sheets
@@ -165,17 +167,37 @@ def _indicator_text(action: Action) -> str:
     return "\n".join(lines)
 
 
-def _row(ws, action: Action, challenges: dict[int, str], today: datetime.date) -> list:
+def _choice_labels() -> dict[str, dict[str, str]]:
+    """The labels of the choices in the active language, looked up once per workbook
+    (get_FOO_display rebuilds its dict and translates again for every row)."""
+    return {
+        name: {value: str(text) for value, text in choices}
+        for name, choices in (
+            ("activity_type", Action.ActivityType.choices),
+            ("status", Action.Status.choices),
+        )
+    }
+
+
+def _row(
+    ws,
+    action: Action,
+    challenges: dict[int, str],
+    today: datetime.date,
+    choice_labels: dict[str, dict[str, str]],
+) -> list:
     fill = OVERDUE_FILL if action.is_overdue(today) else None
     values = {
         "title": action.title,
-        "activity_type": action.get_activity_type_display(),
+        "activity_type": choice_labels["activity_type"].get(
+            action.activity_type, action.activity_type
+        ),
         "expected_results": action.expected_results,
         "resources": action.resources,
         "lead_partner": action.lead_partner.name if action.lead_partner else "",
         "key_partners": "; ".join(sorted(p.name for p in action.key_partners.all())),
         "deadline": action.deadline,
-        "status": action.get_status_display(),
+        "status": choice_labels["status"].get(action.status, action.status),
         "progress": action.progress,
         "indicators": _indicator_text(action),
         "start_date": action.start_date,
@@ -198,6 +220,16 @@ def _row(ws, action: Action, challenges: dict[int, str], today: datetime.date) -
     return cells
 
 
+def _table_rows(actions: QuerySet) -> QuerySet:
+    """What the Action Table sheet reads: the lead partner's and key partners' names and
+    the indicators. Challenge titles come from a dict, and the roadmap and its city are
+    not read per row (the table page's for_table() joins them for its links)."""
+    return actions.select_related("lead_partner").prefetch_related(
+        Prefetch("key_partners", queryset=Organisation.objects.only("pk", "name")),
+        "indicators",
+    )
+
+
 def _write_action_table(
     ws, actions: QuerySet, challenges: dict[int, str], today: datetime.date
 ) -> TableStats:
@@ -210,8 +242,9 @@ def _write_action_table(
     _dropdown(ws, "currency", "C", len(Action.Currency.choices))
     ws.append([header_cell(ws, label(key)) for key in COLUMN_KEYS])
     stats = TableStats()
-    for action in actions.for_table().iterator(chunk_size=CHUNK_SIZE):
-        ws.append(_row(ws, action, challenges, today))
+    choice_labels = _choice_labels()
+    for action in _table_rows(actions).iterator(chunk_size=CHUNK_SIZE):
+        ws.append(_row(ws, action, challenges, today, choice_labels))
         stats.total += 1
         stats.complete += action.is_measurable()
         stats.per_status[action.status] += 1

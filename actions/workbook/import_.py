@@ -202,8 +202,7 @@ class _Reader:
             Organisation.objects.filter(
                 Q(city_id=roadmap.city_id)
                 | Q(memberships__city_id=roadmap.city_id)
-                | Q(led_actions__roadmap=roadmap)
-                | Q(partnered_actions__roadmap=roadmap)
+                | Q(pk__in=roadmap.involved_organisations().values("pk"))
             )
             .distinct()
             .values_list("pk", "name", "city_id")
