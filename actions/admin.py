@@ -13,6 +13,7 @@ from cities4csr.admin_scoping import (
     ScopedInline,
     related_filter,
 )
+from cities4csr.forms import IdsMultipleChoiceField
 
 from .models import Action, Challenge, Indicator, Roadmap
 from .services import (
@@ -90,6 +91,7 @@ class ActionAdminForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ("roadmap", *EDITABLE_FIELDS)
+        field_classes = {"key_partners": IdsMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.forms import BootstrapFormMixin
+from cities4csr.forms import BootstrapFormMixin, IdsMultipleChoiceField
 from stakeholders.models import Organisation
 
 from .models import Action, Indicator
@@ -42,6 +42,7 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"key_partners": IdsMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),

@@ -13,15 +13,65 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cities4csr import permissions
+from cities4csr.forms import MAX_ID
 
 
 def is_network_admin(request) -> bool:
     return permissions.access_for(request.user).is_network_admin
+
+
+def _storable_key(field, value) -> bool:
+    """Whether ``value`` can be looked up in ``field`` without the database raising."""
+    try:
+        key = field.to_python(value)
+        field.get_prep_value(key)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(key, int) or abs(key) <= MAX_ID
+
+
+class _SafeAutocompleteMixin:
+    """Render a re-shown form whose autocomplete got a forged id ("1.5", 10**30).
+
+    Django's autocomplete widgets look the submitted values up as they are, so
+    such a value turns a form error into a 500 (ValueError, or an overflow in
+    the database). The field itself still refuses the value with a form error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        value = [v for v in value if _storable_key(target, v)]
+        return super().optgroups(name, value, attr)
+
+
+class SafeAutocompleteSelect(_SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def _safe_autocomplete(formfield):
+    """Swap Django's autocomplete widget in ``formfield`` for the safe one, in place."""
+    if formfield is None:
+        return formfield
+    widget = formfield.widget
+    inner = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
+    if type(inner) is AutocompleteSelect:
+        inner.__class__ = SafeAutocompleteSelect
+    elif type(inner) is AutocompleteSelectMultiple:
+        inner.__class__ = SafeAutocompleteSelectMultiple
+    return formfield
 
 
 class ScopedChoicesMixin:
@@ -53,14 +103,14 @@ class ScopedChoicesMixin:
             choices = self.scoped_choices(request, db_field)
             if choices is not None:
                 kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _safe_autocomplete(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             choices = self.scoped_choices(request, db_field)
             if choices is not None:
                 kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _safe_autocomplete(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 class ScopedInline(ScopedChoicesMixin):

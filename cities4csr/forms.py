@@ -1,6 +1,7 @@
 """Form plumbing shared by the apps: Bootstrap classes and error marking."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
 
@@ -31,3 +32,30 @@ class BootstrapBoundField(BoundField):
 
 class BootstrapFormMixin:
     bound_field_class = BootstrapBoundField
+
+
+# The largest id a database integer column holds (a 64-bit BIGINT).
+MAX_ID = 2**63 - 1
+
+
+class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses an id no row can have as an invalid choice.
+
+    Django's own checks each value, then looks them all up with ``pk__in``; an id
+    past 64 bits passes the first and makes the lookup raise (OverflowError on
+    SQLite, DataError on PostgreSQL): a 500 from a typed or forged form.
+    """
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number: Django's own check says so
+            if abs(number) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
