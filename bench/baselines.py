@@ -21,10 +21,13 @@ from actions.workbook.labels import label
 
 
 def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
-    """The Action Table's values with nothing else: no styles, no other sheets.
+    """The values of our workbook's big sheets with nothing else: no styles, no checks.
 
-    One flat query for the rows, one for the key partners and one for the
-    indicators (a row has several of each), read as tuples, not models.
+    The Action Table from one flat query for the rows, one for the key partners
+    and one for the indicators (a row has several of each), read as tuples, not
+    models; then the Timeline's and the Indicators sheet's values from one query
+    each. The Overview, Partners and Meetings sheets are a few dozen rows and
+    left out.
     """
     actions = export_queryset(roadmap.actions.all())
     partners: dict[int, list[str]] = defaultdict(list)
@@ -94,8 +97,41 @@ def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
             ]
         )
         count += 1
+    _limit_timeline(wb.create_sheet(label("sheet_timeline")), actions)
+    indicator_sheet = wb.create_sheet(label("sheet_indicators"))
+    rows = (
+        Indicator.objects.filter(action__roadmap=roadmap)
+        .order_by("action__challenge__position", "action__position", "action_id", "position")
+        .values_list(
+            "action__title", "action_id", "name", "unit", "baseline", "target", "current", "source"
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        indicator_sheet.append(row)
     wb.save(out)
     return count
+
+
+def _limit_timeline(ws, actions) -> None:
+    """The same cells as our Timeline: a month per column, the action's span marked."""
+    rows = list(actions.values_list("title", "start_date", "deadline"))
+    days = [day for _title, start, end in rows for day in (start, end) if day]
+    if not days:
+        return
+    first = min(days).replace(day=1)
+
+    def month(day):
+        return (day.year - first.year) * 12 + day.month - first.month
+
+    months = min(month(max(days)) + 1, 120)
+    ws.append(["title", "start", "deadline", *range(months)])
+    for title, start, deadline in rows:
+        begin, end = start or deadline, deadline or start
+        span = []
+        if begin is not None:
+            from_index, to_index = max(month(begin), 0), min(month(end), months - 1)
+            span = [None] * from_index + [""] * (to_index - from_index + 1)
+        ws.append([title, start, deadline, *span])
 
 
 # --- django-import-export ----------------------------------------------------
