@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import sys
 import time
 import warnings
@@ -84,10 +85,25 @@ def _print_table(results: dict[str, dict], out=sys.stdout) -> None:
         print(f"\nGoal not met: {', '.join(missed)} (bench/README.md says why).", file=out)
 
 
+def _exit_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP into SystemExit, and SIGINT into KeyboardInterrupt even
+    where the shell started us ignoring it (a background job): the `finally` blocks
+    then run, which remove the temporary directory or drop the PostgreSQL database
+    (and stop the memory case's child process)."""
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     sys.path.insert(0, str(BASE_DIR))
     _configure_environment()
+    _exit_on_termination()
 
     from .database import throwaway_database
 

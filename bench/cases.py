@@ -3,12 +3,14 @@ our figure divided by the baseline's, measured in the same process."""
 
 from __future__ import annotations
 
-import gc
 import io
+import json
+import subprocess
+import sys
 import tempfile
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.test import Client
@@ -34,6 +36,7 @@ GOALS: dict[str, tuple[float, str]] = {
     "table_queries_200_vs_20": (1.0, "queries of the table at the large size ÷ the small"),
 }
 NEEDS_IMPORT_EXPORT = ("export_vs_import_export", "import_vs_import_export")
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -91,26 +94,33 @@ def export_vs_import_export(ctx: Context) -> dict:
     return _result("export_vs_import_export", ours, baseline, actions=ctx.size)
 
 
-def _peak_bytes(function: Callable[[], object]) -> tuple[int, float]:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        seconds = timed(function)
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, seconds
+def _peak_in_subprocess(roadmap: Roadmap, warmup: Roadmap) -> tuple[int, float]:
+    """tracemalloc's peak (Python's allocations, the export's own) of exporting
+    ``roadmap`` in a fresh interpreter (bench/memory.py), and the seconds it took
+    under tracemalloc."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.memory", str(roadmap.pk), str(warmup.pk)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"bench.memory failed:\n{completed.stderr}")
+    measured = json.loads(completed.stdout.strip().splitlines()[-1])
+    return measured["peak_bytes"], measured["seconds"]
 
 
 def export_memory(ctx: Context) -> dict:
-    """Peak memory (tracemalloc: Python's allocations, the export's own) at 1× and 10×."""
+    """Peak memory of exporting 10× the rows ÷ 1×, each in a fresh interpreter."""
     small = ctx.network.big
     large_size = ctx.size * ctx.memory_factor
     large = network.add_roadmap(ctx.network, actions=large_size, title="Memory case roadmap")
-    # Untimed first run: imports and caches are not the export's memory.
-    _our_workbook(small)()
-    small_peak, small_s = _peak_bytes(_our_workbook(small))
-    large_peak, large_s = _peak_bytes(_our_workbook(large))
+    # The child reads what this process wrote: nothing may stay in an open transaction.
+    connection.close()
+    warmup = ctx.network.table_small
+    small_peak, small_s = _peak_in_subprocess(small, warmup)
+    large_peak, large_s = _peak_in_subprocess(large, warmup)
     return _result(
         "export_memory_50k_vs_5k",
         Runs([large_s]),
