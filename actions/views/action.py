@@ -22,6 +22,7 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
+from .table import TableRows
 
 
 def _table_row(action_pk: int) -> Action:
@@ -79,10 +80,11 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
 
 
 def _render_row(request, action: Action, *, saved: bool = False):
+    today = timezone.localdate()
     context = {
-        "action": action,
+        "row": TableRows(today).row(action),
         "can_edit": True,
-        "today": timezone.localdate(),
+        "today": today,
         "saved": saved,
     }
     return vary_on_htmx(render(request, "actions/_action_row.html", context))

@@ -1,8 +1,15 @@
 """The roadmaps list and a roadmap's Action Table."""
 
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cities4csr import permissions
@@ -22,6 +29,114 @@ def roadmap_list(request):
     return render(request, "actions/roadmap_list.html", {"roadmaps": roadmaps})
 
 
+@dataclass
+class IndicatorLine:
+    """An indicator as the row lists it: "name: baseline → target unit", and its
+    current value apart (the partial puts it in a span)."""
+
+    text: str
+    current: Decimal | None
+
+
+def _indicator_line(indicator) -> IndicatorLine:
+    def number(value):
+        return "?" if value is None else str(formats.localize(value))
+
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    return IndicatorLine(
+        text=f"{indicator.name}: {number(indicator.baseline)} → {number(indicator.target)}{unit}",
+        current=indicator.current,
+    )
+
+
+@dataclass
+class TableRow:
+    """One row of the Action Table as templates/actions/_action_row.html shows it.
+
+    Worked out once in Python, so that the partial reads plain values instead of
+    calling model methods (choice labels, indicators, the measurable check) and
+    reversing URLs for each row; the page and the htmx row view both build it.
+    """
+
+    pk: int
+    challenge_id: int | None
+    version: int
+    title: str
+    url: str
+    activity_type: str
+    expected_results: str
+    indicators: list[IndicatorLine]
+    resources: str
+    budget: Decimal | None
+    currency: str
+    people_days: Decimal | None
+    lead_partner: object
+    key_partners: str
+    deadline: datetime.date | None
+    overdue: bool
+    status: str
+    progress: int
+    start_date: datetime.date | None
+    missing: list[str]
+    edit_url: str
+    move_url: str
+    delete_url: str
+
+    @property
+    def is_measurable(self) -> bool:
+        return not self.missing
+
+
+class TableRows:
+    """Turns actions (from ``Action.objects.for_table()``) into TableRows; what is the
+    same for every row (choice labels in the active language, URL patterns, today)
+    is worked out once."""
+
+    # A primary key no row has: reversed once, then replaced by each row's.
+    _MARKER = "2147483647"
+
+    def __init__(self, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
+        self.activity_types = {value: str(text) for value, text in Action.ActivityType.choices}
+        self.statuses = {value: str(text) for value, text in Action.Status.choices}
+        self.urls = {
+            name: reverse(f"actions:{name}", args=[self._MARKER]).split(self._MARKER)
+            for name in ("action", "action_edit", "action_move", "action_delete")
+        }
+
+    def _url(self, name: str, pk: int) -> str:
+        prefix, suffix = self.urls[name]
+        return f"{prefix}{pk}{suffix}"
+
+    def row(self, action: Action) -> TableRow:
+        pk = action.pk
+        return TableRow(
+            pk=pk,
+            challenge_id=action.challenge_id,
+            version=action.version,
+            title=action.title,
+            url=self._url("action", pk),
+            activity_type=self.activity_types.get(action.activity_type, action.activity_type),
+            expected_results=action.expected_results,
+            indicators=[_indicator_line(indicator) for indicator in action.indicators.all()],
+            resources=action.resources,
+            budget=action.budget,
+            currency=action.currency,
+            people_days=action.people_days,
+            lead_partner=action.lead_partner,
+            key_partners=", ".join(str(partner) for partner in action.key_partners.all()),
+            deadline=action.deadline,
+            overdue=action.is_overdue(self.today),
+            status=self.statuses.get(action.status, action.status),
+            progress=action.progress,
+            start_date=action.start_date,
+            missing=action.missing_for_measurable(),
+            edit_url=self._url("action_edit", pk),
+            move_url=self._url("action_move", pk),
+            delete_url=self._url("action_delete", pk),
+        )
+
+
 class ChallengeGroup:
     """The rows of one challenge, in table order."""
 
@@ -31,7 +146,7 @@ class ChallengeGroup:
 
 
 def group_by_challenge(challenges, rows) -> list[ChallengeGroup]:
-    by_challenge: dict[int | None, list[Action]] = {}
+    by_challenge: dict[int | None, list[TableRow]] = {}
     for row in rows:
         by_challenge.setdefault(row.challenge_id, []).append(row)
     groups = [ChallengeGroup(c, by_challenge.get(c.pk, [])) for c in challenges]
@@ -49,10 +164,16 @@ def table_context(request, roadmap) -> dict:
         roadmap=roadmap,
         organisation_id=access.organisation_id,
     )
-    rows = list(filterset.qs)
-    all_rows = rows if not filterset.is_bound else list(roadmap.actions.for_table())
+    today = timezone.localdate()
+    actions = list(filterset.qs)
+    all_actions = actions if not filterset.is_bound else list(roadmap.actions.for_table())
     challenges = list(roadmap.challenges.all())
-    complete = sum(1 for row in all_rows if row.is_measurable())
+    presenter = TableRows(today)
+    rows = [presenter.row(action) for action in actions]
+    if filterset.is_bound:
+        complete = sum(1 for action in all_actions if action.is_measurable())
+    else:
+        complete = sum(1 for row in rows if row.is_measurable)
     return {
         "roadmap": roadmap,
         "filter": filterset,
@@ -60,11 +181,11 @@ def table_context(request, roadmap) -> dict:
         "groups": None if filterset.is_sorted else group_by_challenge(challenges, rows),
         "challenges": challenges,
         "can_edit": permissions.can_edit_roadmap(request.user, roadmap),
-        "today": timezone.localdate(),
-        "total": len(all_rows),
+        "today": today,
+        "total": len(all_actions),
         "complete": complete,
         "shown": len(rows),
-        "status_counts": _status_counts(all_rows),
+        "status_counts": _status_counts(all_actions),
     }
 
 
