@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from cities4csr import permissions
 from stakeholders.models import City, Organisation
 
+from .constraints import validate_constraints as validate_action_constraints
+
 DUE_SOON_DAYS = 30
 
 # Kept at module level so that the services write exactly one history record
@@ -315,6 +317,11 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("actions:action", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        # The check constraints in Python, not a query each (the importer
+        # validates thousands of rows); same errors.
+        validate_action_constraints(self, exclude)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
