@@ -14,7 +14,7 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 MAX_CELL_TEXT = 32_767
@@ -63,12 +63,15 @@ def same_text(stored: str, from_cell: str) -> bool:
 
 
 def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: bool = False):
-    """The style of a cell, registered with the workbook once and then copied.
+    """The style of a cell, registered with the workbook once and then shared.
 
     Setting ``cell.alignment`` or ``cell.fill`` makes openpyxl hash the style
     object to find it in the workbook's list, for every cell: on a workbook of
     5,000 actions that was a third of the export's time. The styles are
     module constants, so their ids make a key; the cache holds them alive.
+    Every cell of a style holds the same array (openpyxl only reads it when it
+    writes the cell): a caller that changes a cell's style calls
+    ``own_style`` first.
     """
     cache = ws.parent.__dict__.setdefault("_csr_styles", {})
     key = (id(alignment), id(fill), number_format, quote_prefix)
@@ -82,7 +85,35 @@ def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: b
             cell.number_format = number_format
         cell.quotePrefix = quote_prefix
         found = cache[key] = (cell._style, alignment, fill)
-    return copy(found[0])
+    return found[0]
+
+
+def takes_cells(ws) -> None:
+    """Let the write-only sheet ``ws`` take the cells of an appended row as they are.
+
+    openpyxl's write-only ``append`` first tries each item as a value on a
+    scratch cell; for a cell that fails, and the error message it formats (with
+    the cell's repr) costs more than writing the cell. This sheet's rows hold
+    cells made here, or None for an empty cell; a plain value still works.
+    """
+
+    def values_to_row(values, row_idx):
+        for column, cell in enumerate(values, 1):
+            if cell is None:
+                continue
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(ws, cell)
+            cell.column = column
+            cell.row = row_idx
+            yield cell
+
+    ws._values_to_row = values_to_row
+
+
+def own_style(cell):
+    """Give ``cell`` a style array of its own, before changing its font, fill or format."""
+    cell._style = copy(cell._style)
+    return cell
 
 
 def text_cell(ws, value: object, *, fill: PatternFill | None = None, wrap: bool = True):
@@ -117,7 +148,7 @@ def value_cell(ws, value: object, *, fill: PatternFill | None = None, number_for
 
 
 def header_cell(ws, text: str):
-    cell = text_cell(ws, text)
+    cell = own_style(text_cell(ws, text))
     cell.font = BOLD
     cell.fill = HEADER_FILL
     return cell

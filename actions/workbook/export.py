@@ -32,6 +32,7 @@ from . import sheets
 from .cells import (
     OVERDUE_FILL,
     header_cell,
+    takes_cells,
     text_cell,
     value_cell,
 )
@@ -114,6 +115,8 @@ def write_workbook(
     meetings = wb.create_sheet(label("sheet_meetings"))
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
+    for sheet in wb.worksheets:
+        takes_cells(sheet)
 
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
     stats = _write_action_table(table, actions, challenges, today)

@@ -21,6 +21,7 @@ from .cells import (
     SPAN_FILL,
     SPAN_OVERDUE_FILL,
     header_cell,
+    own_style,
     text_cell,
     value_cell,
 )
@@ -60,7 +61,7 @@ def write_timeline(ws, actions: QuerySet, today: datetime.date) -> None:
     ws.freeze_panes = "D2"
     header = [header_cell(ws, label(key)) for key in ("title", "start_date", "deadline")]
     for index in range(months):
-        cell = value_cell(ws, _add_months(first, index))
+        cell = own_style(value_cell(ws, _add_months(first, index)))
         cell.number_format = "mm.yyyy"
         header.append(cell)
     ws.append(header)
