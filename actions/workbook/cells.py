@@ -62,8 +62,46 @@ def same_text(stored: str, from_cell: str) -> bool:
     return False
 
 
+class _SharedStyle:
+    """A style array that many cells hold, and its id in the workbook once known."""
+
+    __slots__ = ("array", "style_id")
+
+    def __init__(self, array):
+        self.array = array
+        self.style_id = None
+
+
+class _Cell(Cell):
+    """A write-only cell that asks the workbook for its style's id once per style.
+
+    openpyxl looks the id up for every cell it writes, hashing the style array
+    each time; the cells made here share their style (``_style``), so the first
+    cell of a style that is written looks it up for all of them (in the order
+    cells are written, so the workbook's list of styles is the same).
+    """
+
+    __slots__ = ("_shared",)
+
+    @property
+    def style_id(self):
+        shared = self._shared
+        if shared is None:
+            return Cell.style_id.fget(self)
+        if shared.style_id is None:
+            shared.style_id = self.parent.parent._cell_styles.add(shared.array)
+        return shared.style_id
+
+
+def _cell(ws, shared: _SharedStyle) -> _Cell:
+    cell = _Cell(ws, row=1, column=1)
+    cell._style = shared.array
+    cell._shared = shared
+    return cell
+
+
 def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: bool = False):
-    """The style of a cell, registered with the workbook once and then shared.
+    """The style of a cell, made once per workbook and then shared.
 
     Setting ``cell.alignment`` or ``cell.fill`` makes openpyxl hash the style
     object to find it in the workbook's list, for every cell: on a workbook of
@@ -77,6 +115,7 @@ def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: b
     key = (id(alignment), id(fill), number_format, quote_prefix)
     found = cache.get(key)
     if found is None:
+        # A scratch cell turns the style objects into the array of their ids.
         cell = WriteOnlyCell(ws)
         cell.alignment = alignment
         if fill is not None:
@@ -84,7 +123,7 @@ def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: b
         if number_format:
             cell.number_format = number_format
         cell.quotePrefix = quote_prefix
-        found = cache[key] = (cell._style, alignment, fill)
+        found = cache[key] = (_SharedStyle(cell._style), alignment, fill)
     return found[0]
 
 
@@ -110,28 +149,31 @@ def takes_cells(ws) -> None:
     ws._values_to_row = values_to_row
 
 
-def own_style(cell):
+def own_style(cell: _Cell) -> _Cell:
     """Give ``cell`` a style array of its own, before changing its font, fill or format."""
     cell._style = copy(cell._style)
+    cell._shared = None
     return cell
 
 
 def text_cell(ws, value: object, *, fill: PatternFill | None = None, wrap: bool = True):
     """A string cell that is never a formula, an error value or a number."""
-    cell = WriteOnlyCell(ws)
     text = clean_text(str(value)) if value not in (None, "") else ""
-    cell.value = text
-    # Whatever openpyxl guessed from the first character, this is text.
-    cell.data_type = "s"
-    cell._style = _style(
+    style = _style(
         ws, WRAP if wrap else TOP, fill=fill, quote_prefix=text.startswith(FORMULA_STARTS)
     )
+    cell = _cell(ws, style)
+    # Set as it is, not through cell.value, which would guess a formula or an
+    # error from the first character: this is text. clean_text already removed
+    # what openpyxl's check of a string would refuse, and cut it to size.
+    cell._value = text
+    cell.data_type = "s"
     return cell
 
 
 def value_cell(ws, value: object, *, fill: PatternFill | None = None, number_format: str = ""):
     """A date, number or empty cell (values the app computed, not typed text)."""
-    cell = WriteOnlyCell(ws)
+    cell = _Cell(ws, row=1, column=1)
     if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
         cell.value = value
         if isinstance(value, datetime.datetime):
@@ -143,7 +185,9 @@ def value_cell(ws, value: object, *, fill: PatternFill | None = None, number_for
     else:
         # An empty cell had no number format of its own.
         number_format = ""
-    cell._style = _style(ws, TOP, fill=fill, number_format=number_format)
+    style = _style(ws, TOP, fill=fill, number_format=number_format)
+    cell._style = style.array
+    cell._shared = style
     return cell
 
 
