@@ -3,8 +3,8 @@ move, remove, and its indicators. Every write goes through actions.services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .common import (
     get_action_for_editor,
     get_action_for_user,
     get_roadmap_for_editor,
+    whole_number,
 )
 from .table import TableRows
 
@@ -160,9 +161,11 @@ def action_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_create(request, roadmap_pk: int):
     roadmap = get_roadmap_for_editor(request, roadmap_pk)
+    # Only preselects the challenge: an id that is not one of this roadmap's is ignored.
+    challenge_id = whole_number(request.GET.get("challenge"))
     challenge = None
-    if request.GET.get("challenge"):
-        challenge = roadmap.challenges.filter(pk=request.GET["challenge"]).first()
+    if challenge_id is not None:
+        challenge = roadmap.challenges.filter(pk=challenge_id).first()
     if request.method == "GET":
         form = ActionForm(
             roadmap=roadmap,
@@ -187,9 +190,8 @@ def action_create(request, roadmap_pk: int):
 def action_delete(request, pk: int):
     action = get_action_for_editor(request, pk)
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
+        version = whole_number(request.POST.get("version"))
+        if version is None:
             return HttpResponseBadRequest(_("The form is missing the row's version."))
         try:
             services.action_delete(action=action, by=request.user, expected_version=version)
@@ -215,9 +217,14 @@ def action_move(request, pk: int):
     direction = request.POST.get("direction")
     challenge = None
     if request.POST.get("challenge"):
-        challenge = get_object_or_404(
-            Challenge, pk=request.POST["challenge"], roadmap=action.roadmap
+        challenge_id = whole_number(request.POST["challenge"])
+        challenge = (
+            None
+            if challenge_id is None
+            else Challenge.objects.filter(pk=challenge_id, roadmap=action.roadmap).first()
         )
+        if challenge is None:
+            raise Http404
     try:
         services.action_move(
             action=action, by=request.user, direction=direction, challenge=challenge
@@ -232,8 +239,8 @@ def action_indicators(request, pk: int):
     action = get_action_for_editor(request, pk)
     if request.method == "POST":
         formset = IndicatorFormSet(request.POST, instance=action, prefix="indicators")
-        version_text = request.POST.get("version", "")
-        if formset.is_valid() and version_text.isdigit():
+        expected_version = whole_number(request.POST.get("version"))
+        if formset.is_valid() and expected_version is not None:
             items = []
             for form in formset.forms:
                 if not form.has_changed() and not form.instance.pk:
@@ -250,7 +257,7 @@ def action_indicators(request, pk: int):
                     action=action,
                     indicators=items,
                     by=request.user,
-                    expected_version=int(version_text),
+                    expected_version=expected_version,
                 )
             except services.ActionConflict:
                 messages.error(
@@ -271,12 +278,12 @@ def action_indicators(request, pk: int):
                     *formset.non_form_errors(),
                     *(
                         []
-                        if version_text.isdigit()
+                        if expected_version is not None
                         else [_("The form is missing the row's version.")]
                     ),
                 ]
             )
-        version = int(version_text) if version_text.isdigit() else action.version
+        version = action.version if expected_version is None else expected_version
         status = 422
     else:
         formset = IndicatorFormSet(instance=action, prefix="indicators")

@@ -196,6 +196,22 @@ def test_add_with_errors_keeps_the_input(client, editor, row, sofia_roadmap):
     assert Action.objects.count() == 1
 
 
+@pytest.mark.parametrize("value", ["abc", "²", "1e3", "-1", "9" * 40, "foreign"])
+def test_add_page_ignores_a_challenge_that_is_not_one_of_the_roadmap(
+    client, editor, row, sofia_roadmap, sofia, value
+):
+    if value == "foreign":
+        value = str(factories.challenge(factories.roadmap(sofia), title="Elsewhere").pk)
+    client.force_login(editor)
+    url = reverse("actions:action_create", args=[sofia_roadmap.pk]) + f"?challenge={value}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Elsewhere" not in page.content.decode()
+    response = client.post(url, _form_data(row, title="Added anyway", version=""))
+    assert response.status_code == 302
+    assert Action.objects.get(title="Added anyway").challenge_id == row.challenge_id
+
+
 def test_partner_cannot_add(client, partner, sofia_roadmap, row):
     sofia_roadmap.visibility = "partners"
     sofia_roadmap.save()
@@ -250,6 +266,15 @@ def test_move_to_challenge_of_another_roadmap_is_404(client, editor, row, sofia)
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("value", ["abc", "²", "9" * 40])
+def test_move_to_a_challenge_that_is_not_an_id_is_404(client, editor, row, value):
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_move", args=[row.pk]), {"challenge": value})
+    assert response.status_code == 404
+    row.refresh_from_db()
+    assert row.challenge_id is not None and row.position == 0
+
+
 def test_move_needs_post(client, editor, row):
     client.force_login(editor)
     assert client.get(reverse("actions:action_move", args=[row.pk])).status_code == 405
@@ -294,6 +319,36 @@ def test_indicators_bad_number_is_a_form_error(client, editor, row):
     response = client.post(url, data)
     assert response.status_code == 422
     assert not row.indicators.exists()
+
+
+@pytest.mark.parametrize("version", ["²", "١", "1.0", "", "9" * 40])
+def test_indicators_with_a_version_that_is_not_a_number_is_a_form_error(
+    client, editor, row, version
+):
+    client.force_login(editor)
+    url = reverse("actions:action_indicators", args=[row.pk])
+    data = {
+        "version": version,
+        "indicators-TOTAL_FORMS": 1,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+        "indicators-0-name": "Schools",
+        "indicators-0-target": "12",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "The form is missing the row&#x27;s version." in response.content.decode()
+    row.refresh_from_db()
+    assert row.version == 1 and not row.indicators.exists()
+
+
+@pytest.mark.parametrize("version", ["²", "١", "9" * 40])
+def test_remove_with_a_version_that_is_not_a_number_is_a_400(client, editor, row, version):
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_delete", args=[row.pk]), {"version": version})
+    assert response.status_code == 400
+    assert Action.objects.filter(pk=row.pk).exists()
 
 
 @pytest.mark.parametrize("role", ["partner", "other_editor"])
