@@ -1,6 +1,8 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,26 @@ class MeetingQuerySet(models.QuerySet):
     def managed_by(self, user):
         return self.filter(permissions.meeting_roadmap_filter(user, prefix="roadmap__"))
 
+    def deletable(self):
+        return self.exclude(status__in=Meeting.KEPT_STATUSES)
+
+    def delete(self):
+        self.refuse_kept()
+        return super().delete()
+
+    def refuse_kept(self) -> None:
+        """Refuse to delete a held meeting: it is the record of what the group decided."""
+        kept = self.filter(status__in=Meeting.KEPT_STATUSES).first()
+        if kept is not None:
+            raise ValidationError(
+                _(
+                    "Meeting “%(meeting)s” was held: it is kept as the record of what the "
+                    "working group decided, and cannot be deleted."
+                ),
+                code="held",
+                params={"meeting": kept},
+            )
+
 
 class Meeting(models.Model):
     """A meeting of a city's local working group, led by a moderator."""
@@ -31,6 +53,10 @@ class Meeting(models.Model):
         PLANNED = "planned", _("planned")
         HELD = "held", _("held")
         MINUTES_APPROVED = "minutes_approved", _("minutes approved")
+
+    # A held meeting's attendance, proposals and next steps are what the
+    # working group decided: they are never deleted.
+    KEPT_STATUSES = (Status.HELD, Status.MINUTES_APPROVED)
 
     roadmap = models.ForeignKey(
         Roadmap, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("roadmap")
@@ -84,10 +110,19 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        # What the database says, not this instance, which may be stale.
+        Meeting.objects.filter(pk=self.pk).refuse_kept()
+        return super().delete(*args, **kwargs)
+
     def clean(self):
         # The database constraint says the same; here the message sits on the field.
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("A meeting cannot end before it starts.")})
+
+    @property
+    def is_deletable(self) -> bool:
+        return self.status not in self.KEPT_STATUSES
 
     @property
     def day(self):
@@ -232,6 +267,46 @@ class Contribution(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    def clean_fields(self, exclude=None):
+        # Checked here rather than in clean(), as Django's documentation shows:
+        # ``exclude`` says whether the form has the field to show the error on
+        # (``produced_action`` is in no form).
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in self._other_roadmap_errors(skip=errors).items():
+            key = NON_FIELD_ERRORS if exclude and name in exclude else name
+            errors.setdefault(key, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _other_roadmap_errors(self, skip=()) -> dict[str, ValidationError]:
+        """The related actions that are not rows of the meeting's roadmap."""
+        try:
+            roadmap = self.meeting.roadmap
+        except ObjectDoesNotExist:
+            return {}
+        messages = {
+            "action": _(
+                "The related action must be a row of the meeting's roadmap, “%(roadmap)s”."
+            ),
+            "produced_action": _(
+                "The action produced must be a row of the meeting's roadmap, “%(roadmap)s”."
+            ),
+        }
+        errors = {}
+        for name, message in messages.items():
+            if name in skip:  # e.g. an action that does not exist
+                continue
+            action = getattr(self, name)
+            if action is not None and action.roadmap_id != roadmap.pk:
+                errors[name] = ValidationError(
+                    message, code="other_roadmap", params={"roadmap": roadmap}
+                )
+        return errors
+
 
 class NextStep(models.Model):
     meeting = models.ForeignKey(
@@ -289,3 +364,24 @@ class NextStep(models.Model):
             raise ValidationError(
                 {"due_date": _("A next step cannot be due before the meeting that agreed it.")}
             )
+
+
+@receiver(pre_delete, sender=Action)
+def unlink_contributions(sender, instance: Action, **kwargs) -> None:
+    """Unlink the contributions about a row being deleted, in their history.
+
+    The foreign keys' SET_NULL would do it with an UPDATE that leaves no
+    historical record: the contribution would no longer say which row it
+    produced, nor when or by whom that row was deleted. Its earlier records
+    keep the link; this one says what became of it.
+    """
+    linked = Contribution.objects.filter(Q(action=instance) | Q(produced_action=instance))
+    for contribution in linked:
+        for name in ("action", "produced_action"):
+            if getattr(contribution, f"{name}_id") == instance.pk:
+                setattr(contribution, name, None)
+        # action_delete names who deleted the row; otherwise the request's user.
+        if hasattr(instance, "_history_user"):
+            contribution._history_user = instance._history_user
+        contribution._change_reason = _("Action Table row %(id)s deleted") % {"id": instance.pk}
+        contribution.save(update_fields=["action", "produced_action"])

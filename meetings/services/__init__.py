@@ -15,7 +15,12 @@ from .carry_forward import (
     meeting_carry_forward,
     previous_meeting,
 )
-from .closing import attendance_outside_working_group, meeting_close, unclosed_meetings
+from .closing import (
+    attendance_outside_working_group,
+    meeting_close,
+    meeting_delete,
+    unclosed_meetings,
+)
 from .invitations import Invitations, meeting_invitations_send
 from .proposals import ACCEPTABLE_OUTCOMES, proposal_accept, proposal_changes, proposal_prefill
 
@@ -28,6 +33,7 @@ __all__ = [
     "carry_forward_review",
     "meeting_carry_forward",
     "meeting_close",
+    "meeting_delete",
     "meeting_invitations_send",
     "previous_meeting",
     "proposal_accept",

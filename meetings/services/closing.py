@@ -16,6 +16,7 @@ from ..models import Attendance, Meeting
 from .common import (
     check_can_manage,
     save_with_history,
+    user_or_none,
 )
 
 
@@ -55,6 +56,19 @@ def meeting_close(
         reason = _("minutes approved") if approve_minutes else _("meeting held")
         save_with_history(current, by=by, reason=reason)
     return current
+
+
+def meeting_delete(*, meeting: Meeting, by) -> None:
+    """Delete a planned meeting; a held one is refused (``Meeting.refuse_kept``).
+
+    The admin's delete view and bulk action call this, so that the refusal and
+    the user named in the meeting's history are the same everywhere.
+    """
+    check_can_manage(by, meeting)
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        current._history_user = user_or_none(by)
+        current.delete()
 
 
 def unclosed_meetings(*, now: datetime.datetime | None = None):
