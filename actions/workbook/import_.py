@@ -10,15 +10,13 @@ filtered export comes back in as well as a full one).
 from __future__ import annotations
 
 import datetime
-import zipfile
-import zlib
+import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -46,6 +44,8 @@ CHOICE_FIELDS = {
 REQUIRED_COLUMNS = ("title", "activity_type", "id", "version")
 # Shown in the file but changed elsewhere (indicators have their own form).
 READ_ONLY_COLUMNS = ("indicators",)
+
+logger = logging.getLogger(__name__)
 
 
 class WorkbookRejected(Exception):
@@ -113,18 +113,25 @@ class ImportPreview:
         return [row for row in self.rows if row.kind != UNCHANGED]
 
 
-_UNREADABLE = (
-    zipfile.BadZipFile,
-    zlib.error,
-    DefusedXmlException,
-    ParseError,
-    KeyError,
-    ValueError,
-    TypeError,
-    IndexError,
-    OSError,
-    EOFError,
-)
+def _unreadable() -> WorkbookRejected:
+    return WorkbookRejected(_("The workbook cannot be read."), status=400)
+
+
+def _parsed(rows: Iterable[tuple]) -> Iterator[tuple]:
+    """The rows openpyxl reads, with any failure to parse them (of any kind: a
+    crafted file makes openpyxl, lxml or zipfile raise almost anything) turned
+    into WorkbookRejected. Only openpyxl's own work is guarded, so a mistake in
+    the importer still shows as one."""
+    rows = iter(rows)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:
+            logger.info("Upload refused: openpyxl cannot read a row.", exc_info=True)
+            raise _unreadable() from None
+        yield values
 
 
 def preview_import(roadmap: Roadmap, fileobj: IO[bytes]) -> ImportPreview:
@@ -134,13 +141,11 @@ def preview_import(roadmap: Roadmap, fileobj: IO[bytes]) -> ImportPreview:
     """
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=False)
-    except _UNREADABLE:
-        raise WorkbookRejected(_("The workbook cannot be read."), status=400) from None
+    except Exception:
+        logger.info("Upload refused: openpyxl cannot open it.", exc_info=True)
+        raise _unreadable() from None
     try:
-        sheet = _action_sheet(workbook)
-        return _Reader(roadmap, sheet).preview()
-    except _UNREADABLE:
-        raise WorkbookRejected(_("The workbook cannot be read."), status=400) from None
+        return _Reader(roadmap, _action_sheet(workbook)).preview()
     finally:
         workbook.close()
 
@@ -221,14 +226,14 @@ class _Reader:
     # --- the sheet -------------------------------------------------------
 
     def preview(self) -> ImportPreview:
-        header = next(self.sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        header = next(_parsed(self.sheet.iter_rows(min_row=1, max_row=1, values_only=True)), None)
         if not header or all(reading.blank(value) for value in header):
             raise WorkbookRejected(_("The Action Table sheet has no header row."))
         self.columns = self._columns(header)
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
         rows = []
         seen_ids: set[int] = set()
-        cells = self.sheet.iter_rows(min_row=2, max_col=len(header), values_only=True)
+        cells = _parsed(self.sheet.iter_rows(min_row=2, max_col=len(header), values_only=True))
         for number, values in enumerate(cells, start=2):
             if number > MAX_ROWS + 1:
                 raise WorkbookRejected(

@@ -44,7 +44,8 @@ def whole_number(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*%?\s*", value):
+    # ASCII digits only (``\d`` takes any script's), and few enough for int().
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,18}\s*%?\s*", value):
         return int(value.strip().rstrip("%"))
     raise CellError(_("not a whole number"))
 

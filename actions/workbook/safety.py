@@ -9,10 +9,10 @@ entity declarations a second time.
 
 from __future__ import annotations
 
+import logging
 import re
 import struct
 import zipfile
-import zlib
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ _END_OF_DIRECTORY = b"PK\x05\x06"
 _SPREADSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+logger = logging.getLogger(__name__)
 
 
 class UnsafeUpload(Exception):
@@ -74,22 +76,35 @@ def _prolog_has_declarations(archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     return bool(_DECLARATION.search(prolog))
 
 
+def _not_xlsx() -> str:
+    return _("This is not an Excel workbook (.xlsx).")
+
+
 def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
     """Raise UnsafeUpload unless ``fileobj`` looks like a plain .xlsx that is safe to parse."""
     check_size(size)
-    not_xlsx = _("This is not an Excel workbook (.xlsx).")
+    try:
+        _check_container(fileobj, size)
+    except UnsafeUpload:
+        raise
+    except Exception:
+        # zipfile, zlib, bz2 and lzma raise many kinds of error on a damaged or
+        # crafted file (RuntimeError for an encrypted part, NotImplementedError
+        # for an unknown compression, struct.error, ...): each means the same.
+        logger.info("Upload refused: its zip container cannot be read.", exc_info=True)
+        raise UnsafeUpload(_not_xlsx()) from None
+    fileobj.seek(0)
+
+
+def _check_container(fileobj: IO[bytes], size: int) -> None:
     fileobj.seek(0)
     if fileobj.read(4) != _ZIP_MAGIC:
-        raise UnsafeUpload(not_xlsx)
+        raise UnsafeUpload(_not_xlsx())
     declared = _declared_entries(fileobj, size)
     if declared is not None and declared > MAX_ENTRIES:
         raise UnsafeUpload(_("The file holds too many parts to be a workbook."))
     fileobj.seek(0)
-    try:
-        archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise UnsafeUpload(not_xlsx) from None
-    with archive:
+    with zipfile.ZipFile(fileobj) as archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise UnsafeUpload(_("The file holds too many parts to be a workbook."))
@@ -99,7 +114,7 @@ def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
             raise UnsafeUpload(_("The file unpacks to far more than a workbook would."))
         names = {info.filename for info in infos}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UnsafeUpload(not_xlsx)
+            raise UnsafeUpload(_not_xlsx())
         content_types = archive.read("[Content_Types].xml")
         if any(name.lower().endswith("vbaproject.bin") for name in names) or (
             b"macroEnabled" in content_types or b"vbaProject" in content_types
@@ -108,15 +123,11 @@ def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
                 _("Workbooks with macros are not accepted; save it as a plain .xlsx.")
             )
         if _SPREADSHEET_TYPE not in content_types:
-            raise UnsafeUpload(not_xlsx)
-        try:
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and _prolog_has_declarations(
-                    archive, info
-                ):
-                    raise UnsafeUpload(
-                        _("The file contains XML declarations that are not allowed in a workbook.")
-                    )
-        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
-            raise UnsafeUpload(not_xlsx) from None
-    fileobj.seek(0)
+            raise UnsafeUpload(_not_xlsx())
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and _prolog_has_declarations(
+                archive, info
+            ):
+                raise UnsafeUpload(
+                    _("The file contains XML declarations that are not allowed in a workbook.")
+                )

@@ -163,6 +163,24 @@ def test_unknown_id_and_duplicate_rows_are_errors(client, editor, table, sofia_r
     assert any("is in the file twice" in e for e in errors)
 
 
+def test_numbers_that_are_not_plain_digits_are_cell_errors(editor, sofia_roadmap):
+    """An ID of 5,000 digits is more than int() reads, and "١" is a digit only in
+    Arabic: both are "not a whole number", not a crash or a misread row."""
+    action = factories.action(sofia_roadmap, title="Kept", activity_type="event")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Action Table"
+    sheet.append(["Action", "Type of activity", "ID", "Version", "Progress (%)"])
+    sheet.append(["Kept", "event", "9" * 5000, 1, 10])
+    sheet.append(["Kept", "event", str(action.pk), "١", "٣٠"])
+    preview = preview_import(sofia_roadmap, as_file(workbook))
+    assert [row.errors for row in preview.rows] == [
+        ["C2: not a whole number"],
+        ["D3: not a whole number", "E3: not a whole number"],
+    ]
+    assert not preview.can_apply
+
+
 def test_older_version_is_a_conflict_showing_both_values(client, editor, table, sofia_roadmap):
     workbook = exported(client, editor, sofia_roadmap)
     school = table["school"]

@@ -173,3 +173,96 @@ def test_openpyxl_parses_through_defusedxml(sofia_roadmap):
     with pytest.raises(WorkbookRejected) as refused:
         preview_import(sofia_roadmap, io.BytesIO(with_entity_sheet(good_workbook())))
     assert refused.value.status == 400
+
+
+# --- Crafted zip containers: whatever zipfile, zlib or openpyxl raise on them, the
+# answer is a clear 400, never a 500. -------------------------------------------------
+
+
+def patch_central_directory(content: bytes, name: str, *, flags=None, method=None) -> bytes:
+    """``content`` with the flags or compression method of part ``name`` changed in
+    the zip's central directory (what zipfile trusts), as a crafted file would."""
+    data = bytearray(content)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_length] == name.encode():
+            if flags is not None:
+                old = int.from_bytes(data[at + 8 : at + 10], "little")
+                data[at + 8 : at + 10] = (old | flags).to_bytes(2, "little")
+            if method is not None:
+                data[at + 10 : at + 12] = method.to_bytes(2, "little")
+            return bytes(data)
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"no part named {name}")
+
+
+def corrupt_part(content: bytes, name: str) -> bytes:
+    """``content`` with the compressed bytes of part ``name`` overwritten."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        info = archive.getinfo(name)
+    data = bytearray(content)
+    name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start : start + info.compress_size] = b"\xff" * info.compress_size
+    return bytes(data)
+
+
+def broken_sheet_xml() -> bytes:
+    """A container that passes every check, with a sheet that is not well-formed XML."""
+    with zipfile.ZipFile(io.BytesIO(good_workbook())) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</sheetData>", b'<row r="3"><c r="A3"><v>1</c></row></sheetData>')
+    return rezip(good_workbook(), replace={"xl/worksheets/sheet1.xml": sheet})
+
+
+def broken_workbook_xml() -> bytes:
+    """A container that passes every check, with a workbook part that is not well-formed."""
+    with zipfile.ZipFile(io.BytesIO(good_workbook())) as source:
+        part = source.read("xl/workbook.xml")
+    part = part.replace(b"</sheets>", b"<sheet></sheets>", 1)
+    return rezip(good_workbook(), replace={"xl/workbook.xml": part})
+
+
+CRAFTED_FILES = {
+    # zipfile: RuntimeError ("is encrypted, password required").
+    "encrypted_part": lambda: patch_central_directory(
+        good_workbook(), "[Content_Types].xml", flags=0x1
+    ),
+    # zipfile: NotImplementedError ("That compression method is not supported").
+    "unknown_compression": lambda: patch_central_directory(
+        good_workbook(), "[Content_Types].xml", method=99
+    ),
+    # zlib.error or BadZipFile (bad CRC), reading the content types.
+    "corrupt_deflate": lambda: corrupt_part(good_workbook(), "[Content_Types].xml"),
+    # Past our checks: lxml's XMLSyntaxError while openpyxl opens the workbook ...
+    "broken_workbook_xml": broken_workbook_xml,
+    # ... or while it reads the rows.
+    "broken_sheet_xml": broken_sheet_xml,
+}
+
+
+@pytest.mark.parametrize("kind", list(CRAFTED_FILES))
+def test_crafted_file_is_a_clear_400_and_nothing_written(client, editor, sofia_roadmap, kind):
+    client.force_login(editor)
+    before = (Action.objects.count(), HistoricalAction.objects.count())
+    response = client.post(
+        reverse("actions:import", args=[sofia_roadmap.pk]),
+        {"workbook": SimpleUploadedFile("roadmap.xlsx", CRAFTED_FILES[kind]())},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "not an Excel workbook" in html or "The workbook cannot be read." in html
+    assert (Action.objects.count(), HistoricalAction.objects.count()) == before
+
+
+def test_crafted_file_is_refused_in_the_users_language(client, editor, sofia_roadmap, settings):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    response = client.post(
+        reverse("actions:import", args=[sofia_roadmap.pk]),
+        {"workbook": SimpleUploadedFile("roadmap.xlsx", CRAFTED_FILES["encrypted_part"]())},
+    )
+    assert response.status_code == 400
+    assert "Това не е работна книга на Excel (.xlsx)." in response.content.decode()
