@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,12 +22,21 @@ from .common import (
     city_language,
 )
 
+# What a mail backend raises when the server refuses or cannot be reached
+# (SMTPException is an OSError too since Python 3.4; named for the reader).
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Invitations:
     sent: list[Person] = field(default_factory=list)
     # People invited but not written to, with the reason (shown to the moderator).
     skipped: list[tuple[Person, str]] = field(default_factory=list)
+    # Those of them whose email the mail server did not take: worth trying again.
+    failed: list[Person] = field(default_factory=list)
 
 
 def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Invitations:
@@ -47,7 +58,7 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
         )
     url = f"{base_url.rstrip('/')}{meeting.get_absolute_url()}" if base_url else ""
     result = Invitations()
-    messages = []
+    messages: list[tuple[Person, EmailMessage]] = []
     invited = meeting.attendances.filter(invited=True).select_related("person__organisation")
     recipients = []
     for attendance in invited:
@@ -74,8 +85,47 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
                 to=[person.email],
             )
             message.attach(f"meeting-{meeting.number}.ics", ics, calendar.CONTENT_TYPE)
-            messages.append(message)
-            result.sent.append(person)
+            messages.append((person, message))
     if messages:
-        get_connection().send_messages(messages)
+        result.sent, result.failed = _send_each(messages)
+        reason = _("the email could not be sent (mail server error); try again later")
+        result.skipped.extend((person, reason) for person in result.failed)
     return result
+
+
+def _send_each(
+    messages: list[tuple[Person, EmailMessage]],
+) -> tuple[list[Person], list[Person]]:
+    """Send the messages over one connection; a refused one does not stop the rest.
+
+    Returns the people written to and those whose message failed.
+    """
+    sent: list[Person] = []
+    failed: list[Person] = []
+    connection = get_connection()
+    try:
+        connection.open()
+    except MAIL_ERRORS:
+        logger.warning("Invitations not sent: no connection to the mail server", exc_info=True)
+        return sent, [person for person, _message in messages]
+    try:
+        for person, message in messages:
+            try:
+                connection.send_messages([message])
+            except MAIL_ERRORS:
+                logger.warning("Invitation to person %s not sent", person.pk, exc_info=True)
+                failed.append(person)
+                # The server may have dropped the connection: the next message opens a new one.
+                _close_quietly(connection)
+            else:
+                sent.append(person)
+    finally:
+        _close_quietly(connection)
+    return sent, failed
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except MAIL_ERRORS:
+        logger.warning("Closing the connection to the mail server failed", exc_info=True)

@@ -1,9 +1,14 @@
 """Invitations: one email per consenting invitee, with the meeting's .ics attached."""
 
+import smtplib
+
 import icalendar
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail.backends import locmem
+from django.urls import reverse
 from django.utils import translation
 
 from meetings.models import AgendaItem, Attendance
@@ -89,3 +94,93 @@ def test_only_moderators_send_invitations(request, planned, who):
     with pytest.raises(PermissionDenied):
         meeting_invitations_send(meeting=meeting, by=request.getfixturevalue(who))
     assert mail.outbox == []
+
+
+# --- When the mail server fails ----------------------------------------------------
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The test outbox, with a server that refuses some addresses or cannot be reached."""
+
+    refused: set[str] = set()
+    unreachable = False
+
+    def open(self):
+        if RefusingBackend.unreachable:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().open()
+
+    def send_messages(self, messages):
+        self.open()  # as the SMTP backend does
+        for message in messages:
+            if set(message.to) & RefusingBackend.refused:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def refusing_backend(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    RefusingBackend.refused, RefusingBackend.unreachable = set(), False
+    return RefusingBackend
+
+
+@pytest.fixture
+def three_invitees(planned, sofia_company):
+    meeting, people = planned
+    for name in ("Second", "Third"):
+        person = factories.person(sofia_company, name, consent_to_contact=True)
+        Attendance.objects.create(meeting=meeting, person=person)
+        people[name.lower()] = person
+    return meeting, people
+
+
+def test_a_refused_address_does_not_stop_the_other_invitations(
+    moderator, three_invitees, refusing_backend
+):
+    meeting, people = three_invitees
+    refusing_backend.refused = {people["second"].email}
+
+    result = meeting_invitations_send(meeting=meeting, by=moderator)
+
+    assert sorted(p.name for p in result.sent) == ["Third", "Willing"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [people["willing"].email, people["third"].email]
+    )
+    assert result.failed == [people["second"]]
+    assert (
+        people["second"],
+        "the email could not be sent (mail server error); try again later",
+    ) in (result.skipped)
+
+
+def test_an_unreachable_mail_server_fails_every_invitation_without_an_error(
+    moderator, three_invitees, refusing_backend
+):
+    meeting, _people = three_invitees
+    refusing_backend.unreachable = True
+
+    result = meeting_invitations_send(meeting=meeting, by=moderator)
+
+    assert result.sent == []
+    assert sorted(p.name for p in result.failed) == ["Second", "Third", "Willing"]
+    assert mail.outbox == []
+
+
+def test_the_admin_action_reports_the_failed_invitations_instead_of_an_error(
+    client, moderator, three_invitees, refusing_backend
+):
+    meeting, people = three_invitees
+    refusing_backend.refused = {people["second"].email}
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "send_invitations", "_selected_action": [meeting.pk]},
+    )
+
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("invitations sent to 2 people" in text for text in texts)
+    assert any("Second" in text and "could not be sent" in text for text in texts)
+    assert len(mail.outbox) == 2
