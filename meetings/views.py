@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from actions.views.common import get_roadmap_for_user
 from cities4csr import permissions
@@ -41,7 +41,7 @@ def get_meeting_for_user(request, pk: int) -> Meeting:
     return meeting
 
 
-@require_GET
+@require_safe
 def meeting_list(request):
     meetings = (
         Meeting.objects.visible_to(request.user)
@@ -91,7 +91,7 @@ def meeting_data(request, meeting: Meeting) -> MinutesData:
     return minutes_data(meeting, can_see_people=can_see_people)
 
 
-@require_GET
+@require_safe
 def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     data = meeting_data(request, meeting)
@@ -118,7 +118,7 @@ def _filename(meeting: Meeting, suffix: str) -> str:
     return f"meeting-{meeting.number}-{meeting.day.isoformat()}{suffix}"
 
 
-@require_GET
+@require_safe
 def meeting_minutes(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     content = minutes_document(meeting_data(request, meeting))
@@ -135,7 +135,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def meeting_ics(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     meetings = Meeting.objects.filter(pk=meeting.pk).select_related("roadmap")
@@ -147,7 +147,7 @@ def meeting_ics(request, pk: int):
     return _calendar_response(content, _filename(meeting, ".ics"))
 
 
-@require_GET
+@require_safe
 def roadmap_meetings_ics(request, pk: int):
     """A roadmap's calendar feed: every meeting, past and planned."""
     roadmap = get_roadmap_for_user(request, pk)

@@ -225,6 +225,25 @@ def test_unknown_meeting_is_404_for_a_user(client, editor):
     assert client.get(reverse("meetings:meeting", args=[999])).status_code == 404
 
 
-def test_meeting_pages_accept_only_get(client, editor, held_meeting):
+def _every_meeting_url(meeting) -> list[str]:
+    return [
+        reverse("meetings:list"),
+        *(reverse(name, args=[meeting.pk]) for name in MEETING_URLS),
+        reverse("meetings:roadmap_ics", args=[meeting.roadmap_id]),
+    ]
+
+
+def test_meeting_pages_refuse_writes(client, editor, held_meeting):
     client.force_login(editor)
-    assert client.post(_detail(held_meeting["meeting"])).status_code == 405
+    for url in _every_meeting_url(held_meeting["meeting"]):
+        for method in (client.post, client.put, client.patch, client.delete):
+            assert method(url).status_code == 405, f"{method.__name__.upper()} {url}"
+
+
+def test_meeting_pages_answer_head_like_get(client, editor, held_meeting):
+    """Safe methods (require_safe): link checkers and calendar apps send HEAD."""
+    client.force_login(editor)
+    for url in _every_meeting_url(held_meeting["meeting"]):
+        get, head = client.get(url), client.head(url)
+        assert (head.status_code, head["Content-Type"]) == (200, get["Content-Type"]), url
+        assert head.content == b"", url
