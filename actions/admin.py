@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,6 +12,7 @@ from cities4csr import permissions
 from cities4csr.admin_scoping import (
     CityScopedAdmin,
     CityScopedHistoryAdmin,
+    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
@@ -21,12 +24,27 @@ from .services import (
     ActionConflict,
     action_create,
     action_delete,
+    action_indicators_update,
     action_update,
 )
 
 
 def _editable_roadmaps(request, prefix: str = ""):
     return permissions.editable_roadmap_filter(request.user, prefix=prefix)
+
+
+class IndicatorsGoWithTheirActionMixin:
+    """Delete actions without asking for IndicatorAdmin's permission to delete indicators.
+
+    IndicatorAdmin refuses to delete an indicator on its own page (that would
+    change its action past the service); an indicator deleted with its action
+    is no such change, and the admin's confirmation must not be blocked by it.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Indicator._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
 
 class ChallengeInline(ScopedInline, admin.TabularInline):
@@ -36,7 +54,9 @@ class ChallengeInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+class RoadmapAdmin(
+    IndicatorsGoWithTheirActionMixin, OpenedStateAdmin, CityScopedHistoryAdmin, SimpleHistoryAdmin
+):
     list_display = (
         "title",
         "city",
@@ -58,7 +78,7 @@ class RoadmapAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(CityScopedAdmin, admin.ModelAdmin):
+class ChallengeAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("title", "roadmap", "strand", "position")
     list_filter = ("strand", ("roadmap", related_filter("city")))
     list_select_related = ("roadmap__city",)
@@ -68,10 +88,25 @@ class ChallengeAdmin(CityScopedAdmin, admin.ModelAdmin):
     def scope(self, request):
         return _editable_roadmaps(request, prefix="roadmap__")
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # Its actions stay in its roadmap: moving the challenge alone would
+            # file them under a challenge of another roadmap.
+            readonly = (*readonly, "roadmap")
+        return readonly
+
+
+# What an indicator holds besides its place in the list; the service numbers
+# the list in the order given.
+INDICATOR_VALUES = ("name", "unit", "baseline", "target", "current", "source")
+
 
 class IndicatorInline(ScopedInline, admin.TabularInline):
+    """Saved by ActionAdmin.save_related through action_indicators_update, never by the formset."""
+
     model = Indicator
-    fields = ("position", "name", "unit", "baseline", "target", "current", "source")
+    fields = ("position", *INDICATOR_VALUES)
     extra = 0
 
 
@@ -143,7 +178,7 @@ class _ServiceRefused(Exception):
 
 
 @admin.register(Action)
-class ActionAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, SimpleHistoryAdmin):
     form = ActionAdminForm
     list_display = (
         "title",
@@ -276,7 +311,56 @@ class ActionAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
         # Key partners went to the service with the rest of the row;
         # form.save_m2m() would set them again behind its back.
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+            if formset.model is Indicator:
+                self._save_indicators(request, form.instance, formset)
+            else:
+                self.save_formset(request, form, formset, change=change)
+
+    def _save_indicators(self, request, obj, formset):
+        """Send the inline's indicators to the service as one change of the row.
+
+        Runs after save_model, in the same transaction, so the version to check
+        is the one the row has now: the user's, or the one the row's own save
+        just gave it. A refusal abandons the row's save too.
+        """
+        deleted_forms = formset.deleted_forms if formset.can_delete else []
+        kept, deleted = [], []
+        # What the admin's change message and log entry read, as formset.save() would set it.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for index, indicator_form in enumerate(formset.forms):
+            instance = indicator_form.instance
+            existing = index < formset.initial_form_count()
+            if indicator_form in deleted_forms:
+                if existing:
+                    deleted.append({"id": instance.pk, "delete": True})
+                    formset.deleted_objects.append(instance)
+                continue
+            if not existing and not indicator_form.has_changed():
+                continue  # an empty extra form
+            values = {name: indicator_form.cleaned_data.get(name) for name in INDICATOR_VALUES}
+            if existing:
+                values["id"] = instance.pk
+                if indicator_form.has_changed():
+                    formset.changed_objects.append((instance, indicator_form.changed_data))
+            else:
+                formset.new_objects.append(instance)
+            kept.append((indicator_form.cleaned_data.get("position") or 0, index, values))
+        if not (formset.new_objects or formset.changed_objects or formset.deleted_objects):
+            return
+        indicators = [values for _position, _index, values in sorted(kept, key=lambda k: k[:2])]
+        try:
+            saved = action_indicators_update(
+                action=obj,
+                indicators=[*indicators, *deleted],
+                by=request.user,
+                expected_version=obj.version,
+            )
+        except ActionConflict as conflict:
+            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
+        except ValidationError as error:
+            raise _ServiceRefused(error) from error
+        for field in Action._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
 
     def delete_model(self, request, obj):
         action_delete(action=obj, by=request.user, expected_version=obj.version)
@@ -286,19 +370,61 @@ class ActionAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
             for action in queryset.select_related("roadmap"):
                 action_delete(action=action, by=request.user, expected_version=action.version)
 
-    def revert_disabled(self, request, obj=None):
-        # A revert would write the row past the services (no version bump).
-        return True
-
 
 @admin.register(Indicator)
 class IndicatorAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "action", "unit", "baseline", "target", "current", "source")
+    """Indicators across actions, to look up; they are edited in their action.
+
+    Changing an indicator changes its action (whether the row is measurable),
+    so the only way to write one is the action's page, through
+    ``action_indicators_update``, which bumps the action's version.
+    """
+
+    list_display = (
+        "name",
+        "action",
+        "unit",
+        "baseline",
+        "target",
+        "current",
+        "source",
+        "edit_in_action",
+    )
     list_select_related = ("action",)
     list_filter = (("action__roadmap", related_filter("city")),)
     search_fields = ("name", "action__title", "source")
-    autocomplete_fields = ("action",)
     ordering = ("action__roadmap__title", "action__position", "position")
+    fields = (
+        "edit_in_action",
+        "action",
+        "position",
+        "name",
+        "unit",
+        "baseline",
+        "target",
+        "current",
+        "source",
+    )
+    readonly_fields = ("edit_in_action",)
 
     def scope(self, request):
         return _editable_roadmaps(request, prefix="action__roadmap__")
+
+    @admin.display(description=_("where to edit"))
+    def edit_in_action(self, obj):
+        if obj is None or obj.action_id is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:actions_action_change", args=[obj.action_id]),
+            _("Edit the indicators in their action"),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

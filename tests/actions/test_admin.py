@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from actions import admin as actions_admin
-from actions.models import Action, Roadmap
+from actions.models import Action, Indicator, Roadmap
 from actions.services import ActionConflict
 from cities4csr.permissions import forget_access
 from tests import factories
@@ -311,12 +311,14 @@ def test_admin_add_creates_the_row_through_the_service(client, editor, sofia_roa
     assert response.status_code == 302
     row = Action.objects.get(title="Training for SMEs")
     assert row.position == 1  # at the end of the table, as the service places it
-    assert row.version == 1
     assert row.created_by == editor
     assert [i.name for i in row.indicators.all()] == ["SMEs trained"]
-    created = row.history.get()
-    assert created.history_type == "+"
-    assert created.history_user == editor
+    # Created by action_create, then its indicators through action_indicators_update.
+    assert row.version == 2
+    created, indicators_added = row.history.order_by("history_id")
+    assert (created.history_type, created.history_user) == ("+", editor)
+    assert (indicators_added.history_type, indicators_added.history_user) == ("~", editor)
+    assert indicators_added.history_change_reason == "indicators changed"
 
 
 def test_stale_admin_save_is_refused_and_changes_nothing(client, editor, sofia_action):
@@ -412,6 +414,38 @@ def test_admin_delete_goes_through_service_and_records_admin_user(client, editor
     assert (deleted.history_type, deleted.history_user) == ("-", editor)
 
 
+def test_action_with_indicators_is_deleted_with_them(client, editor, sofia_action):
+    """IndicatorAdmin deletes no indicator on its own; with its action, it goes."""
+    factories.indicator(sofia_action, name="Companies reached")
+    client.force_login(editor)
+    url = reverse("admin:actions_action_delete", args=[sofia_action.pk])
+    assert not client.get(url).context["perms_lacking"]
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Action.objects.filter(pk=sofia_action.pk).exists()
+    assert not Indicator.objects.filter(action_id=sofia_action.pk).exists()
+
+
+def test_bulk_delete_of_actions_with_indicators(client, editor, sofia_roadmap):
+    rows = [factories.action(sofia_roadmap) for _ in range(2)]
+    for row in rows:
+        factories.indicator(row)
+    client.force_login(editor)
+    client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [r.pk for r in rows], "post": "yes"},
+    )
+    assert not Action.objects.filter(pk__in=[r.pk for r in rows]).exists()
+
+
+def test_network_admin_deletes_a_roadmap_with_indicators(client, network_admin, sofia_action):
+    factories.indicator(sofia_action)
+    roadmap = sofia_action.roadmap
+    client.force_login(network_admin)
+    url = reverse("admin:actions_roadmap_delete", args=[roadmap.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Roadmap.objects.filter(pk=roadmap.pk).exists()
+
+
 def test_bulk_delete_goes_through_service_per_row(client, editor, sofia_roadmap):
     rows = [factories.action(sofia_roadmap) for _ in range(2)]
     client.force_login(editor)
@@ -447,6 +481,243 @@ def test_history_revert_of_an_action_is_refused(client, editor, sofia_action):
     assert client.post(url, form_data(sofia_action, title="Old title")).status_code == 403
     sofia_action.refresh_from_db()
     assert sofia_action.title == "Sofia awareness campaign"
+
+
+# --- Indicators go through action_indicators_update -------------------------
+
+
+def indicator_rows(*indicators, **changes):
+    """The indicator inline as the change form posts it, for ``indicators`` as loaded."""
+    data = {
+        "indicators-TOTAL_FORMS": len(indicators),
+        "indicators-INITIAL_FORMS": len(indicators),
+    }
+    for i, indicator in enumerate(indicators):
+        data.update(
+            {
+                f"indicators-{i}-id": indicator.pk,
+                f"indicators-{i}-action": indicator.action_id,
+                f"indicators-{i}-position": indicator.position,
+                f"indicators-{i}-name": indicator.name,
+                f"indicators-{i}-unit": indicator.unit,
+                f"indicators-{i}-baseline": indicator.baseline or "",
+                f"indicators-{i}-target": indicator.target or "",
+                f"indicators-{i}-current": indicator.current or "",
+                f"indicators-{i}-source": indicator.source,
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_admin_indicator_change_bumps_the_action_version_with_history(client, editor, sofia_action):
+    reached = factories.indicator(sofia_action, name="Companies reached", target=40)
+    client.force_login(editor)
+    response = client.post(
+        change_url(sofia_action),
+        form_data(sofia_action, **indicator_rows(reached, **{"indicators-0-current": "12"})),
+    )
+    assert response.status_code == 302
+    reached.refresh_from_db()
+    assert reached.current == 12
+    assert reached.history.latest("history_id").history_user == editor
+    sofia_action.refresh_from_db()
+    assert sofia_action.version == 2
+    assert sofia_action.changed_by == editor
+    latest = sofia_action.history.latest("history_id")
+    assert (latest.history_user, latest.history_change_reason) == (editor, "indicators changed")
+
+
+def test_admin_indicator_delete_and_add_go_through_the_service_as_one_change(
+    client, editor, sofia_action
+):
+    old = factories.indicator(sofia_action, name="Leaflets printed")
+    client.force_login(editor)
+    before = sofia_action.history.count()
+    response = client.post(
+        change_url(sofia_action),
+        form_data(
+            sofia_action,
+            **indicator_rows(
+                old,
+                **{
+                    "indicators-0-DELETE": "on",
+                    "indicators-TOTAL_FORMS": 2,
+                    "indicators-1-position": 0,
+                    "indicators-1-name": "Companies reached",
+                    "indicators-1-target": "40",
+                },
+            ),
+        ),
+    )
+    assert response.status_code == 302
+    assert [i.name for i in sofia_action.indicators.all()] == ["Companies reached"]
+    sofia_action.refresh_from_db()
+    assert sofia_action.version == 2
+    assert sofia_action.history.count() == before + 1
+
+
+def test_admin_indicators_keep_the_order_of_their_positions(client, editor, sofia_action):
+    first = factories.indicator(sofia_action, name="First", position=0)
+    second = factories.indicator(sofia_action, name="Second", position=1)
+    client.force_login(editor)
+    client.post(
+        change_url(sofia_action),
+        form_data(
+            sofia_action,
+            **indicator_rows(first, second, **{"indicators-0-position": 5}),
+        ),
+    )
+    assert [i.name for i in sofia_action.indicators.all()] == ["Second", "First"]
+
+
+def test_admin_save_with_unchanged_indicators_writes_none_of_them(client, editor, sofia_action):
+    reached = factories.indicator(sofia_action, name="Companies reached", target=40)
+    client.force_login(editor)
+    records = reached.history.count()
+    response = client.post(
+        change_url(sofia_action),
+        form_data(sofia_action, title="Sofia CSR week", **indicator_rows(reached)),
+    )
+    assert response.status_code == 302
+    sofia_action.refresh_from_db()
+    assert (sofia_action.title, sofia_action.version) == ("Sofia CSR week", 2)
+    assert reached.history.count() == records
+
+
+def test_stale_admin_indicator_change_is_refused_and_changes_nothing(client, editor, sofia_action):
+    reached = factories.indicator(sofia_action, name="Companies reached")
+    client.force_login(editor)
+    opened = form_data(sofia_action, **indicator_rows(reached, **{"indicators-0-current": "99"}))
+    # Somebody else saves the row after the editor opened it.
+    Action.objects.filter(pk=sofia_action.pk).update(version=2)
+
+    response = client.post(change_url(sofia_action), opened)
+
+    assert response.status_code == 200
+    assert "Somebody else saved this action" in str(
+        response.context["adminform"].form.non_field_errors()
+    )
+    reached.refresh_from_db()
+    assert reached.current is None
+    sofia_action.refresh_from_db()
+    assert sofia_action.version == 2
+
+
+def test_indicator_refused_by_the_service_rolls_back_the_row_change_too(
+    client, editor, sofia_action, monkeypatch
+):
+    """The row's own save went through; the indicators' conflict undoes it."""
+
+    def lose_the_race(*, action, indicators, by, expected_version):
+        raise ActionConflict(current=Action(version=expected_version + 1), attempted={})
+
+    monkeypatch.setattr(actions_admin, "action_indicators_update", lose_the_race)
+    reached = factories.indicator(sofia_action, name="Companies reached")
+    client.force_login(editor)
+    response = client.post(
+        change_url(sofia_action),
+        form_data(
+            sofia_action,
+            title="Half written",
+            **indicator_rows(reached, **{"indicators-0-name": "Changed"}),
+        ),
+    )
+    assert response.status_code == 200
+    assert "Somebody else saved this action" in str(
+        response.context["adminform"].form.non_field_errors()
+    )
+    sofia_action.refresh_from_db()
+    assert (sofia_action.title, sofia_action.version) == ("Sofia awareness campaign", 1)
+    reached.refresh_from_db()
+    assert reached.name == "Companies reached"
+
+
+def test_indicator_admin_is_read_only_and_points_to_the_action(client, editor, sofia_action):
+    reached = factories.indicator(sofia_action, name="Companies reached")
+    client.force_login(editor)
+    url = reverse("admin:actions_indicator_change", args=[reached.pk])
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert change_url(sofia_action) in response.content.decode()
+
+    assert client.post(url, {"name": "Changed", "action": sofia_action.pk}).status_code == 403
+    assert client.get(reverse("admin:actions_indicator_add")).status_code == 403
+    delete = reverse("admin:actions_indicator_delete", args=[reached.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    reached.refresh_from_db()
+    assert reached.name == "Companies reached"
+
+
+# --- History reverts -----------------------------------------------------------
+
+
+def test_history_revert_of_an_indicator_is_refused(client, editor, sofia_action):
+    reached = factories.indicator(sofia_action, name="Companies reached")
+    record = reached.history.get()
+    client.force_login(editor)
+    url = reverse("admin:actions_indicator_simple_history", args=[reached.pk, record.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": sofia_action.pk, "name": "Reverted", "position": 0})
+    assert response.status_code == 403
+    reached.refresh_from_db()
+    assert reached.name == "Companies reached"
+
+
+def test_history_revert_of_a_roadmap_is_refused(client, editor, sofia_roadmap):
+    record = sofia_roadmap.history.get()
+    client.force_login(editor)
+    url = reverse("admin:actions_roadmap_simple_history", args=[sofia_roadmap.pk, record.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["revert_disabled"]
+    response = client.post(
+        url,
+        {
+            "city": sofia_roadmap.city_id,
+            "title": "Reverted",
+            "status": sofia_roadmap.status,
+            "visibility": sofia_roadmap.visibility,
+        },
+    )
+    assert response.status_code == 403
+    sofia_roadmap.refresh_from_db()
+    assert sofia_roadmap.title == "Sofia CSR roadmap"
+
+
+# --- Challenges stay in their roadmap ---------------------------------------------
+
+
+def test_challenge_cannot_be_moved_to_another_roadmap(client, editor, sofia, sofia_roadmap):
+    challenge = factories.challenge(sofia_roadmap, title="Air quality")
+    factories.action(sofia_roadmap, challenge=challenge)
+    other = factories.roadmap(sofia, title="Sofia 2030")
+    client.force_login(editor)
+    url = reverse("admin:actions_challenge_change", args=[challenge.pk])
+    page = client.get(url)
+    assert "roadmap" not in page.context["adminform"].form.fields
+    response = client.post(
+        url,
+        {
+            "roadmap": other.pk,
+            "position": challenge.position,
+            "strand": challenge.strand,
+            "title": "Air quality, moved",
+            "description": "",
+            "_opened_state": page.context["opened_state"],
+        },
+    )
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert (challenge.title, challenge.roadmap) == ("Air quality, moved", sofia_roadmap)
+
+
+def test_new_challenge_still_chooses_its_roadmap(client, editor, sofia_roadmap):
+    client.force_login(editor)
+    form = client.get(reverse("admin:actions_challenge_add")).context["adminform"].form
+    assert list(form.fields["roadmap"].queryset) == [sofia_roadmap]
 
 
 # --- Query count ------------------------------------------------------------
@@ -491,10 +762,12 @@ def test_network_admin_opens_every_actions_admin_page(client, network_admin, sof
     for url in (
         reverse(f"admin:actions_{model}_changelist"),
         reverse(f"admin:actions_{model}_changelist") + "?q=a",
-        reverse(f"admin:actions_{model}_add"),
         reverse(f"admin:actions_{model}_change", args=[obj.pk]),
     ):
         assert client.get(url).status_code == 200, url
+    # Indicators are added in their action, not on their own.
+    add = client.get(reverse(f"admin:actions_{model}_add")).status_code
+    assert add == (403 if model == "indicator" else 200)
 
 
 def test_action_change_form_carries_the_version_the_user_opened(client, editor, sofia_roadmap):
