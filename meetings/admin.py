@@ -7,6 +7,7 @@ from cities4csr import permissions
 from cities4csr.admin_scoping import (
     CityScopedAdmin,
     CityScopedHistoryAdmin,
+    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
@@ -81,7 +82,11 @@ class NextStepInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    MeetingCockpitMixin, CityScopedHistoryAdmin, MeetingScopedAdmin, SimpleHistoryAdmin
+    MeetingCockpitMixin,
+    OpenedStateAdmin,
+    CityScopedHistoryAdmin,
+    MeetingScopedAdmin,
+    SimpleHistoryAdmin,
 ):
     list_display = ("number", "title", "roadmap", "start", "format", "status", "moderator")
     list_display_links = ("number", "title")
@@ -97,8 +102,20 @@ class MeetingAdmin(
     fieldsets = (
         (None, {"fields": ("roadmap", ("number", "title"), "phase", "status")}),
         (_("When and where"), {"fields": (("start", "end"), "format", "place", "link")}),
-        (_("Moderation"), {"fields": ("moderator", "summary")}),
+        (
+            _("Moderation"),
+            {
+                "fields": ("moderator", "summary"),
+                "description": _(
+                    "The status and the summary change on the page that closes the meeting "
+                    "(“Close the meeting”, then “Approve the minutes”)."
+                ),
+            },
+        ),
     )
+    # Only meeting_close moves a meeting on and writes its summary: it checks
+    # that the meeting took place and records who closed it.
+    readonly_fields = ("status", "summary")
     inlines = (AgendaItemInline, AttendanceInline, ContributionInline, NextStepInline)
 
     def scope(self, request):
@@ -111,7 +128,7 @@ class MeetingAdmin(
         return obj.roadmap.city_id
 
 
-class MeetingPartAdmin(MeetingScopedAdmin):
+class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
     """What hangs on a meeting; mostly edited inline, listed here across meetings."""
 
     def scope(self, request):

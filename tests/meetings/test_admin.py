@@ -175,13 +175,19 @@ def test_moderator_meeting_page_has_agenda_attendance_contributions_and_next_ste
         assert text in page
 
 
+def opened(client, url) -> dict:
+    """The fingerprint the change form at ``url`` carries of its object as opened."""
+    return {"_opened_state": client.get(url).context["opened_state"]}
+
+
 def test_moderator_saves_meeting_with_agenda_item(client, moderator, sofia_meeting):
     client.force_login(moderator)
     response = client.post(
         change_url(sofia_meeting),
         meeting_form_data(
             sofia_meeting,
-            summary="Agreed on the table's layout.",
+            phase="Drafting",
+            **opened(client, change_url(sofia_meeting)),
             **{
                 "agenda_items-TOTAL_FORMS": 1,
                 "agenda_items-0-position": 1,
@@ -192,9 +198,86 @@ def test_moderator_saves_meeting_with_agenda_item(client, moderator, sofia_meeti
     )
     assert response.status_code == 302
     sofia_meeting.refresh_from_db()
-    assert sofia_meeting.summary == "Agreed on the table's layout."
+    assert sofia_meeting.phase == "Drafting"
     assert [a.title for a in sofia_meeting.agenda_items.all()] == ["Preparing the Action Table"]
     assert sofia_meeting.history.latest("history_date").history_user == moderator
+
+
+def test_meeting_status_and_summary_change_only_on_the_close_page(client, moderator, sofia_meeting):
+    client.force_login(moderator)
+    page = client.get(change_url(sofia_meeting))
+    form = page.context["adminform"].form
+    assert "status" not in form.fields
+    assert "summary" not in form.fields
+    assert reverse("admin:meetings_meeting_close", args=[sofia_meeting.pk]) in (
+        page.content.decode()
+    )
+
+    response = client.post(
+        change_url(sofia_meeting),
+        meeting_form_data(
+            sofia_meeting,
+            phase="Drafting",
+            status="minutes_approved",
+            summary="Written past the close page.",
+            **opened(client, change_url(sofia_meeting)),
+        ),
+    )
+
+    assert response.status_code == 302
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.phase == "Drafting"
+    assert (sofia_meeting.status, sofia_meeting.summary) == ("planned", "")
+
+
+def test_new_meeting_starts_planned_without_summary(client, moderator, sofia_roadmap):
+    client.force_login(moderator)
+    start = timezone.now() + datetime.timedelta(days=3)
+    draft = Meeting(roadmap=sofia_roadmap, number=1, title="Kick-off", start=start)
+    response = client.post(
+        reverse("admin:meetings_meeting_add"),
+        meeting_form_data(draft, status="minutes_approved", summary="Closed before it met."),
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(title="Kick-off")
+    assert (meeting.status, meeting.summary) == ("planned", "")
+
+
+def test_moderator_cannot_revert_a_meeting_from_history(client, moderator, sofia_meeting):
+    """Not even its moderator: a revert would set the status past meeting_close."""
+    Meeting.objects.filter(pk=sofia_meeting.pk).update(status="held")
+    record = sofia_meeting.history.get()
+    client.force_login(moderator)
+    url = reverse("admin:meetings_meeting_simple_history", args=[sofia_meeting.pk, record.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["revert_disabled"]
+    response = client.post(url, meeting_form_data(sofia_meeting, title="Reverted"))
+    assert response.status_code == 403
+    sofia_meeting.refresh_from_db()
+    assert (sofia_meeting.title, sofia_meeting.status) == ("Preparing the Action Table", "held")
+
+
+def test_moderator_cannot_revert_a_contribution_from_history(client, moderator, sofia_meeting):
+    contribution = Contribution.objects.create(meeting=sofia_meeting, text="A CSR fair")
+    record = contribution.history.get()
+    Contribution.objects.filter(pk=contribution.pk).update(text="A CSR fair in May")
+    client.force_login(moderator)
+    url = reverse("admin:meetings_contribution_simple_history", args=[contribution.pk, record.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "meeting": sofia_meeting.pk,
+            "position": 0,
+            "kind": contribution.kind,
+            "outcome": contribution.outcome,
+            "text": "A CSR fair",
+        },
+    )
+    assert response.status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.text == "A CSR fair in May"
 
 
 def test_moderator_cannot_pick_vratsa_roadmap_for_a_meeting(

@@ -77,6 +77,11 @@ def _form_data(meeting, **changes):
     return data
 
 
+def _opened(client, meeting) -> dict:
+    """The fingerprint the change form carries of the meeting as the user opened it."""
+    return {"_opened_state": client.get(_change(meeting)).context["opened_state"]}
+
+
 def _action(action, selected, **extra):
     return {"action": action, "_selected_action": [obj.pk for obj in selected], **extra}
 
@@ -365,6 +370,7 @@ def test_attendance_outside_the_working_group_warns_but_saves(
         _change(meeting),
         _form_data(
             meeting,
+            **_opened(client, meeting),
             **{
                 "attendances-TOTAL_FORMS": 1,
                 "attendances-0-person": guest.pk,
@@ -387,6 +393,7 @@ def test_next_step_due_before_the_meeting_is_refused_in_the_inline(client, moder
         _change(meeting),
         _form_data(
             meeting,
+            **_opened(client, meeting),
             **{
                 "next_steps-TOTAL_FORMS": 1,
                 "next_steps-0-position": 5,
@@ -409,6 +416,7 @@ def test_end_before_start_is_shown_on_the_end_field(client, moderator, held_meet
         _change(meeting),
         _form_data(
             meeting,
+            **_opened(client, meeting),
             end_0=earlier.date().isoformat(),
             end_1=earlier.time().strftime("%H:%M:%S"),
         ),
