@@ -3,7 +3,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr import permissions
-from cities4csr.admin_scoping import CityScopedAdmin, ScopedInline, is_network_admin, related_filter
+from cities4csr.admin_scoping import (
+    CityScopedAdmin,
+    OpenedStateAdmin,
+    ScopedInline,
+    is_network_admin,
+    related_filter,
+)
 
 from .models import City, CityAccess, Membership, Organisation, Person
 
@@ -62,7 +68,7 @@ class OrganisationMembershipInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(CityScopedAdmin, admin.ModelAdmin):
+class CityAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "local_name", "country", "language", "is_lead_partner")
     list_filter = ("country", "is_lead_partner")
     search_fields = ("name", "local_name")
@@ -74,7 +80,7 @@ class CityAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CityScopedAdmin, admin.ModelAdmin):
+class OrganisationAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "sector", "city", "website")
     list_filter = ("kind", ("city", related_filter()))
     list_select_related = ("city",)
@@ -87,7 +93,7 @@ class OrganisationAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(CityScopedAdmin, admin.ModelAdmin):
+class PersonAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "organisation", "position", "email", "phone", "consent_to_contact")
     list_filter = ("consent_to_contact", ("organisation__city", related_filter()))
     list_select_related = ("organisation",)
@@ -102,6 +108,9 @@ class PersonAdmin(CityScopedAdmin, admin.ModelAdmin):
         ),
         (_("Account"), {"fields": ("user",)}),
     )
+    # Person.save records when consent was given (and clears it when withdrawn);
+    # a typed date would be a record nobody gave.
+    readonly_fields = ("consent_recorded_at",)
 
     def scope(self, request):
         return person_scope(request)
@@ -116,7 +125,7 @@ class PersonAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(CityScopedAdmin, admin.ModelAdmin):
+class MembershipAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("city", "organisation", "person", "role", "since")
     list_filter = ("role", ("city", related_filter()))
     list_select_related = ("city", "organisation", "person__organisation")
@@ -129,7 +138,7 @@ class MembershipAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(CityAccess)
-class CityAccessAdmin(CityScopedAdmin, admin.ModelAdmin):
+class CityAccessAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("user", "city")
     list_filter = (("city", related_filter()),)
     list_select_related = ("user", "city")

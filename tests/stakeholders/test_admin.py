@@ -1,5 +1,7 @@
 """Cities, organisations, people and working groups in the Django admin, scoped by city."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -137,6 +139,36 @@ def test_moderator_cannot_link_a_person_to_a_login(client, moderator, sofia_comp
     client.force_login(moderator)
     response = client.get(reverse("admin:stakeholders_person_change", args=[person.pk]))
     assert "user" not in response.context["adminform"].form.fields
+
+
+def test_consent_time_is_recorded_not_typed(client, moderator, sofia_company):
+    given = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.timezone.utc)
+    person = factories.person(
+        sofia_company, "Maria Ivanova", consent_to_contact=True, consent_recorded_at=given
+    )
+    url = reverse("admin:stakeholders_person_change", args=[person.pk])
+    client.force_login(moderator)
+    page = client.get(url)
+    assert "consent_recorded_at" not in page.context["adminform"].form.fields
+
+    response = client.post(
+        url,
+        {
+            "name": person.name,
+            "organisation": sofia_company.pk,
+            "position": "",
+            "email": person.email,
+            "phone": person.phone,
+            "consent_to_contact": "on",
+            "consent_recorded_at_0": "2020-01-01",
+            "consent_recorded_at_1": "00:00:00",
+            "_opened_state": page.context["opened_state"],
+        },
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.consent_recorded_at == given
 
 
 def test_person_autocomplete_offers_sofia_moderator_no_vratsa_people(
