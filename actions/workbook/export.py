@@ -121,7 +121,7 @@ def write_workbook(
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
     stats = _write_action_table(table, actions, challenges, today)
     _write_overview(overview, roadmap, stats, challenges, now, filter_description)
-    sheets.write_timeline(timeline, actions, today)
+    sheets.write_timeline(timeline, actions, today, (roadmap.period_start, roadmap.period_end))
     sheets.write_indicators(indicators, actions)
     sheets.write_partners(partners, actions)
     sheets.write_meetings(meetings, roadmap)

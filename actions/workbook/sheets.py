@@ -27,21 +27,61 @@ from .cells import (
 )
 from .labels import label
 
-# A timeline wider than this many months is cut: nobody reads a Gantt of decades.
+# The timeline's months: those of the actions, but no more than MARGIN_MONTHS
+# before and after the roadmap's period (and today), and at most
+# MAX_TIMELINE_MONTHS in all; nobody reads a Gantt of decades, and a date field
+# holds anything from year 1 to 9999. (The timeline page does the same with
+# room for more months.)
 MAX_TIMELINE_MONTHS = 120
+MARGIN_MONTHS = 60
 CHUNK_SIZE = 2000
 
 
-def _months_between(first: datetime.date, last: datetime.date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month
+def _month_number(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    return datetime.date(day.year + year, month + 1, 1)
+def _month_date(number: int) -> datetime.date:
+    year, month = divmod(number, 12)
+    return datetime.date(year, month + 1, 1)
 
 
-def write_timeline(ws, actions: QuerySet, today: datetime.date) -> None:
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
+
+
+def _timeline_months(
+    first_day: datetime.date | None,
+    last_day: datetime.date | None,
+    today: datetime.date,
+    period: tuple[datetime.date | None, datetime.date | None],
+) -> tuple[int, int]:
+    """The first and last month numbers of the sheet's grid."""
+    first = _month_number(first_day or today)
+    last = max(_month_number(last_day or today), first)
+    period_start, period_end = period
+    anchor_start = _month_number(min(period_start or today, today))
+    anchor_end = _month_number(max(period_end or today, today))
+    low = max(anchor_start - MARGIN_MONTHS, _month_number(datetime.date.min))
+    high = min(anchor_end + MARGIN_MONTHS, _month_number(datetime.date.max))
+    first, last = _clamp(first, low, high), _clamp(last, low, high)
+    if last - first + 1 > MAX_TIMELINE_MONTHS:
+        # Centred on the period and today, or on today if they span too much.
+        if anchor_end - anchor_start < MAX_TIMELINE_MONTHS:
+            centre = (anchor_start + anchor_end) // 2
+        else:
+            centre = _month_number(today)
+        first = _clamp(centre - MAX_TIMELINE_MONTHS // 2, first, last - MAX_TIMELINE_MONTHS + 1)
+        last = first + MAX_TIMELINE_MONTHS - 1
+    return first, last
+
+
+def write_timeline(
+    ws,
+    actions: QuerySet,
+    today: datetime.date,
+    period: tuple[datetime.date | None, datetime.date | None] = (None, None),
+) -> None:
     bounds = actions.order_by().aggregate(
         first_start=Min("start_date"),
         first_deadline=Min("deadline"),
@@ -50,8 +90,10 @@ def write_timeline(ws, actions: QuerySet, today: datetime.date) -> None:
     )
     firsts = [d for d in (bounds["first_start"], bounds["first_deadline"]) if d]
     lasts = [d for d in (bounds["last_start"], bounds["last_deadline"]) if d]
-    first = min(firsts, default=today).replace(day=1)
-    months = min(_months_between(first, max(lasts, default=today)) + 1, MAX_TIMELINE_MONTHS)
+    first, last = _timeline_months(
+        min(firsts, default=None), max(lasts, default=None), today, period
+    )
+    months = last - first + 1
 
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 12
@@ -61,7 +103,7 @@ def write_timeline(ws, actions: QuerySet, today: datetime.date) -> None:
     ws.freeze_panes = "D2"
     header = [header_cell(ws, label(key)) for key in ("title", "start_date", "deadline")]
     for index in range(months):
-        cell = own_style(value_cell(ws, _add_months(first, index)))
+        cell = own_style(value_cell(ws, _month_date(first + index)))
         cell.number_format = "mm.yyyy"
         header.append(cell)
     ws.append(header)
@@ -77,10 +119,12 @@ def write_timeline(ws, actions: QuerySet, today: datetime.date) -> None:
                 deadline is not None and deadline < today and status not in Action.CLOSED_STATUSES
             )
             fill = SPAN_OVERDUE_FILL if overdue else SPAN_FILL
-            from_index = max(_months_between(first, begin), 0)
-            to_index = min(_months_between(first, end), months - 1)
-            row.extend([None] * from_index)
-            row.extend(text_cell(ws, "", fill=fill) for _ in range(from_index, to_index + 1))
+            # Cut to the grid: a span wholly outside it fills no cell.
+            from_index = max(_month_number(min(begin, end)) - first, 0)
+            to_index = min(_month_number(max(begin, end)) - first, months - 1)
+            if from_index <= to_index:
+                row.extend([None] * from_index)
+                row.extend(text_cell(ws, "", fill=fill) for _ in range(from_index, to_index + 1))
         ws.append(row)
 
 

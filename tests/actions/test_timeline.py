@@ -1,0 +1,122 @@
+"""The timeline page (and the workbook's Timeline sheet) with actions dated
+anywhere a date field allows: the month grid stays a readable window around
+the roadmap's period, and bars that run past its edges say so."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from actions.views.timeline import MAX_MONTHS
+from tests import factories
+from tests.actions.test_workbook_export import download
+
+FAR_PAST = datetime.date(1900, 1, 1)
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+@pytest.fixture
+def far_dates(sofia_roadmap):
+    """The roadmap runs 2021-2023; one row is dated 1900 to 9999, others far away."""
+    return {
+        "everything": factories.action(
+            sofia_roadmap, title="Forever", start_date=FAR_PAST, deadline=FAR_FUTURE
+        ),
+        "in_period": factories.action(
+            sofia_roadmap,
+            title="In the period",
+            start_date=datetime.date(2022, 3, 1),
+            deadline=datetime.date(2022, 6, 30),
+        ),
+        "long_ago": factories.action(
+            sofia_roadmap, title="Long ago", start_date=FAR_PAST, deadline=datetime.date(1901, 1, 1)
+        ),
+        "far_ahead": factories.action(
+            sofia_roadmap, title="Far ahead", start_date=FAR_FUTURE, deadline=FAR_FUTURE
+        ),
+    }
+
+
+def timeline(client, user, roadmap):
+    client.force_login(user)
+    started = time.monotonic()
+    response = client.get(reverse("actions:timeline", args=[roadmap.pk]))
+    return response, time.monotonic() - started
+
+
+def test_far_dates_keep_the_month_grid_to_a_window_around_the_period(
+    client, editor, sofia_roadmap, far_dates
+):
+    response, elapsed = timeline(client, editor, sofia_roadmap)
+    assert response.status_code == 200
+    assert elapsed < 2
+    months = response.context["months"]
+    assert 12 <= len(months) <= MAX_MONTHS
+    # The roadmap's period is inside the window, 1900 and 9999 are not.
+    assert months[0]["date"] <= datetime.date(2021, 1, 1)
+    assert months[-1]["date"] >= datetime.date(2023, 12, 1)
+    assert months[0]["date"].year > 1900 and months[-1]["date"].year < 9999
+    assert len(response.content) < 200_000
+    assert response.context["width"] < 400 + (MAX_MONTHS + 1) * response.context["month_width"]
+
+
+def test_bars_running_off_the_window_are_marked_at_its_edges(
+    client, editor, sofia_roadmap, far_dates
+):
+    response, _elapsed = timeline(client, editor, sofia_roadmap)
+    bars = {bar.action.title: bar for bar in response.context["bars"]}
+    left = response.context["label_width"]
+    right = response.context["width"] - 10
+
+    forever = bars["Forever"]
+    assert (forever.cut_start, forever.cut_end) == (True, True)
+    assert forever.x == left and forever.x + forever.width == right
+
+    inside = bars["In the period"]
+    assert (inside.cut_start, inside.cut_end) == (False, False)
+    assert left < inside.x and inside.x + inside.width < right
+
+    # Wholly outside the window: no bar, a note on which side it lies.
+    assert bars["Long ago"].x is None and bars["Long ago"].outside == "before"
+    assert bars["Far ahead"].x is None and bars["Far ahead"].outside == "after"
+    html = response.content.decode()
+    assert "before the months shown" in html and "after the months shown" in html
+    assert html.count('class="timeline-cut"') == 2
+
+
+def test_timeline_of_a_roadmap_without_a_period_is_a_window_around_today(
+    client, editor, sofia_roadmap, far_dates
+):
+    sofia_roadmap.period_start = sofia_roadmap.period_end = None
+    sofia_roadmap.save()
+    response, _elapsed = timeline(client, editor, sofia_roadmap)
+    assert response.status_code == 200
+    assert len(response.context["months"]) <= MAX_MONTHS
+
+
+def test_timeline_of_a_roadmap_of_eight_thousand_years_is_capped(
+    client, editor, sofia_roadmap, far_dates
+):
+    sofia_roadmap.period_start, sofia_roadmap.period_end = FAR_PAST, FAR_FUTURE
+    sofia_roadmap.save()
+    response, elapsed = timeline(client, editor, sofia_roadmap)
+    assert response.status_code == 200
+    assert elapsed < 2
+    assert len(response.context["months"]) == MAX_MONTHS
+
+
+def test_workbook_timeline_sheet_with_far_dates_stays_narrow(
+    client, editor, sofia_roadmap, far_dates
+):
+    client.force_login(editor)
+    workbook = openpyxl.load_workbook(io.BytesIO(download(client, sofia_roadmap)))
+    sheet = workbook["Timeline"]
+    assert sheet.max_column <= 3 + MAX_MONTHS
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert header[3] <= datetime.datetime(2021, 1, 1)
+    assert header[-1] >= datetime.datetime(2023, 12, 1)
