@@ -1,4 +1,10 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+
+from . import htmx
 
 
 class LoginNeeded(Exception):
@@ -10,15 +16,32 @@ class LoginNeededMiddleware:
 
     Signed-in users of another city still get the 404, so that nothing shows
     them another city's private objects exist.
+
+    An htmx request (a row being edited when the session timed out, say) gets
+    the login page as a whole page, coming back to the page it was sent from
+    rather than to the fragment's URL. This covers ``login_required`` too.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _is_login_redirect(response):
+            htmx.vary_on_htmx(response)
+            if htmx.is_htmx(request):
+                return htmx.vary_on_htmx(
+                    htmx.redirect(redirect_to_login(htmx.current_page(request))["Location"])
+                )
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, LoginNeeded):
             return redirect_to_login(request.get_full_path())
         return None
+
+
+def _is_login_redirect(response) -> bool:
+    if response.status_code not in (301, 302, 303, 307, 308) or not response.has_header("Location"):
+        return False
+    return urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)

@@ -1,6 +1,8 @@
 """Sessions end when they should: at logout, when the user is deactivated, when
 the password changes (elsewhere), after inactivity, and after a working day."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -8,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cities4csr import security
+from tests import factories
 
 
 def _session_cookie(client) -> str:
@@ -189,3 +192,95 @@ def test_pages_seen_within_a_minute_write_no_session(client, editor, clock):
 def test_anonymous_visitors_are_not_tracked(client, db):
     client.get(reverse("login"))
     assert security.LAST_SEEN_KEY not in client.session
+
+
+# --- htmx requests after the session ended --------------------------------------
+# htmx's XMLHttpRequest would follow a 302 and swap the login page into the row:
+# an htmx request is told to load the login page as a whole page instead.
+
+
+@pytest.fixture
+def sofia_row(sofia_roadmap):
+    return factories.action(sofia_roadmap, title="CSR awards")
+
+
+def _page(roadmap) -> str:
+    return f"http://testserver{reverse('actions:roadmap', args=[roadmap.pk])}?due=overdue"
+
+
+def _login_url(next_path: str) -> str:
+    return f"{reverse('login')}?{urlencode({'next': next_path}, safe='/')}"
+
+
+def test_htmx_request_after_inactivity_is_sent_to_log_in_from_the_page(
+    client, editor, clock, settings, sofia_roadmap, sofia_row
+):
+    settings.INACTIVITY_TIMEOUT = 30 * 60
+    client.force_login(editor)
+    clock.advance(30 * 60 + 1)
+
+    response = client.get(
+        reverse("actions:action_edit", args=[sofia_row.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": _page(sofia_roadmap)},
+    )
+
+    assert response.status_code == 204
+    assert response.content == b""
+    page = reverse("actions:roadmap", args=[sofia_roadmap.pk]) + "?due=overdue"
+    assert response["HX-Redirect"] == _login_url(page)
+    assert "HX-Request" in response["Vary"]
+    # The login page the browser then loads says why.
+    login_page = client.get(response["HX-Redirect"]).content.decode()
+    assert "logged out after 30 minutes without activity" in login_page
+
+
+def test_htmx_save_after_inactivity_changes_nothing_and_is_sent_to_log_in(
+    client, editor, clock, settings, sofia_roadmap, sofia_row
+):
+    settings.INACTIVITY_TIMEOUT = 30 * 60
+    client.force_login(editor)
+    clock.advance(30 * 60 + 1)
+
+    response = client.post(
+        reverse("actions:action_edit", args=[sofia_row.pk]),
+        {"title": "Changed after the timeout", "version": sofia_row.version},
+        headers={"HX-Request": "true", "HX-Current-URL": _page(sofia_roadmap)},
+    )
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("login") + "?next=")
+    sofia_row.refresh_from_db()
+    assert sofia_row.title == "CSR awards"
+
+
+def test_htmx_request_without_the_current_url_comes_back_to_its_own_url(client, sofia_row):
+    url = reverse("actions:action_row", args=[sofia_row.pk])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == _login_url(url)
+
+
+def test_htmx_current_url_of_another_site_is_not_where_login_leads(client, sofia_row):
+    url = reverse("actions:action_row", args=[sofia_row.pk])
+    response = client.get(
+        url, headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"}
+    )
+    assert response["HX-Redirect"] == _login_url(url)
+
+
+def test_htmx_request_to_a_login_required_page_is_sent_to_log_in(client, db):
+    response = client.get(
+        reverse("dashboard"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/meetings/"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == _login_url("/meetings/")
+
+
+def test_ordinary_request_still_gets_the_redirect(client, sofia_row):
+    url = reverse("actions:action_row", args=[sofia_row.pk])
+    response = client.get(url, headers={"HX-Current-URL": "http://testserver/meetings/"})
+    assert response.status_code == 302
+    assert response["Location"] == _login_url(url)
+    assert "HX-Redirect" not in response
+    assert "HX-Request" in response["Vary"]
