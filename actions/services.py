@@ -218,6 +218,21 @@ def action_update(
     return current
 
 
+def _claim(current: Action, expected_version: int, attempted: Mapping[str, Any]) -> None:
+    """Compare-and-set on the version, as the transaction's first write.
+
+    select_for_update does nothing on SQLite: another save can commit between
+    our read of the row and our write. The database refuses this update if
+    the version moved on meanwhile, and once it has run, the row (PostgreSQL)
+    or the database (SQLite) is ours until the transaction ends.
+    """
+    claimed = Action.objects.filter(pk=current.pk, version=expected_version).update(
+        version=expected_version
+    )
+    if not claimed:
+        raise ActionConflict(current=Action.objects.get(pk=current.pk), attempted=attempted)
+
+
 def action_delete(*, action: Action, by, expected_version: int, reason: str = "") -> None:
     """Remove a row; its history keeps what it was and who removed it."""
     _check_can_edit(by, action.roadmap)
@@ -225,6 +240,7 @@ def action_delete(*, action: Action, by, expected_version: int, reason: str = ""
         current = Action.objects.select_for_update().get(pk=action.pk)
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted={})
+        _claim(current, expected_version, attempted={})
         current._history_user = by if getattr(by, "is_authenticated", False) else None
         current._change_reason = reason[:100] if reason else None
         current.delete()
@@ -301,6 +317,7 @@ def action_indicators_update(
         current = Action.objects.select_for_update().get(pk=action.pk)
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted={})
+        _claim(current, expected_version, attempted={})
         existing = {ind.pk: ind for ind in current.indicators.all()}
         changed = False
         errors = []

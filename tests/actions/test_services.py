@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, QuerySet
 
 from actions import services
 from actions.models import Action
@@ -197,6 +198,75 @@ def test_indicators_update_bumps_version_and_refuses_stale(row, editor):
     ]
     with pytest.raises(services.ActionConflict):
         services.action_indicators_update(action=row, indicators=[], by=editor, expected_version=1)
+
+
+def _indicator(name: str, target: int) -> dict:
+    return {
+        "name": name,
+        "unit": "",
+        "baseline": 0,
+        "target": target,
+        "current": None,
+        "source": "",
+    }
+
+
+def test_two_indicator_saves_from_the_same_version_the_second_is_refused(row, editor, moderator):
+    services.action_indicators_update(
+        action=row, indicators=[_indicator("Schools", 10)], by=editor, expected_version=1
+    )
+    with pytest.raises(services.ActionConflict):
+        services.action_indicators_update(
+            action=row, indicators=[_indicator("Volunteers", 99)], by=moderator, expected_version=1
+        )
+    row.refresh_from_db()
+    assert row.version == 2
+    assert list(row.indicators.values_list("name", "target")) == [("Schools", 10)]
+
+
+@pytest.fixture
+def rival_saves_after_the_read(monkeypatch):
+    """Somebody else's save commits right after a service has read the row and
+    checked its version: the window that select_for_update leaves open on SQLite."""
+    real_get = QuerySet.get
+
+    def get(self, *args, **kwargs):
+        found = real_get(self, *args, **kwargs)
+        if self.model is Action and self.query.select_for_update:
+            Action.objects.filter(pk=found.pk).update(
+                title="Saved by somebody else", version=F("version") + 1
+            )
+        return found
+
+    monkeypatch.setattr(QuerySet, "get", get)
+
+
+def test_indicators_update_that_lost_the_race_writes_nothing(
+    row, editor, rival_saves_after_the_read
+):
+    history_before = row.history.count()
+    with pytest.raises(services.ActionConflict) as conflict:
+        services.action_indicators_update(
+            action=row, indicators=[_indicator("Schools", 10)], by=editor, expected_version=1
+        )
+    assert conflict.value.current.title == "Saved by somebody else"
+    # The simulated rival wrote inside the service's transaction, so the refusal
+    # rolls it back too; what matters is that nothing of ours landed.
+    assert not row.indicators.exists()
+    assert row.history.count() == history_before
+
+
+def test_delete_that_lost_the_race_removes_nothing(row, editor, rival_saves_after_the_read):
+    with pytest.raises(services.ActionConflict) as conflict:
+        services.action_delete(action=row, by=editor, expected_version=1)
+    assert conflict.value.current.title == "Saved by somebody else"
+    assert Action.objects.filter(pk=row.pk).exists()
+    assert not Action.history.filter(id=row.pk, history_type="-").exists()
+
+
+def test_delete_records_the_version_it_removed(row, editor):
+    services.action_delete(action=row, by=editor, expected_version=1)
+    assert Action.history.filter(id=row.pk).latest().version == 1
 
 
 def test_system_actor_writes_without_a_user(row):
