@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cities4csr import permissions
 from cities4csr.htmx import is_htmx, vary_on_htmx
@@ -91,6 +91,7 @@ def _render_row(request, action: Action, *, saved: bool = False):
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 
 
+@require_safe
 def action_detail(request, pk: int):
     action = get_action_for_user(request, pk)
     action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
@@ -112,6 +113,7 @@ def action_detail(request, pk: int):
     )
 
 
+@require_safe
 def action_row(request, pk: int):
     """The row as shown in the table: what "cancel" swaps back in."""
     action = get_action_for_editor(request, pk)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cities4csr import permissions
 
@@ -19,6 +20,7 @@ from ..models import Action, Roadmap
 from .common import get_roadmap_for_user
 
 
+@require_safe
 def roadmap_list(request):
     roadmaps = (
         Roadmap.objects.visible_to(request.user)
@@ -196,6 +198,7 @@ def _status_counts(rows):
     return [(label, counts[value]) for value, label in Action.Status.choices]
 
 
+@require_safe
 def roadmap(request, pk: int):
     roadmap = get_roadmap_for_user(request, pk)
     context = table_context(request, roadmap)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ..models import Action
 from .common import get_roadmap_for_user
@@ -175,6 +176,7 @@ def timeline_layout(
     }
 
 
+@require_safe
 def roadmap_timeline(request, pk: int):
     roadmap = get_roadmap_for_user(request, pk)
     today = timezone.localdate()

@@ -11,7 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cities4csr import permissions
 
@@ -33,7 +33,7 @@ def _workbook_language(request) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-@require_GET
+@require_safe
 def export(request, pk: int):
     roadmap = get_roadmap_for_user(request, pk)
     query = request.GET.copy()

@@ -230,3 +230,26 @@ def test_table_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(13):
         response = client.get(_url(sofia_roadmap))
     assert len(response.context["rows"]) == size
+
+
+@pytest.mark.parametrize(
+    "name", ["roadmap_list", "roadmap", "timeline", "export", "action", "action_row"]
+)
+def test_read_only_pages_answer_get_and_head_but_refuse_post(
+    client, editor, table, sofia_roadmap, name
+):
+    args = {
+        "roadmap_list": [],
+        "roadmap": [sofia_roadmap.pk],
+        "timeline": [sofia_roadmap.pk],
+        "export": [sofia_roadmap.pk],
+        "action": [table["ours"].pk],
+        "action_row": [table["ours"].pk],
+    }[name]
+    url = reverse(f"actions:{name}", args=args)
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+    assert client.head(url).status_code == 200
+    response = client.post(url, {"title": "Posted"})
+    assert response.status_code == 405
+    assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
