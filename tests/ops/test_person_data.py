@@ -3,8 +3,10 @@ keeps every row of the Action Table, the meetings and the history (issue 6, 19).
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -179,3 +181,51 @@ def test_export_after_erasure_holds_no_contact_details(maria):
     text = json.dumps(_export(maria.pk), ensure_ascii=False)
     assert email not in text
     assert phone not in text
+
+
+def test_erase_question_says_who_what_changes_what_stays_and_how_to_confirm(maria, monkeypatch):
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or "no")
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("person_erase", str(maria.pk), stdout=io.StringIO())
+    (question,) = questions
+    assert f"Person #{maria.pk}: {maria}" in question
+    assert maria.email in question
+    assert "User account: moderator (it will be deactivated)" in question
+    assert f"Their name becomes “Erased person #{maria.pk}”" in question
+    assert "keep every row" in question
+    assert "cannot be undone" in question
+    assert question.endswith("Type “yes” to anonymise this person, anything else to stop: ")
+
+
+def test_erase_accepts_yes_in_the_prompts_language(maria, monkeypatch):
+    from stakeholders.management.commands import person_erase
+
+    monkeypatch.setattr(person_erase, "pgettext", lambda context, word: "да")
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or " Да ")
+    call_command("person_erase", str(maria.pk), stdout=io.StringIO())
+    assert "Type “да”" in questions[0]
+    maria.refresh_from_db()
+    assert maria.name.startswith("Erased person")
+
+
+@pytest.mark.parametrize("command", ["person_erase", "person_export"])
+def test_person_commands_say_everything_through_gettext(maria, monkeypatch, tmp_path, command):
+    """Each line a person reads is a translatable message (marked here ⟦…⟧)."""
+    module = importlib.import_module(f"stakeholders.management.commands.{command}")
+    monkeypatch.setattr(module, "_", lambda text: f"⟦{text}⟧")
+    if command == "person_erase":
+        monkeypatch.setattr(module, "pgettext", lambda context, text: f"⟦{text}⟧")
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or "yes")
+    out, err = io.StringIO(), io.StringIO()
+    extra = ["-o", str(tmp_path / "maria.json")] if command == "person_export" else []
+    call_command(command, str(maria.pk), *extra, stdout=out, stderr=err)
+    with pytest.raises(CommandError, match=r"^⟦"):
+        call_command(command, "999999", stdout=io.StringIO())
+    said = [*"".join(questions).splitlines(), *out.getvalue().splitlines()]
+    said += err.getvalue().splitlines()
+    assert said
+    for line in said:
+        assert re.sub(r"\x1b\[[0-9;]*m", "", line).strip().startswith("⟦"), line
