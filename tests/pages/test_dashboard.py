@@ -157,6 +157,22 @@ def test_partner_sees_our_actions_led_or_partnered(client, partner, scene, sofia
     )
 
 
+def test_our_count_is_what_the_tables_ours_filter_shows(client, partner, scene, sofia_roadmap):
+    """The dashboard and the table's ?ours=on each say which rows are "ours": they agree."""
+    _share(sofia_roadmap, Roadmap.Visibility.PARTNERS)
+    # A row the company leads and is also a key partner of counts once.
+    factories.action(
+        sofia_roadmap,
+        title="Sofia row led and partnered",
+        lead_partner=scene["sofia_overdue"].lead_partner,
+        key_partners=[scene["sofia_overdue"].lead_partner],
+    )
+    (roadmap,) = _dashboard(client, partner).context["roadmaps"]
+    table = client.get(reverse("actions:roadmap", args=[sofia_roadmap.pk]), {"ours": "on"})
+    assert table.status_code == 200
+    assert roadmap.our_count == table.context["shown"] == 4
+
+
 def test_staff_without_an_organisation_have_no_our_actions(client, editor, scene):
     response = _dashboard(client, editor)
     assert response.context["our_actions"] is None
