@@ -5,17 +5,26 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from stakeholders.models import Organisation
 
 from .models import DUE_SOON_DAYS, Action, Challenge
 
 
+def _due_soon_label() -> str:
+    return ngettext("due in %(days)s day", "due in %(days)s days", DUE_SOON_DAYS) % {
+        "days": DUE_SOON_DAYS
+    }
+
+
 class ActionFilter(django_filters.FilterSet):
     DUE_CHOICES = [
         ("overdue", _("overdue")),
-        ("soon", _("due in 30 days")),
+        # The same number of days as the filter and the dashboard use.
+        ("soon", lazy(_due_soon_label, str)()),
     ]
     SORT_CHOICES = [
         ("", _("table order")),

@@ -37,7 +37,17 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
     in the database at that moment.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("The form is missing the row's version; open the action again."),
+            "invalid": _("The form is missing the row's version; open the action again."),
+            "min_value": _("The form is missing the row's version; open the action again."),
+        },
+    )
+    # Shown in wider columns (templates/actions/_action_form_fields.html).
+    wide_fields = ("description", "expected_results", "resources", "in_kind", "key_partners")
 
     class Meta:
         model = Action
@@ -83,6 +93,10 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         if start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline cannot be before the start."))
         return cleaned
+
+    def hidden_field_errors(self) -> list[str]:
+        """Errors of the hidden fields (the version), which no visible field shows."""
+        return [error for field in self.hidden_fields() for error in field.errors]
 
     def action_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

@@ -2,6 +2,7 @@
 move, remove, and its indicators. Every write goes through actions.services."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -24,6 +25,24 @@ from .common import (
     whole_number,
 )
 from .table import TableRows
+
+
+def _history_for(action: Action, *, can_see_people: bool) -> list:
+    """The action's history, naming who changed what only to those who may see
+    people: the city's staff read full names, anybody else "a member of staff"
+    (never a login name)."""
+    entries = action_history_entries(action)
+    usernames = {entry.user for entry in entries if entry.user != "—"}
+    if not usernames:
+        return entries
+    if can_see_people:
+        users = get_user_model().objects.filter(username__in=usernames)
+        names = {user.get_username(): user.get_full_name() or user.get_username() for user in users}
+    else:
+        names = dict.fromkeys(usernames, _("a member of staff"))
+    for entry in entries:
+        entry.user = names.get(entry.user, entry.user)
+    return entries
 
 
 def _table_row(action_pk: int) -> Action:
@@ -98,6 +117,7 @@ def action_detail(request, pk: int):
     contributions = action.contributions.select_related(
         "meeting", "author__organisation", "organisation"
     ).order_by("meeting__start", "position")
+    can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
     return render(
         request,
         "actions/action_detail.html",
@@ -105,9 +125,9 @@ def action_detail(request, pk: int):
             "action": action,
             "roadmap": action.roadmap,
             "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
-            "can_see_people": permissions.can_see_people(request.user, action.roadmap.city_id),
+            "can_see_people": can_see_people,
             "contributions": contributions,
-            "history": action_history_entries(action),
+            "history": _history_for(action, can_see_people=can_see_people),
             "today": timezone.localdate(),
         },
     )

@@ -39,6 +39,49 @@ def test_history_shows_who_changed_what(client, editor, row, sofia):
     assert changes["status"] == ("proposed", "agreed")
 
 
+def _changed_by(user, row):
+    services.action_update(action=row, data={"progress": 40}, by=user, expected_version=1)
+
+
+def test_staff_read_the_full_name_of_who_changed_the_action(client, editor, row):
+    editor.first_name, editor.last_name = "Elena", "Petrova"
+    editor.save()
+    _changed_by(editor, row)
+    client.force_login(editor)
+    response = client.get(reverse("actions:action", args=[row.pk]))
+    assert response.context["history"][0].user == "Elena Petrova"
+
+
+def test_partner_reads_a_member_of_staff_not_a_login_name(
+    client, editor, partner, row, sofia_roadmap
+):
+    sofia_roadmap.visibility = "partners"
+    sofia_roadmap.save()
+    editor.first_name, editor.last_name = "Elena", "Petrova"
+    editor.save()
+    _changed_by(editor, row)
+    client.force_login(partner)
+    response = client.get(reverse("actions:action", args=[row.pk]))
+    assert response.status_code == 200
+    history = response.context["history"]
+    assert history[0].user == "a member of staff"
+    assert {entry.user for entry in history} <= {"a member of staff", "—"}
+    html = response.content.decode()
+    shown = html[html.index('class="list-unstyled history"') :]
+    assert "editor" not in shown and "Petrova" not in shown
+
+
+def test_anonymous_reader_of_a_public_roadmap_reads_no_login_name(
+    client, editor, row, sofia_roadmap
+):
+    sofia_roadmap.visibility = "public"
+    sofia_roadmap.save()
+    _changed_by(editor, row)
+    response = client.get(reverse("actions:action", args=[row.pk]))
+    assert response.status_code == 200
+    assert response.context["history"][0].user == "a member of staff"
+
+
 def test_detail_lists_the_meetings_the_action_came_from(client, editor, row, sofia_roadmap):
     meeting = factories.meeting(
         sofia_roadmap, title="Third working-group meeting", start=timezone.now()

@@ -104,6 +104,34 @@ def test_validation_errors_show_in_the_row_and_keep_the_input(client, editor, ro
     assert row.version == 1 and row.title == "School programme"
 
 
+@pytest.mark.parametrize("version", ["", "abc", "0", "²"])
+@pytest.mark.parametrize("htmx", [True, False], ids=["in place", "page"])
+def test_a_missing_or_bad_version_is_shown_not_swallowed(client, editor, row, version, htmx):
+    client.force_login(editor)
+    headers = HTMX if htmx else {}
+    response = client.post(edit_url(row), _form_data(row, title="Mine", version=version), **headers)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The form is missing the row&#x27;s version; open the action again." in html
+    row.refresh_from_db()
+    assert (row.title, row.version) == ("School programme", 1)
+
+
+def test_wide_fields_get_wide_columns(client, editor, row):
+    client.force_login(editor)
+    html = client.get(edit_url(row)).content.decode()
+    for name in ("description", "expected_results", "resources", "in_kind", "key_partners"):
+        before = html[
+            : html.index(f'<label class="form-label small mb-0" for="id_action{row.pk}_{name}"')
+        ]
+        assert before.rstrip().endswith('<div class="col-md-6">'), name
+    for name in ("title", "status", "progress", "challenge", "start_date"):
+        before = html[
+            : html.index(f'<label class="form-label small mb-0" for="id_action{row.pk}_{name}"')
+        ]
+        assert before.rstrip().endswith('<div class="col-sm-6 col-md-3">'), name
+
+
 def test_lead_partner_as_key_partner_is_a_row_error(client, editor, row):
     client.force_login(editor)
     response = client.post(

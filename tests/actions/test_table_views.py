@@ -175,6 +175,16 @@ def test_due_soon_filter(client, editor, sofia_roadmap):
     assert [r.title for r in response.context["rows"]] == ["Soon"]
 
 
+def test_due_soon_label_says_the_days_the_filter_uses(client, editor, sofia_roadmap, monkeypatch):
+    from actions import filters
+
+    client.force_login(editor)
+    assert "due in 30 days" in client.get(_url(sofia_roadmap)).content.decode()
+    monkeypatch.setattr(filters, "DUE_SOON_DAYS", 14)
+    html = client.get(_url(sofia_roadmap)).content.decode()
+    assert "due in 14 days" in html and "due in 30 days" not in html
+
+
 def test_bad_filter_value_is_a_form_error_not_a_500(client, editor, table, sofia_roadmap):
     client.force_login(editor)
     response = client.get(_url(sofia_roadmap, status="nonsense", lead_partner="abc"))
