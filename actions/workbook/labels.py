@@ -1,9 +1,11 @@
 """Sheet names and column headers of the workbook, in English and Bulgarian.
 
 English labels are gettext message ids (marked with gettext_noop and
-translated when used), so that the catalogue can translate them for any language. Bulgarian headers are also spelled out here: the export
-writes them and the import recognises them whether or not the Bulgarian
-catalogue has been compiled, so a Bulgarian workbook always comes back in.
+translated when used), so that the catalogue can translate them for any
+language. Bulgarian headers are also spelled out here, in the words of the
+Bulgarian interface (locale/bg): the export writes them and the import
+recognises them whether or not the Bulgarian catalogue has been compiled, so a
+Bulgarian workbook always comes back in.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # Sheets
     "sheet_overview": (_("Overview"), "Обобщение"),
     "sheet_actions": (_("Action Table"), "Таблица за действия"),
-    "sheet_timeline": (_("Timeline"), "График"),
+    "sheet_timeline": (_("Timeline"), "Времева линия"),
     "sheet_indicators": (_("Indicators"), "Индикатори"),
     "sheet_partners": (_("Partners"), "Партньори"),
     "sheet_meetings": (_("Meetings"), "Срещи"),
@@ -32,7 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "resources": (_("Necessary resources"), "Необходими ресурси"),
     "lead_partner": (_("Lead partner"), "Водещ партньор"),
     "key_partners": (_("Key partners"), "Ключови партньори"),
-    "deadline": (_("Deadline"), "Краен срок"),
+    "deadline": (_("Deadline"), "Срок"),
     "status": (_("Status"), "Статус"),
     "progress": (_("Progress (%)"), "Напредък (%)"),
     "indicators": (_("Indicators (baseline → target)"), "Индикатори (изходна → целева стойност)"),
@@ -82,6 +84,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "overdue": (_("overdue"), "просрочено"),
 }
 
+# Labels that workbooks exported before carried, before they took the words of
+# the Bulgarian interface: the import still recognises them.
+FORMER_LABELS: dict[str, tuple[str, ...]] = {
+    "sheet_timeline": ("График",),
+    "deadline": ("Краен срок",),
+}
+
 # Hidden sheet holding the dropdown lists; its name is in formulas, so it is fixed.
 LISTS_SHEET = "Lists"
 
@@ -102,6 +111,9 @@ def normalise(text: object) -> str:
 @cache
 def _recognised(language_codes: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
+    for key, former in FORMER_LABELS.items():
+        for text in former:
+            found[normalise(text)] = key
     for key, (english, bulgarian) in LABELS.items():
         found[normalise(bulgarian)] = key
         found[normalise(english)] = key

@@ -24,14 +24,19 @@ def test_export_roadmap_writes_the_workbook_in_the_chosen_language(roadmap_with_
     call_command("export_roadmap", roadmap_with_row.pk, "-o", str(path), "--lang", "bg", stdout=out)
     assert "Wrote 1 actions" in out.getvalue()
     workbook = openpyxl.load_workbook(path)
+    # The words of the Bulgarian interface ("Времева линия", "Срок").
     assert workbook.sheetnames[:6] == [
         "Обобщение",
         "Таблица за действия",
-        "График",
+        "Времева линия",
         "Индикатори",
         "Партньори",
         "Срещи",
     ]
+    header = next(workbook["Таблица за действия"].iter_rows(max_row=1, values_only=True))
+    assert "Срок" in header and "Краен срок" not in header
+    timeline_header = next(workbook["Времева линия"].iter_rows(max_row=1, values_only=True))
+    assert timeline_header[:3] == ("Действие", "Начало", "Срок")
 
 
 def test_export_of_an_unknown_roadmap_fails(db, tmp_path):

@@ -249,6 +249,33 @@ def test_headers_are_recognised_in_either_language_in_any_order(editor, sofia_ro
     assert [(c.old, c.new) for c in row.changes] == [("Old", "New")]
 
 
+def test_bulgarian_labels_are_the_words_of_the_interface():
+    from django.utils import translation
+
+    from actions.workbook.labels import label
+
+    with translation.override("bg"):
+        for key, english in (("sheet_timeline", "Timeline"), ("deadline", "Deadline")):
+            assert label(key) == translation.gettext(english)
+
+
+@pytest.mark.parametrize("deadline_header", ["Краен срок", "Срок", "Deadline"])
+def test_workbooks_exported_before_with_the_old_bulgarian_headers_still_import(
+    editor, sofia_roadmap, deadline_header
+):
+    action = factories.action(sofia_roadmap, title="Old", activity_type="event")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Таблица за действия"
+    sheet.append(["Действие", "Вид дейност", deadline_header, "ID", "Версия"])
+    sheet.append(["Old", "event", "30.06.2024", action.pk, 1])
+    workbook.create_sheet("График")
+    preview = preview_import(sofia_roadmap, as_file(workbook))
+    (row,) = preview.rows
+    assert row.kind == CHANGED
+    assert row.data == {"deadline": datetime.date(2024, 6, 30)}
+
+
 def test_text_that_only_differs_in_line_endings_is_unchanged(client, editor, sofia_roadmap):
     action = factories.action(sofia_roadmap, resources="One\r\nTwo", budget=Decimal("10"))
     workbook = exported(client, editor, sofia_roadmap)
