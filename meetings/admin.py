@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,6 +17,7 @@ from cities4csr.admin_scoping import (
 
 from .cockpit import ContributionCockpitMixin, MeetingCockpitMixin
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+from .services import meeting_delete
 
 
 def _city_meetings(request, prefix: str):
@@ -126,6 +130,49 @@ class MeetingAdmin(
 
     def meeting_city_id(self, obj):
         return obj.roadmap.city_id
+
+    # A held meeting is the record of what the group decided: the admin offers
+    # no way to delete it, and every deletion goes through meeting_delete.
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions[name] = (_delete_planned_meetings, name, description)
+        return actions
+
+    def delete_model(self, request, obj):
+        meeting_delete(meeting=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for meeting in queryset.select_related("roadmap"):
+                meeting_delete(meeting=meeting, by=request.user)
+
+
+def _delete_planned_meetings(modeladmin, request, queryset):
+    """Django's "delete selected", refused before it asks when a held meeting is among them."""
+    kept = [meeting for meeting in queryset if not meeting.is_deletable]
+    if kept:
+        modeladmin.message_user(
+            request,
+            _(
+                "Nothing was deleted: held meetings are kept as the record of what the "
+                "working group decided (%(meetings)s)."
+            )
+            % {"meetings": ", ".join(str(meeting) for meeting in kept)},
+            messages.ERROR,
+        )
+        return None
+    try:
+        return delete_selected(modeladmin, request, queryset)
+    except ValidationError as error:
+        # Held by somebody else between the check and the deletion.
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
 
 
 class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):

@@ -379,3 +379,70 @@ def test_network_admin_opens_every_meetings_admin_page(
         reverse(f"admin:meetings_{model}_history", args=[obj.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+# Deleting: a held meeting is the record of what the group decided.
+
+
+def delete_url(meeting):
+    return reverse("admin:meetings_meeting_delete", args=[meeting.pk])
+
+
+def test_moderator_deletes_a_planned_meeting_with_history(client, moderator, sofia_meeting):
+    client.force_login(moderator)
+    response = client.post(delete_url(sofia_meeting), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Meeting.objects.filter(pk=sofia_meeting.pk).exists()
+    record = Meeting.history.filter(id=sofia_meeting.pk).latest("history_id")
+    assert record.history_type == "-"
+    assert record.history_user == moderator
+
+
+def test_held_meeting_offers_no_delete_and_refuses_one(client, moderator, sofia_meeting):
+    Meeting.objects.filter(pk=sofia_meeting.pk).update(status=Meeting.Status.HELD)
+    client.force_login(moderator)
+    page = client.get(change_url(sofia_meeting))
+    assert page.status_code == 200
+    assert delete_url(sofia_meeting) not in page.content.decode()
+    assert client.get(delete_url(sofia_meeting)).status_code == 403
+    assert client.post(delete_url(sofia_meeting), {"post": "yes"}).status_code == 403
+    assert Meeting.objects.filter(pk=sofia_meeting.pk).exists()
+
+
+def test_bulk_delete_with_a_held_meeting_deletes_nothing(client, moderator, sofia_roadmap):
+    planned = factories.meeting(sofia_roadmap, title="Planned one")
+    held = factories.meeting(sofia_roadmap, title="Held one", status="held")
+    client.force_login(moderator)
+    response = client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [planned.pk, held.pk], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Nothing was deleted" in response.content.decode()
+    assert Meeting.objects.filter(pk__in=[planned.pk, held.pk]).count() == 2
+
+
+def test_bulk_delete_of_planned_meetings_goes_through_the_service(client, moderator, sofia_roadmap):
+    first = factories.meeting(sofia_roadmap, title="Planned one")
+    second = factories.meeting(sofia_roadmap, title="Planned two")
+    client.force_login(moderator)
+    response = client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Meeting.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    users = set(
+        Meeting.history.filter(id__in=[first.pk, second.pk], history_type="-").values_list(
+            "history_user", flat=True
+        )
+    )
+    assert users == {moderator.pk}
+
+
+def test_other_city_moderator_cannot_delete_a_meeting(client, vratsa_moderator, sofia_meeting):
+    client.force_login(vratsa_moderator)
+    response = client.post(delete_url(sofia_meeting), {"post": "yes"})
+    assert response.status_code in (302, 403, 404)
+    assert Meeting.objects.filter(pk=sofia_meeting.pk).exists()
