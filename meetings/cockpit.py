@@ -287,6 +287,7 @@ class MeetingCockpitMixin(CockpitViewsMixin):
             initial={
                 "summary": meeting.summary,
                 "approve_minutes": meeting.status == Meeting.Status.HELD,
+                "opened_state": services.closing_state(meeting),
             },
         )
         if request.method == "POST" and form.is_valid():
@@ -296,6 +297,8 @@ class MeetingCockpitMixin(CockpitViewsMixin):
                     by=request.user,
                     summary=form.cleaned_data["summary"],
                     approve_minutes=form.cleaned_data["approve_minutes"],
+                    # A form without it (an old page) is checked as stale, not skipped.
+                    expected_state=form.cleaned_data["opened_state"],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
@@ -341,6 +344,11 @@ class MeetingCockpitMixin(CockpitViewsMixin):
             form=form,
             review=services.carry_forward_review(meeting=meeting),
         )
+
+
+def _is_version(text: str) -> bool:
+    # str.isdigit() also says yes to "²" and "١", which int() refuses or misreads.
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _can_accept(contribution: Contribution) -> bool:
@@ -405,12 +413,17 @@ class ContributionCockpitMixin(CockpitViewsMixin):
             )
         if request.method == "POST" and (form is None or form.is_valid()):
             version = request.POST.get("version", "")
+            if version and not _is_version(version):
+                messages.error(
+                    request, _("The form's version of the row is not a number; open it again.")
+                )
+                return redirect(request.path)
             try:
                 row = services.proposal_accept(
                     contribution=contribution,
                     by=request.user,
                     data=form.action_data() if form is not None else None,
-                    expected_version=int(version) if version.isdigit() else None,
+                    expected_version=int(version) if _is_version(version) else None,
                 )
             except ActionConflict as exc:
                 messages.error(request, str(exc))

@@ -28,6 +28,8 @@ class MeetingCloseForm(forms.Form):
         required=False,
         help_text=_("Leave unticked to mark the meeting held; tick once the minutes are agreed."),
     )
+    # closing_state of the meeting as the page showed it (lost-update check).
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class CarryForwardForm(forms.Form):

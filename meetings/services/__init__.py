@@ -17,6 +17,7 @@ from .carry_forward import (
 )
 from .closing import (
     attendance_outside_working_group,
+    closing_state,
     meeting_close,
     meeting_delete,
     unclosed_meetings,
@@ -31,6 +32,7 @@ __all__ = [
     "Review",
     "attendance_outside_working_group",
     "carry_forward_review",
+    "closing_state",
     "meeting_carry_forward",
     "meeting_close",
     "meeting_delete",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,10 +21,25 @@ from .common import (
 )
 
 
+def closing_state(meeting: Meeting) -> str:
+    """A fingerprint of what the close page shows: its status and summary."""
+    text = f"{meeting.status}\0{meeting.summary}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def meeting_close(
-    *, meeting: Meeting, by, summary: str | None = None, approve_minutes: bool = False
+    *,
+    meeting: Meeting,
+    by,
+    summary: str | None = None,
+    approve_minutes: bool = False,
+    expected_state: str | None = None,
 ) -> Meeting:
-    """Record the summary and mark the meeting held, or its minutes approved."""
+    """Record the summary and mark the meeting held, or its minutes approved.
+
+    ``expected_state`` is ``closing_state`` of the meeting as the user saw it:
+    when somebody else closed it or wrote its summary since, nothing is saved.
+    """
     check_can_manage(by, meeting)
     with transaction.atomic():
         current = (
@@ -31,6 +47,16 @@ def meeting_close(
             .select_related("roadmap")
             .get(pk=meeting.pk)
         )
+        if expected_state is not None and expected_state != closing_state(current):
+            raise ValidationError(
+                _(
+                    "Somebody else closed this meeting or changed its summary since you "
+                    "opened this page (it is now: %(status)s). Nothing was saved: open the "
+                    "page again to see their summary, then make your changes."
+                ),
+                code="conflict",
+                params={"status": current.get_status_display()},
+            )
         if current.status == Meeting.Status.MINUTES_APPROVED:
             raise ValidationError(
                 _("The minutes of this meeting are already approved."), code="approved"

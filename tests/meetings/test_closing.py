@@ -7,7 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting, NextStep
-from meetings.services import attendance_outside_working_group, meeting_close, unclosed_meetings
+from meetings.services import (
+    attendance_outside_working_group,
+    closing_state,
+    meeting_close,
+    unclosed_meetings,
+)
 from stakeholders.models import Membership
 from tests import factories
 
@@ -108,3 +113,31 @@ def test_attendance_outside_the_working_group_is_reported(
     for person in (member, guest, independent):
         Attendance.objects.create(meeting=past_meeting, person=person)
     assert attendance_outside_working_group(meeting=past_meeting) == [guest]
+
+
+def test_close_at_a_stale_state_is_refused_and_changes_nothing(moderator, past_meeting):
+    opened = closing_state(past_meeting)
+    meeting_close(meeting=past_meeting, by=moderator, summary="First", expected_state=opened)
+    with pytest.raises(ValidationError) as refused:
+        meeting_close(
+            meeting=past_meeting,
+            by=moderator,
+            summary="Second",
+            approve_minutes=True,
+            expected_state=opened,
+        )
+    assert refused.value.code == "conflict"
+    past_meeting.refresh_from_db()
+    assert (past_meeting.status, past_meeting.summary) == ("held", "First")
+
+
+def test_close_at_the_current_state_goes_through(moderator, past_meeting):
+    meeting_close(meeting=past_meeting, by=moderator, summary="First")
+    past_meeting.refresh_from_db()
+    approved = meeting_close(
+        meeting=past_meeting,
+        by=moderator,
+        approve_minutes=True,
+        expected_state=closing_state(past_meeting),
+    )
+    assert approved.status == Meeting.Status.MINUTES_APPROVED

@@ -13,6 +13,7 @@ from docx import Document
 
 from actions.models import Action
 from meetings.models import Attendance, Contribution, Meeting, NextStep
+from meetings.services import closing_state
 from tests import factories
 
 CHANGELIST = reverse("admin:meetings_meeting_changelist")
@@ -159,6 +160,22 @@ def test_a_row_changed_since_the_page_was_opened_is_not_overwritten(
     assert proposal.produced_action is None
 
 
+@pytest.mark.parametrize("version", ["²", "١", "3" * 40, "-1"])
+def test_accept_with_a_version_that_is_no_number_changes_nothing(
+    client, moderator, held_meeting, sofia_roadmap, version
+):
+    existing = factories.action(sofia_roadmap, title="CSR awards", status="proposed", version=2)
+    proposal = held_meeting["proposal"]
+    proposal.action = existing
+    proposal.save()
+    client.force_login(moderator)
+    response = client.post(_accept_url(proposal), {"version": version})
+    assert response.status_code == 302
+    assert any("not a number" in m for m in _messages(response))
+    existing.refresh_from_db()
+    assert (existing.status, existing.version) == ("proposed", 2)
+
+
 def test_accepting_twice_from_the_button_names_the_row(client, moderator, held_meeting):
     client.force_login(moderator)
     client.post(
@@ -287,11 +304,19 @@ def test_moderator_closes_then_approves_the_minutes(client, moderator, held_meet
     url = reverse("admin:meetings_meeting_close", args=[meeting.pk])
     client.force_login(moderator)
     assert url in client.get(_change(meeting)).content.decode()
-    response = client.post(url, {"summary": "Three rows agreed."})
+    opened = closing_state(meeting)
+    response = client.post(url, {"summary": "Three rows agreed.", "opened_state": opened})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.summary) == ("held", "Three rows agreed.")
-    client.post(url, {"summary": "Three rows agreed.", "approve_minutes": "on"})
+    client.post(
+        url,
+        {
+            "summary": "Three rows agreed.",
+            "approve_minutes": "on",
+            "opened_state": closing_state(meeting),
+        },
+    )
     meeting.refresh_from_db()
     assert meeting.status == "minutes_approved"
     assert meeting.history.first().history_user == moderator
@@ -301,12 +326,51 @@ def test_closing_a_future_meeting_shows_why_and_changes_nothing(client, moderato
     meeting = factories.meeting(sofia_roadmap)
     client.force_login(moderator)
     response = client.post(
-        reverse("admin:meetings_meeting_close", args=[meeting.pk]), {"summary": "Early"}
+        reverse("admin:meetings_meeting_close", args=[meeting.pk]),
+        {"summary": "Early", "opened_state": closing_state(meeting)},
     )
     assert response.status_code == 200
     assert "has not started yet" in str(response.context["form"].non_field_errors())
     meeting.refresh_from_db()
     assert meeting.status == "planned"
+
+
+def test_close_page_carries_the_state_it_was_opened_in(client, moderator, held_meeting):
+    meeting = held_meeting["meeting"]
+    client.force_login(moderator)
+    page = client.get(reverse("admin:meetings_meeting_close", args=[meeting.pk]))
+    assert f'value="{closing_state(meeting)}"' in page.content.decode()
+
+
+def test_second_close_over_anothers_refuses_and_keeps_the_first(client, moderator, held_meeting):
+    meeting = held_meeting["meeting"]
+    meeting.status = Meeting.Status.PLANNED
+    meeting.save()
+    url = reverse("admin:meetings_meeting_close", args=[meeting.pk])
+    opened = closing_state(meeting)
+    client.force_login(moderator)
+    first = client.post(url, {"summary": "First moderator's summary.", "opened_state": opened})
+    assert first.status_code == 302
+    second = client.post(
+        url, {"summary": "Second, from a page opened before.", "opened_state": opened}
+    )
+    assert second.status_code == 200
+    assert "Somebody else closed this meeting" in str(second.context["form"].non_field_errors())
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.summary) == ("held", "First moderator's summary.")
+
+
+def test_close_without_the_opened_state_is_refused(client, moderator, held_meeting):
+    meeting = held_meeting["meeting"]
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:meetings_meeting_close", args=[meeting.pk]),
+        {"summary": "Changed", "approve_minutes": "on"},
+    )
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+    assert meeting.summary != "Changed"
 
 
 def test_editor_and_other_moderator_cannot_close(client, editor, vratsa_moderator, held_meeting):
