@@ -24,6 +24,7 @@ from django.conf import settings
 db = settings.DATABASES["default"]
 print("ENGINE", db["ENGINE"])
 print("NAME", db["NAME"])
+print("OPTIONS", sorted(db.get("OPTIONS", {}).items()))
 for name in ("DEBUG", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT",
              "SESSION_COOKIE_SECURE", "SESSION_COOKIE_NAME",
              "CSRF_COOKIE_SECURE", "CSRF_COOKIE_NAME", "CSRF_TRUSTED_ORIGINS"):
@@ -90,6 +91,7 @@ def test_database_url_selects_postgresql():
 
     assert production["ENGINE"] == "django.db.backends.postgresql"
     assert production["NAME"] == "csr_action_table"
+    assert "transaction_mode" not in production["OPTIONS"]
 
 
 def test_sqlite_file_in_the_project_is_the_default_database():
@@ -97,3 +99,11 @@ def test_sqlite_file_in_the_project_is_the_default_database():
 
     assert development["ENGINE"] == "django.db.backends.sqlite3"
     assert development["NAME"] == str(BASE_DIR / "db.sqlite3")
+
+
+def test_sqlite_transactions_take_the_write_lock_when_they_begin():
+    # Otherwise two saves at once end in "database is locked" half way through.
+    development = settings_in(DEBUG="true")
+
+    assert "('transaction_mode', 'IMMEDIATE')" in development["OPTIONS"]
+    assert "('timeout', 20)" in development["OPTIONS"]
