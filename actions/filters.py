@@ -100,9 +100,7 @@ class ActionFilter(django_filters.FilterSet):
     def filter_ours(self, queryset, name, value):
         if not value or self.organisation_id is None:
             return queryset
-        return queryset.filter(
-            Q(lead_partner_id=self.organisation_id) | Q(key_partners__id=self.organisation_id)
-        ).distinct()
+        return queryset.of_organisation(self.organisation_id)
 
     def filter_sort(self, queryset, name, value):
         if value in dict(self.SORT_CHOICES) and value:

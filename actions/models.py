@@ -140,6 +140,17 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=Action.CLOSED_STATUSES)
 
+    def of_organisation(self, organisation_id: int):
+        """The actions an organisation leads or is a key partner of ("our actions").
+
+        A subquery rather than a join over key partners, which would repeat
+        rows and need DISTINCT.
+        """
+        partnered = Action.key_partners.through.objects.filter(
+            organisation_id=organisation_id
+        ).values("action_id")
+        return self.filter(models.Q(lead_partner_id=organisation_id) | models.Q(pk__in=partnered))
+
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.open().filter(deadline__lt=today)

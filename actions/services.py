@@ -64,6 +64,11 @@ class _System:
 SYSTEM = _System()
 
 
+def user_or_none(by):
+    """The user to record as the author of a change: None for SYSTEM or anonymous."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def _check_can_edit(by, roadmap: Roadmap) -> None:
     if by is SYSTEM:
         return
@@ -156,7 +161,7 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
 def _save_with_history(
     action: Action, key_partner_ids: set[int] | None, *, by, created: bool, reason: str
 ):
-    action.changed_by = by if getattr(by, "is_authenticated", False) else None
+    action.changed_by = user_or_none(by)
     action.skip_history_when_saving = True
     try:
         action.save()
@@ -179,7 +184,7 @@ def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str 
         action = Action(roadmap=roadmap, position=0 if last is None else last + 1)
         key_partner_ids = _apply(action, data)
         _validate(action, key_partner_ids)
-        action.created_by = by if getattr(by, "is_authenticated", False) else None
+        action.created_by = user_or_none(by)
         _save_with_history(action, key_partner_ids, by=by, created=True, reason=reason)
     return action
 
@@ -241,13 +246,13 @@ def action_delete(*, action: Action, by, expected_version: int, reason: str = ""
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted={})
         _claim(current, expected_version, attempted={})
-        current._history_user = by if getattr(by, "is_authenticated", False) else None
+        current._history_user = user_or_none(by)
         current._change_reason = reason[:100] if reason else None
         current.delete()
 
 
 def _record_history(action: Action, *, by, reason: str) -> None:
-    action._history_user = by if getattr(by, "is_authenticated", False) else None
+    action._history_user = user_or_none(by)
     action._change_reason = reason[:100] if reason else None
     action_history.create_historical_record(action, "~")
 
@@ -271,7 +276,7 @@ def action_move(
                 )
             if challenge.pk != current.challenge_id:
                 current.challenge = challenge
-                current.changed_by = by if getattr(by, "is_authenticated", False) else None
+                current.changed_by = user_or_none(by)
                 current.save_without_historical_record(
                     update_fields=["challenge", "changed_by", "changed_at"]
                 )
@@ -312,7 +317,7 @@ def action_indicators_update(
     from .models import Indicator
 
     _check_can_edit(by, action.roadmap)
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = user_or_none(by)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
         if current.version != expected_version:

@@ -15,6 +15,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 from actions.models import DUE_SOON_DAYS, Action, Roadmap
 from cities4csr import permissions
@@ -40,15 +41,7 @@ def _own_cities(queryset, access: permissions.Access, prefix: str = ""):
     return queryset.filter(**{f"{prefix}city_id__in": city_ids})
 
 
-def _ours(organisation_id: int) -> Q:
-    """The actions an organisation leads or is a key partner of, without a join
-    that would repeat rows (and so without DISTINCT)."""
-    partnered = Action.key_partners.through.objects.filter(organisation_id=organisation_id).values(
-        "action_id"
-    )
-    return Q(lead_partner_id=organisation_id) | Q(pk__in=partnered)
-
-
+@require_safe
 @login_required
 def dashboard(request):
     user = request.user
@@ -70,7 +63,7 @@ def dashboard(request):
     }
     if organisation_id is not None:
         counts["our_count"] = Count(
-            "actions", filter=Q(actions__in=Action.objects.filter(_ours(organisation_id)))
+            "actions", filter=Q(actions__in=Action.objects.of_organisation(organisation_id))
         )
     roadmaps = list(
         _own_cities(Roadmap.objects.visible_to(user), access)
@@ -91,7 +84,7 @@ def dashboard(request):
         # One more than shown, to know whether to point to the rest.
         our_actions = list(
             actions.open()
-            .filter(_ours(organisation_id))
+            .of_organisation(organisation_id)
             .select_related("roadmap__city", "lead_partner")
             .order_by("deadline", "roadmap_id", "position")[: DASHBOARD_LIMIT + 1]
         )

@@ -1,17 +1,17 @@
-"""What the meeting services share: the permission check and history bookkeeping."""
+"""What the meeting services share: the permission check and history bookkeeping.
+
+``user_or_none`` is re-exported from ``actions.services``, where it is defined.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from actions.services import user_or_none
 from cities4csr import permissions
 
 from ..models import Meeting
-
-
-def user_or_none(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def check_can_manage(by, meeting: Meeting) -> None:

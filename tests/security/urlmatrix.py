@@ -263,7 +263,7 @@ EXPECTED: dict[str, Expect] = {
     # Signed in: anybody's own dashboard. Anonymous: the login page.
     "dashboard": Expect(
         get={**_all(200), ANON: {302}},
-        post={**_all(200), ANON: {302}},
+        post=GET_ONLY,
     ),
     # A signed-in user skips the login page; a failed login shows the form again.
     "login": Expect(get={**_all(302), ANON: {200}}, post={**_all(302), ANON: {200}}),
