@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ..models import Action
+from ..timeline import month_date, month_number, month_window
 from .common import get_roadmap_for_user
 
 MONTH_WIDTH = 36
@@ -18,11 +19,8 @@ LABEL_WIDTH = 320
 ROW_HEIGHT = 26
 HEADER_HEIGHT = 40
 BAR_HEIGHT = ROW_HEIGHT - 8
-# A date field holds anything from year 1 to 9999. The grid shows the actions'
-# months, but no more than this many years either side of the roadmap's
-# period (and today), and never more than MAX_MONTHS in all; bars that run
-# beyond are cut at the edge and marked.
-MARGIN_MONTHS = 5 * 12
+# The most months the grid shows (actions.timeline.month_window); bars that
+# run beyond are cut at the edge and marked.
 MAX_MONTHS = 20 * 12
 CUT_MARK_WIDTH = 6
 
@@ -57,51 +55,6 @@ class Bar:
         return marks
 
 
-def _month_number(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _month_date(number: int) -> datetime.date:
-    year, month = divmod(number, 12)
-    return datetime.date(year, month + 1, 1)
-
-
-_FIRST_MONTH = _month_number(datetime.date.min)
-_LAST_MONTH = _month_number(datetime.date.max)
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(value, high))
-
-
-def month_window(
-    dated: list[tuple[datetime.date, datetime.date]],
-    today: datetime.date,
-    period_start: datetime.date | None = None,
-    period_end: datetime.date | None = None,
-) -> tuple[int, int]:
-    """The first and last month numbers the grid shows, for bars from ``dated``."""
-    if dated:
-        first = min(_month_number(start) for start, _end in dated)
-        last = max(_month_number(end) for _start, end in dated)
-    else:
-        first = last = _month_number(today)
-    anchor_start = _month_number(min(period_start or today, today))
-    anchor_end = _month_number(max(period_end or today, today))
-    low = max(anchor_start - MARGIN_MONTHS, _FIRST_MONTH)
-    high = min(anchor_end + MARGIN_MONTHS, _LAST_MONTH)
-    first, last = _clamp(first, low, high), _clamp(last, low, high)
-    if last - first + 1 > MAX_MONTHS:
-        # Centred on the period and today, or on today if they span too much.
-        if anchor_end - anchor_start < MAX_MONTHS:
-            centre = (anchor_start + anchor_end) // 2
-        else:
-            centre = _month_number(today)
-        first = _clamp(centre - MAX_MONTHS // 2, first, last - MAX_MONTHS + 1)
-        last = first + MAX_MONTHS - 1
-    return first, last
-
-
 def timeline_layout(
     actions: list[Action],
     today: datetime.date,
@@ -117,10 +70,16 @@ def timeline_layout(
             # A deadline before the start (the form refuses it; old data may not)
             # draws from the earlier to the later.
             spans[action.pk] = (min(start, end), max(start, end))
-    first, last = month_window(list(spans.values()), today, period_start, period_end)
+    first, last = month_window(
+        min((start for start, _end in spans.values()), default=None),
+        max((end for _start, end in spans.values()), default=None),
+        today,
+        period=(period_start, period_end),
+        max_months=MAX_MONTHS,
+    )
     months_count = last - first + 1
     months = [
-        {"date": _month_date(number), "x": LABEL_WIDTH + index * MONTH_WIDTH}
+        {"date": month_date(number), "x": LABEL_WIDTH + index * MONTH_WIDTH}
         for index, number in enumerate(range(first, last + 1))
     ]
     bars = []
@@ -132,7 +91,7 @@ def timeline_layout(
             continue
         overdue = action.is_overdue(today)
         first_day, last_day = span
-        start, end = _month_number(first_day), _month_number(last_day)
+        start, end = month_number(first_day), month_number(last_day)
         if end < first or start > last:
             outside = "before" if end < first else "after"
             bars.append(
@@ -155,16 +114,16 @@ def timeline_layout(
             )
         )
     today_x = None
-    if first <= _month_number(today) <= last:
+    if first <= month_number(today) <= last:
         today_x = (
             LABEL_WIDTH
-            + (_month_number(today) - first) * MONTH_WIDTH
+            + (month_number(today) - first) * MONTH_WIDTH
             + (MONTH_WIDTH * (today.day - 1) // 31)
         )
     return {
         "months": months,
-        "first_month": _month_date(first),
-        "last_month": _month_date(last),
+        "first_month": month_date(first),
+        "last_month": month_date(last),
         "bars": bars,
         "cut": any(bar.cut_start or bar.cut_end or bar.outside for bar in bars),
         "width": LABEL_WIDTH + months_count * MONTH_WIDTH + 10,

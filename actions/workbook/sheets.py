@@ -15,6 +15,7 @@ from meetings.models import Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import Organisation
 
 from ..models import Action, Indicator
+from ..timeline import month_date, month_number, month_window
 from .cells import (
     CUT_MARK,
     MAX_CELL_TEXT,
@@ -27,53 +28,10 @@ from .cells import (
 )
 from .labels import label
 
-# The timeline's months: those of the actions, but no more than MARGIN_MONTHS
-# before and after the roadmap's period (and today), and at most
-# MAX_TIMELINE_MONTHS in all; nobody reads a Gantt of decades, and a date field
-# holds anything from year 1 to 9999. (The timeline page does the same with
-# room for more months.)
+# The most months of the Timeline sheet (actions.timeline.month_window): nobody
+# reads a Gantt of decades in a spreadsheet. The timeline page shows more.
 MAX_TIMELINE_MONTHS = 120
-MARGIN_MONTHS = 60
 CHUNK_SIZE = 2000
-
-
-def _month_number(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _month_date(number: int) -> datetime.date:
-    year, month = divmod(number, 12)
-    return datetime.date(year, month + 1, 1)
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(value, high))
-
-
-def _timeline_months(
-    first_day: datetime.date | None,
-    last_day: datetime.date | None,
-    today: datetime.date,
-    period: tuple[datetime.date | None, datetime.date | None],
-) -> tuple[int, int]:
-    """The first and last month numbers of the sheet's grid."""
-    first = _month_number(first_day or today)
-    last = max(_month_number(last_day or today), first)
-    period_start, period_end = period
-    anchor_start = _month_number(min(period_start or today, today))
-    anchor_end = _month_number(max(period_end or today, today))
-    low = max(anchor_start - MARGIN_MONTHS, _month_number(datetime.date.min))
-    high = min(anchor_end + MARGIN_MONTHS, _month_number(datetime.date.max))
-    first, last = _clamp(first, low, high), _clamp(last, low, high)
-    if last - first + 1 > MAX_TIMELINE_MONTHS:
-        # Centred on the period and today, or on today if they span too much.
-        if anchor_end - anchor_start < MAX_TIMELINE_MONTHS:
-            centre = (anchor_start + anchor_end) // 2
-        else:
-            centre = _month_number(today)
-        first = _clamp(centre - MAX_TIMELINE_MONTHS // 2, first, last - MAX_TIMELINE_MONTHS + 1)
-        last = first + MAX_TIMELINE_MONTHS - 1
-    return first, last
 
 
 def write_timeline(
@@ -90,8 +48,12 @@ def write_timeline(
     )
     firsts = [d for d in (bounds["first_start"], bounds["first_deadline"]) if d]
     lasts = [d for d in (bounds["last_start"], bounds["last_deadline"]) if d]
-    first, last = _timeline_months(
-        min(firsts, default=None), max(lasts, default=None), today, period
+    first, last = month_window(
+        min(firsts, default=None),
+        max(lasts, default=None),
+        today,
+        period=period,
+        max_months=MAX_TIMELINE_MONTHS,
     )
     months = last - first + 1
 
@@ -103,7 +65,7 @@ def write_timeline(
     ws.freeze_panes = "D2"
     header = [header_cell(ws, label(key)) for key in ("title", "start_date", "deadline")]
     for index in range(months):
-        cell = own_style(value_cell(ws, _month_date(first + index)))
+        cell = own_style(value_cell(ws, month_date(first + index)))
         cell.number_format = "mm.yyyy"
         header.append(cell)
     ws.append(header)
@@ -120,8 +82,8 @@ def write_timeline(
             )
             fill = SPAN_OVERDUE_FILL if overdue else SPAN_FILL
             # Cut to the grid: a span wholly outside it fills no cell.
-            from_index = max(_month_number(min(begin, end)) - first, 0)
-            to_index = min(_month_number(max(begin, end)) - first, months - 1)
+            from_index = max(month_number(min(begin, end)) - first, 0)
+            to_index = min(month_number(max(begin, end)) - first, months - 1)
             if from_index <= to_index:
                 row.extend([None] * from_index)
                 row.extend(text_cell(ws, "", fill=fill) for _ in range(from_index, to_index + 1))

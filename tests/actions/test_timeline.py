@@ -12,7 +12,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from actions.timeline import MARGIN_MONTHS, month_date, month_number, month_window
 from actions.views.timeline import MAX_MONTHS
+from actions.workbook.sheets import MAX_TIMELINE_MONTHS
 from tests import factories
 from tests.actions.test_workbook_export import download
 
@@ -120,3 +122,65 @@ def test_workbook_timeline_sheet_with_far_dates_stays_narrow(
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     assert header[3] <= datetime.datetime(2021, 1, 1)
     assert header[-1] >= datetime.datetime(2023, 12, 1)
+
+
+TODAY = datetime.date(2022, 5, 17)
+PERIOD = (datetime.date(2021, 1, 1), datetime.date(2023, 12, 31))
+
+
+def window_dates(*args, **kwargs):
+    first, last = month_window(*args, **kwargs)
+    return month_date(first), month_date(last)
+
+
+def test_month_window_holds_the_actions_months_when_they_fit():
+    window = window_dates(
+        datetime.date(2021, 3, 9), datetime.date(2022, 8, 1), TODAY, period=PERIOD, max_months=120
+    )
+    assert window == (datetime.date(2021, 3, 1), datetime.date(2022, 8, 1))
+
+
+def test_month_window_without_dated_actions_is_the_month_of_today():
+    assert window_dates(None, None, TODAY, max_months=120) == (
+        datetime.date(2022, 5, 1),
+        datetime.date(2022, 5, 1),
+    )
+
+
+def test_month_window_stops_a_margin_beyond_the_period_and_today():
+    first, last = month_window(FAR_PAST, FAR_FUTURE, TODAY, period=PERIOD, max_months=10_000)
+    assert first == month_number(PERIOD[0]) - MARGIN_MONTHS
+    assert last == month_number(PERIOD[1]) + MARGIN_MONTHS
+
+
+def test_month_window_caps_the_months_centred_on_the_period():
+    first, last = month_window(
+        FAR_PAST, FAR_FUTURE, TODAY, period=PERIOD, max_months=MAX_TIMELINE_MONTHS
+    )
+    assert last - first + 1 == MAX_TIMELINE_MONTHS
+    centre = (month_number(PERIOD[0]) + month_number(PERIOD[1])) // 2
+    assert first == centre - MAX_TIMELINE_MONTHS // 2
+    # The page's cap is wider than the period and its margins: the margins decide.
+    first, last = month_window(FAR_PAST, FAR_FUTURE, TODAY, period=PERIOD, max_months=MAX_MONTHS)
+    assert last - first + 1 == 36 + 2 * MARGIN_MONTHS < MAX_MONTHS
+
+
+def test_month_window_of_a_period_longer_than_the_cap_is_centred_on_today():
+    first, last = month_window(
+        FAR_PAST, FAR_FUTURE, TODAY, period=(FAR_PAST, FAR_FUTURE), max_months=120
+    )
+    assert (first, last) == (month_number(TODAY) - 60, month_number(TODAY) + 59)
+
+
+def test_month_window_stays_inside_the_dates_a_field_can_hold():
+    assert window_dates(
+        datetime.date.min,
+        datetime.date(1, 2, 1),
+        datetime.date(1, 3, 1),
+        max_months=120,
+    ) == (datetime.date(1, 1, 1), datetime.date(1, 2, 1))
+    first, last = month_window(
+        datetime.date(9999, 6, 1), datetime.date.max, datetime.date(9999, 12, 1), max_months=120
+    )
+    assert month_date(last) == datetime.date(9999, 12, 1)
+    assert month_date(first) == datetime.date(9999, 6, 1)
