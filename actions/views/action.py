@@ -101,8 +101,10 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
 
 def _render_row(request, action: Action, *, saved: bool = False):
     today = timezone.localdate()
+    presenter = TableRows(today)
     context = {
-        "row": TableRows(today).row(action),
+        "row": presenter.row(action),
+        "row_labels": presenter.labels,
         "can_edit": True,
         "today": today,
         "saved": saved,

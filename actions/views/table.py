@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, numberformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -34,21 +34,10 @@ def roadmap_list(request):
 @dataclass
 class IndicatorLine:
     """An indicator as the row lists it: "name: baseline → target unit", and its
-    current value apart (the partial puts it in a span)."""
+    current value apart ("" when unknown; the partial puts it in a span)."""
 
     text: str
-    current: Decimal | None
-
-
-def _indicator_line(indicator) -> IndicatorLine:
-    def number(value):
-        return "?" if value is None else str(formats.localize(value))
-
-    unit = f" {indicator.unit}" if indicator.unit else ""
-    return IndicatorLine(
-        text=f"{indicator.name}: {number(indicator.baseline)} → {number(indicator.target)}{unit}",
-        current=indicator.current,
-    )
+    current: str
 
 
 @dataclass
@@ -56,8 +45,10 @@ class TableRow:
     """One row of the Action Table as templates/actions/_action_row.html shows it.
 
     Worked out once in Python, so that the partial reads plain values instead of
-    calling model methods (choice labels, indicators, the measurable check) and
-    reversing URLs for each row; the page and the htmx row view both build it.
+    calling model methods (choice labels, indicators, the measurable check),
+    reversing URLs and formatting numbers and dates for each row; the page and the
+    htmx row view both build it. Numbers and dates are text in the active
+    language, "" when there is none.
     """
 
     pk: int
@@ -69,30 +60,49 @@ class TableRow:
     expected_results: str
     indicators: list[IndicatorLine]
     resources: str
-    budget: Decimal | None
+    budget: str
     currency: str
-    people_days: Decimal | None
+    people_days: str
     lead_partner: object
     key_partners: str
-    deadline: datetime.date | None
+    deadline: str
     overdue: bool
     status: str
     progress: int
-    start_date: datetime.date | None
+    start_date: str
     missing: list[str]
     edit_url: str
     move_url: str
     delete_url: str
+    edit_label: str
+    delete_label: str
 
     @property
     def is_measurable(self) -> bool:
         return not self.missing
 
 
+def row_labels() -> dict[str, str]:
+    """The words every row repeats, translated once per request rather than by a
+    translate tag in each row (the partial reads them as ``row_labels``)."""
+    return {
+        "now": _("now"),
+        "overdue": _("overdue"),
+        "progress": _("Progress"),
+        "incomplete": _("incomplete"),
+        "missing": _("Missing:"),
+        "complete": _("complete"),
+        "edit": _("Edit"),
+        "move_up": _("Move up"),
+        "move_down": _("Move down"),
+        "remove": _("Remove"),
+    }
+
+
 class TableRows:
     """Turns actions (from ``Action.objects.for_table()``) into TableRows; what is the
-    same for every row (choice labels in the active language, URL patterns, today)
-    is worked out once."""
+    same for every row (labels and number formats of the active language, URL
+    patterns, today) is worked out once."""
 
     # A primary key no row has: reversed once, then replaced by each row's.
     _MARKER = "2147483647"
@@ -105,38 +115,71 @@ class TableRows:
             name: reverse(f"actions:{name}", args=[self._MARKER]).split(self._MARKER)
             for name in ("action", "action_edit", "action_move", "action_delete")
         }
+        self.labels = row_labels()
+        self.edit_label = _("Edit %(title)s")
+        self.delete_label = _("Remove %(title)s")
+        self.people_days_label = _("%(days)s people-days")
+        # The separators formats.localize would look up again for every number.
+        self.number_format = {
+            "decimal_sep": formats.get_format("DECIMAL_SEPARATOR"),
+            "grouping": formats.get_format("NUMBER_GROUPING"),
+            "thousand_sep": formats.get_format("THOUSAND_SEPARATOR"),
+        }
 
     def _url(self, name: str, pk: int) -> str:
         prefix, suffix = self.urls[name]
         return f"{prefix}{pk}{suffix}"
 
+    def _number(self, value: Decimal | None, none: str = "") -> str:
+        """``value`` as formats.localize writes it in the active language."""
+        return none if value is None else numberformat.format(value, **self.number_format)
+
+    def _people_days(self, days: Decimal | None) -> str:
+        return self.people_days_label % {"days": self._number(days)} if days else ""
+
+    def _indicator_line(self, indicator) -> IndicatorLine:
+        unit = f" {indicator.unit}" if indicator.unit else ""
+        baseline = self._number(indicator.baseline, "?")
+        target = self._number(indicator.target, "?")
+        return IndicatorLine(
+            text=f"{indicator.name}: {baseline} → {target}{unit}",
+            current=self._number(indicator.current),
+        )
+
     def row(self, action: Action) -> TableRow:
         pk = action.pk
+        title = action.title
         return TableRow(
             pk=pk,
             challenge_id=action.challenge_id,
             version=action.version,
-            title=action.title,
+            title=title,
             url=self._url("action", pk),
             activity_type=self.activity_types.get(action.activity_type, action.activity_type),
             expected_results=action.expected_results,
-            indicators=[_indicator_line(indicator) for indicator in action.indicators.all()],
+            indicators=[self._indicator_line(indicator) for indicator in action.indicators.all()],
             resources=action.resources,
-            budget=action.budget,
+            budget=self._number(action.budget),
             currency=action.currency,
-            people_days=action.people_days,
+            people_days=self._people_days(action.people_days),
             lead_partner=action.lead_partner,
             key_partners=", ".join(str(partner) for partner in action.key_partners.all()),
-            deadline=action.deadline,
+            deadline=_short_date(action.deadline),
             overdue=action.is_overdue(self.today),
             status=self.statuses.get(action.status, action.status),
             progress=action.progress,
-            start_date=action.start_date,
+            start_date=_short_date(action.start_date),
             missing=action.missing_for_measurable(),
             edit_url=self._url("action_edit", pk),
             move_url=self._url("action_move", pk),
             delete_url=self._url("action_delete", pk),
+            edit_label=self.edit_label % {"title": title},
+            delete_label=self.delete_label % {"title": title},
         )
+
+
+def _short_date(value: datetime.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 class ChallengeGroup:
@@ -180,6 +223,7 @@ def table_context(request, roadmap) -> dict:
         "roadmap": roadmap,
         "filter": filterset,
         "rows": rows,
+        "row_labels": presenter.labels,
         "groups": None if filterset.is_sorted else group_by_challenge(challenges, rows),
         "challenges": challenges,
         "can_edit": permissions.can_edit_roadmap(request.user, roadmap),

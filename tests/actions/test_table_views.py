@@ -1,6 +1,8 @@
 """The roadmap list and the Action Table page, for every role."""
 
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -62,6 +64,54 @@ def test_overdue_row_is_marked_and_completeness_counted(client, editor, table, s
     assert f'id="action-{table["ours"].pk}" class="overdue"' in html
     assert response.context["complete"] == 1
     assert response.context["total"] == 3
+
+
+def _row_html(html, action):
+    """The <tr> of ``action``, whitespace collapsed and the CSRF token left out
+    (it is masked afresh for each response)."""
+    start = html.index(f'<tr id="action-{action.pk}"')
+    row = html[start : html.index("</tr>", start) + len("</tr>")]
+    row = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", row)
+    return " ".join(row.split())
+
+
+def test_row_speaks_the_users_language(client, editor, table, sofia_roadmap):
+    ours = table["ours"]
+    ours.budget = Decimal("1500.50")
+    ours.people_days = Decimal("2.5")
+    ours.start_date = datetime.date(2024, 3, 1)
+    ours.save()
+    factories.indicator(ours, name="Teachers", baseline=Decimal("1.5"), current=Decimal("0.5"))
+    client.force_login(editor)
+    page = client.get(_url(sofia_roadmap), HTTP_ACCEPT_LANGUAGE="bg").content.decode()
+    row = _row_html(page, ours)
+    assert "1500,50 EUR · 2,5 човекодни" in row
+    assert "Teachers: 1,50 → ? (сега 0,50)" in " ".join(re.sub("<[^>]+>", " ", row).split())
+    assert "01.03.2024" in row
+    assert ours.deadline.strftime("%d.%m.%Y") in row
+    assert '<span class="badge text-bg-danger">просрочено</span>' in row
+    assert 'aria-label="Редактирай School programme">Редактирай</a>' in row
+    assert 'aria-label="Премахни School programme">Премахни</a>' in row
+    assert 'title="Премести нагоре"' in row and 'title="Премести надолу"' in row
+    assert '<span class="badge text-bg-success">пълно</span>' in row
+    assert 'aria-label="Напредък"' in row
+    other = _row_html(page, table["other"])
+    assert '<span class="badge text-bg-warning">непълно</span>' in other
+    assert "Липсва: водещ партньор, срок" in other
+
+
+def test_swapped_row_is_the_row_of_the_page(client, editor, table, sofia_roadmap):
+    """The htmx row view and the page render the same partial from the same TableRow."""
+    client.force_login(editor)
+    for language in ("en", "bg"):
+        page = client.get(_url(sofia_roadmap), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for action in (table["done"], table["ours"], table["other"]):
+            swapped = client.get(
+                reverse("actions:action_row", args=[action.pk]),
+                HTTP_ACCEPT_LANGUAGE=language,
+                HTTP_HX_REQUEST="true",
+            ).content.decode()
+            assert _row_html(swapped, action) == _row_html(page, action)
 
 
 def test_moderator_and_network_admin_can_edit(
