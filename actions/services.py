@@ -226,10 +226,10 @@ def action_update(
 def _claim(current: Action, expected_version: int, attempted: Mapping[str, Any]) -> None:
     """Compare-and-set on the version, as the transaction's first write.
 
-    select_for_update does nothing on SQLite: another save can commit between
-    our read of the row and our write. The database refuses this update if
-    the version moved on meanwhile, and once it has run, the row (PostgreSQL)
-    or the database (SQLite) is ours until the transaction ends.
+    The row lock (PostgreSQL) or the IMMEDIATE transaction (SQLite, see
+    settings) already keep other saves out between our read and our write;
+    this update is the check that does not depend on either: it matches no
+    row when the version moved on, whatever the database or its settings.
     """
     claimed = Action.objects.filter(pk=current.pk, version=expected_version).update(
         version=expected_version

@@ -49,6 +49,10 @@ def month_window(
     anchor_end = month_number(max(period_end or today, today))
     low = max(anchor_start - MARGIN_MONTHS, _FIRST_MONTH)
     high = min(anchor_end + MARGIN_MONTHS, _LAST_MONTH)
+    if last < low or first > high:
+        # Every dated action lies beyond the margin: show the period and today
+        # rather than the one month at the edge that both ends would clamp to.
+        first, last = anchor_start, anchor_end
     first, last = _clamp(first, low, high), _clamp(last, low, high)
     if last - first + 1 > max_months:
         # Centred on the period and today, or on today if they span too much.

@@ -121,9 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes SQLite's write lock when it begins, and a second
     # writer waits for it (up to 20 s) rather than failing with "database is
     # locked" when it tries to write half way through a transaction.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
+    # Options given in DATABASE_URL (?timeout=60) take precedence.
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AxesBackend first: it refuses a locked-out username or address before any

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -40,14 +40,22 @@ class MeetingScopedAdmin(CityScopedAdmin):
         )
 
 
-class AgendaItemInline(ScopedInline, admin.TabularInline):
+class KeptRecordInline(ScopedInline):
+    """The parts of a held meeting are its record: none of them is deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` is the meeting the inline rows belong to.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
+
+
+class AgendaItemInline(KeptRecordInline, admin.TabularInline):
     model = AgendaItem
     fields = ("position", "title", "duration_minutes", "presenter")
     autocomplete_fields = ("presenter",)
     extra = 0
 
 
-class AttendanceInline(ScopedInline, admin.TabularInline):
+class AttendanceInline(KeptRecordInline, admin.TabularInline):
     model = Attendance
     fields = ("person", "invited", "attended")
     autocomplete_fields = ("person",)
@@ -57,7 +65,7 @@ class AttendanceInline(ScopedInline, admin.TabularInline):
         return super().get_queryset(request).select_related("person__organisation")
 
 
-class ContributionInline(ScopedInline, admin.StackedInline):
+class ContributionInline(KeptRecordInline, admin.StackedInline):
     model = Contribution
     fields = (
         ("position", "kind", "outcome"),
@@ -70,7 +78,7 @@ class ContributionInline(ScopedInline, admin.StackedInline):
     extra = 0
 
 
-class NextStepInline(ScopedInline, admin.TabularInline):
+class NextStepInline(KeptRecordInline, admin.TabularInline):
     model = NextStep
     fields = (
         "position",
@@ -144,8 +152,19 @@ class MeetingAdmin(
             actions[name] = (_delete_planned_meetings, name, description)
         return actions
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # Its proposals became rows of this roadmap's Action Table.
+            readonly = (*readonly, "roadmap")
+        return readonly
+
     def delete_model(self, request, obj):
-        meeting_delete(meeting=obj, by=request.user)
+        try:
+            meeting_delete(meeting=obj, by=request.user)
+        except ValidationError as error:
+            # Closed by somebody else since the page asked: a 403, not a 500.
+            raise PermissionDenied(" ".join(error.messages)) from error
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
@@ -153,19 +172,23 @@ class MeetingAdmin(
                 meeting_delete(meeting=meeting, by=request.user)
 
 
+def _refuse_kept(modeladmin, request, kept: list) -> None:
+    modeladmin.message_user(
+        request,
+        _(
+            "Nothing was deleted: held meetings are kept as the record of what the "
+            "working group decided (%(meetings)s)."
+        )
+        % {"meetings": ", ".join(str(meeting) for meeting in kept)},
+        messages.ERROR,
+    )
+
+
 def _delete_planned_meetings(modeladmin, request, queryset):
     """Django's "delete selected", refused before it asks when a held meeting is among them."""
     kept = [meeting for meeting in queryset if not meeting.is_deletable]
     if kept:
-        modeladmin.message_user(
-            request,
-            _(
-                "Nothing was deleted: held meetings are kept as the record of what the "
-                "working group decided (%(meetings)s)."
-            )
-            % {"meetings": ", ".join(str(meeting) for meeting in kept)},
-            messages.ERROR,
-        )
+        _refuse_kept(modeladmin, request, kept)
         return None
     try:
         return delete_selected(modeladmin, request, queryset)
@@ -183,6 +206,29 @@ class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
 
     def meeting_city_id(self, obj):
         return obj.meeting.roadmap.city_id
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.meeting.is_deletable
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions[name] = (_delete_parts_of_planned_meetings, name, description)
+        return actions
+
+
+def _delete_parts_of_planned_meetings(modeladmin, request, queryset):
+    """Django's "delete selected" for the parts of meetings, none of a held meeting."""
+    kept = {
+        part.meeting for part in queryset.select_related("meeting") if not part.meeting.is_deletable
+    }
+    if kept:
+        _refuse_kept(modeladmin, request, sorted(kept, key=str))
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 @admin.register(AgendaItem)

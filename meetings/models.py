@@ -282,6 +282,20 @@ class Contribution(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _produced_action_moved(self) -> bool:
+        """Whether the produced row or the meeting differ from what is saved."""
+        if self.produced_action_id is None:
+            return False
+        if self.pk is None:
+            return True
+        saved = (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values_list("meeting_id", "produced_action_id")
+            .first()
+        )
+        return saved != (self.meeting_id, self.produced_action_id)
+
     def _other_roadmap_errors(self, skip=()) -> dict[str, ValidationError]:
         """The related actions that are not rows of the meeting's roadmap."""
         try:
@@ -301,6 +315,11 @@ class Contribution(models.Model):
             if name in skip:  # e.g. an action that does not exist
                 continue
             action = getattr(self, name)
+            if name == "produced_action" and not self._produced_action_moved():
+                # Nobody can pick the produced row in a form: a mismatch that was
+                # there before (data older than this rule) must not block every
+                # later save of the meeting.
+                continue
             if action is not None and action.roadmap_id != roadmap.pk:
                 errors[name] = ValidationError(
                     message, code="other_roadmap", params={"roadmap": roadmap}

@@ -184,3 +184,16 @@ def test_month_window_stays_inside_the_dates_a_field_can_hold():
     )
     assert month_date(last) == datetime.date(9999, 12, 1)
     assert month_date(first) == datetime.date(9999, 6, 1)
+
+
+def test_month_window_of_actions_all_beyond_the_margin_shows_the_period_and_today():
+    # Both ends would otherwise clamp to the window's first month: one empty month.
+    first, last = month_window(
+        datetime.date(1900, 1, 1),
+        datetime.date(1900, 6, 1),
+        datetime.date(2025, 11, 28),
+        period=(datetime.date(2021, 1, 1), datetime.date(2023, 12, 31)),
+        max_months=240,
+    )
+    assert month_date(first) == datetime.date(2021, 1, 1)
+    assert month_date(last) == datetime.date(2025, 11, 1)

@@ -46,6 +46,17 @@ def test_produced_action_of_another_roadmap_is_refused(held_meeting, vratsa_road
     assert raised.value.error_dict["produced_action"][0].code == "other_roadmap"
 
 
+def test_a_mismatch_saved_before_the_rule_does_not_block_later_saves(held_meeting, vratsa_roadmap):
+    """Nobody can choose the produced row in a form, so an old mismatch is no form error."""
+    proposal = held_meeting["proposal"]
+    Contribution.objects.filter(pk=proposal.pk).update(
+        produced_action=factories.action(vratsa_roadmap)
+    )
+    proposal.refresh_from_db()
+    proposal.discussion_summary = "Edited later."
+    proposal.full_clean()
+
+
 def test_moving_a_contribution_to_another_citys_meeting_is_refused_in_a_form(
     held_meeting, sofia_roadmap, vratsa_roadmap
 ):
