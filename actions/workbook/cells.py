@@ -5,17 +5,22 @@ openpyxl turns any string starting with "=" into a formula and strings such as
 cell is edited. User text is therefore always written as a string cell with
 the quote prefix set, after removing the control characters the format
 forbids and cutting text longer than a cell may hold.
+
+The cells made here are the XML that openpyxl would write for them, escaped
+here and written as it is by the sheets of ``streaming`` (openpyxl's own cell
+objects, written element by element, were most of the export's time).
 """
 
 from __future__ import annotations
 
 import datetime
-from copy import copy
+import re
 from decimal import Decimal
+from math import isinf, isnan
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.datetime import to_excel
 
 MAX_CELL_TEXT = 32_767
 # Language-neutral, so that the import recognises a cut text in either language.
@@ -32,13 +37,17 @@ OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 SPAN_FILL = PatternFill("solid", fgColor="8FBC8F")
 SPAN_OVERDUE_FILL = PatternFill("solid", fgColor="E06666")
 
+# What XML 1.0 cannot hold: the control characters openpyxl refuses
+# (ILLEGAL_CHARACTERS_RE), and surrogates and U+FFFE, U+FFFF.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 def clean_text(value: str) -> str:
     """Text as it can be stored in a cell: no forbidden characters, not too long.
 
     New lines become Excel's own (LF); browsers send CR LF.
     """
-    text = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n")
+    text = NOT_IN_XML.sub("", value).replace("\r\n", "\n")
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK
     return text
@@ -58,61 +67,38 @@ def same_text(stored: str, from_cell: str) -> bool:
     if from_cell == cleaned:
         return True
     if from_cell.endswith(CUT_MARK):
-        return ILLEGAL_CHARACTERS_RE.sub("", stored).startswith(from_cell[: -len(CUT_MARK)])
+        return NOT_IN_XML.sub("", stored).startswith(from_cell[: -len(CUT_MARK)])
     return False
 
 
-class _SharedStyle:
-    """A style array that many cells hold, and its id in the workbook once known."""
+class SheetCell:
+    """A cell for a sheet of ``streaming``: its XML after the cell's reference,
+    escaped. Only cells made here have it, so a value cannot slip into the
+    file as markup."""
 
-    __slots__ = ("array", "style_id")
+    __slots__ = ("xml",)
 
-    def __init__(self, array):
-        self.array = array
-        self.style_id = None
-
-
-class _Cell(Cell):
-    """A write-only cell that asks the workbook for its style's id once per style.
-
-    openpyxl looks the id up for every cell it writes, hashing the style array
-    each time; the cells made here share their style (``_style``), so the first
-    cell of a style that is written looks it up for all of them (in the order
-    cells are written, so the workbook's list of styles is the same).
-    """
-
-    __slots__ = ("_shared",)
-
-    @property
-    def style_id(self):
-        shared = self._shared
-        if shared is None:
-            return Cell.style_id.fget(self)
-        if shared.style_id is None:
-            shared.style_id = self.parent.parent._cell_styles.add(shared.array)
-        return shared.style_id
+    def __init__(self, xml: str):
+        self.xml = xml
 
 
-def _cell(ws, shared: _SharedStyle) -> _Cell:
-    cell = _Cell(ws, row=1, column=1)
-    cell._style = shared.array
-    cell._shared = shared
-    return cell
+def _style(
+    ws,
+    alignment: Alignment,
+    *,
+    fill: PatternFill | None = None,
+    font: Font | None = None,
+    number_format: str = "",
+    quote_prefix: bool = False,
+) -> str:
+    """The ``s`` attribute of a cell of this style, made once per workbook.
 
-
-def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: bool = False):
-    """The style of a cell, made once per workbook and then shared.
-
-    Setting ``cell.alignment`` or ``cell.fill`` makes openpyxl hash the style
-    object to find it in the workbook's list, for every cell: on a workbook of
-    5,000 actions that was a third of the export's time. The styles are
-    module constants, so their ids make a key; the cache holds them alive.
-    Every cell of a style holds the same array (openpyxl only reads it when it
-    writes the cell): a caller that changes a cell's style calls
-    ``own_style`` first.
+    The style objects are module constants, so their ids make a key; the cache
+    holds them alive. The workbook numbers a style when a cell first asks for
+    it, as openpyxl does when it first writes one.
     """
     cache = ws.parent.__dict__.setdefault("_csr_styles", {})
-    key = (id(alignment), id(fill), number_format, quote_prefix)
+    key = (id(alignment), id(fill), id(font), number_format, quote_prefix)
     found = cache.get(key)
     if found is None:
         # A scratch cell turns the style objects into the array of their ids.
@@ -122,77 +108,81 @@ def _style(ws, alignment, *, fill=None, number_format: str = "", quote_prefix: b
             cell.fill = fill
         if number_format:
             cell.number_format = number_format
+        if font is not None:
+            cell.font = font
         cell.quotePrefix = quote_prefix
-        found = cache[key] = (_SharedStyle(cell._style), alignment, fill)
+        style_id = ws.parent._cell_styles.add(cell._style)
+        found = cache[key] = (f' s="{style_id}"', alignment, fill, font)
     return found[0]
 
 
-def takes_cells(ws) -> None:
-    """Let the write-only sheet ``ws`` take the cells of an appended row as they are.
-
-    openpyxl's write-only ``append`` first tries each item as a value on a
-    scratch cell; for a cell that fails, and the error message it formats (with
-    the cell's repr) costs more than writing the cell. This sheet's rows hold
-    cells made here, or None for an empty cell; a plain value still works.
-    """
-
-    def values_to_row(values, row_idx):
-        for column, cell in enumerate(values, 1):
-            if cell is None:
-                continue
-            if not isinstance(cell, Cell):
-                cell = WriteOnlyCell(ws, cell)
-            cell.column = column
-            cell.row = row_idx
-            yield cell
-
-    ws._values_to_row = values_to_row
+def _escape(text: str) -> str:
+    # As lxml escapes text; a carriage return as a reference, or a reader
+    # would take it for a new line.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
-def own_style(cell: _Cell) -> _Cell:
-    """Give ``cell`` a style array of its own, before changing its font, fill or format."""
-    cell._style = copy(cell._style)
-    cell._shared = None
-    return cell
+def _text_xml(style: str, text: str) -> SheetCell:
+    if not text:
+        return SheetCell(f'{style} t="inlineStr"></c>')
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return SheetCell(f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
 
 
-def text_cell(ws, value: object, *, fill: PatternFill | None = None, wrap: bool = True):
+def text_cell(
+    ws,
+    value: object,
+    *,
+    fill: PatternFill | None = None,
+    wrap: bool = True,
+    font: Font | None = None,
+) -> SheetCell:
     """A string cell that is never a formula, an error value or a number."""
+    # Written as it is, never guessed a formula or an error from its first
+    # character: this is text. clean_text already removed what the format
+    # forbids, and cut it to size.
     text = clean_text(str(value)) if value not in (None, "") else ""
     style = _style(
-        ws, WRAP if wrap else TOP, fill=fill, quote_prefix=text.startswith(FORMULA_STARTS)
+        ws,
+        WRAP if wrap else TOP,
+        fill=fill,
+        font=font,
+        quote_prefix=text.startswith(FORMULA_STARTS),
     )
-    cell = _cell(ws, style)
-    # Set as it is, not through cell.value, which would guess a formula or an
-    # error from the first character: this is text. clean_text already removed
-    # what openpyxl's check of a string would refuse, and cut it to size.
-    cell._value = text
-    cell.data_type = "s"
-    return cell
+    return _text_xml(style, text)
 
 
-def value_cell(ws, value: object, *, fill: PatternFill | None = None, number_format: str = ""):
-    """A date, number or empty cell (values the app computed, not typed text)."""
-    cell = _Cell(ws, row=1, column=1)
-    if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
-        cell.value = value
+def value_cell(
+    ws, value: object, *, fill: PatternFill | None = None, number_format: str = ""
+) -> SheetCell:
+    """A date, number or empty cell (values the app computed, not typed text).
+
+    Dates show as DATE_FORMAT unless ``number_format`` says otherwise.
+    """
+    if value is None:
+        # An empty cell has no number format of its own.
+        return SheetCell(f'{_style(ws, TOP, fill=fill)} t="n"></c>')
+    if isinstance(value, datetime.date):
         if isinstance(value, datetime.datetime):
+            if value.tzinfo is not None:
+                raise TypeError("A cell holds no time zone: make the datetime naive first.")
             number_format = number_format or DATETIME_FORMAT
-        elif isinstance(value, datetime.date):
-            number_format = DATE_FORMAT
-    elif value is not None:
-        raise TypeError(f"value_cell takes dates and numbers, not {type(value).__name__}")
+        else:
+            number_format = number_format or DATE_FORMAT
+        number = to_excel(value, ws.parent.epoch)
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = value
     else:
-        # An empty cell had no number format of its own.
-        number_format = ""
+        raise TypeError(f"value_cell takes dates and numbers, not {type(value).__name__}")
     style = _style(ws, TOP, fill=fill, number_format=number_format)
-    cell._style = style.array
-    cell._shared = style
-    return cell
+    # openpyxl's number text (safe_string): a float's 16 digits, no value for
+    # NaN or infinity. (A Decimal formatted as itself would keep its zeros.)
+    number = float(number)
+    shown = "" if isnan(number) or isinf(number) else f"{number:.16g}"
+    return SheetCell(f'{style} t="n"><v>{shown}</v></c>')
 
 
-def header_cell(ws, text: str):
-    cell = own_style(text_cell(ws, text))
-    cell.font = BOLD
-    cell.fill = HEADER_FILL
-    return cell
+def header_cell(ws, text: str) -> SheetCell:
+    return text_cell(ws, text, fill=HEADER_FILL, font=BOLD)

@@ -22,7 +22,6 @@ from .cells import (
     SPAN_FILL,
     SPAN_OVERDUE_FILL,
     header_cell,
-    own_style,
     text_cell,
     value_cell,
 )
@@ -64,10 +63,10 @@ def write_timeline(
         ws.column_dimensions[get_column_letter(4 + index)].width = 8
     ws.freeze_panes = "D2"
     header = [header_cell(ws, label(key)) for key in ("title", "start_date", "deadline")]
-    for index in range(months):
-        cell = own_style(value_cell(ws, month_date(first + index)))
-        cell.number_format = "mm.yyyy"
-        header.append(cell)
+    header.extend(
+        value_cell(ws, month_date(first + index), number_format="mm.yyyy")
+        for index in range(months)
+    )
     ws.append(header)
 
     rows = actions.values_list("title", "start_date", "deadline", "status").iterator(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
+import math
 import zipfile
 from decimal import Decimal
 
@@ -15,9 +17,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Roadmap
-from actions.workbook.cells import CUT_MARK, MAX_CELL_TEXT
-from actions.workbook.export import COLUMN_KEYS
+from actions.models import Action, Indicator, Roadmap
+from actions.workbook import streaming
+from actions.workbook.cells import (
+    BOLD,
+    CUT_MARK,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    HEADER_FILL,
+    MAX_CELL_TEXT,
+    OVERDUE_FILL,
+    TOP,
+    WRAP,
+    header_cell,
+    text_cell,
+    value_cell,
+)
+from actions.workbook.export import COLUMN_KEYS, is_measurable, is_overdue
 from meetings.models import Attendance, Contribution, NextStep
 from tests import factories
 
@@ -387,3 +403,205 @@ def test_export_query_count_does_not_grow_with_rows(client, editor, sofia_roadma
     small = queries_for(2)
     assert queries_for(20) == small
     assert small <= 22
+
+
+def test_rows_read_as_values_are_overdue_as_the_model_says():
+    today = datetime.date(2024, 6, 15)
+    deadlines = (None, today - datetime.timedelta(days=1), today, today + datetime.timedelta(1))
+    for status, deadline in itertools.product(Action.Status.values, deadlines):
+        action = Action(status=status, deadline=deadline)
+        assert is_overdue(deadline, status, today) == action.is_overdue(today), (status, deadline)
+
+
+def test_rows_read_as_values_are_measurable_as_the_model_says():
+    indicator_sets = (
+        [],
+        [(None, Decimal(1))],
+        [(Decimal(1), None)],
+        [(Decimal(0), Decimal(0))],
+        [(None, None), (Decimal(1), Decimal(2))],
+    )
+    combinations = itertools.product(
+        (None, 7),
+        (None, datetime.date(2024, 1, 1)),
+        ("", "  ", "two trainers"),
+        (None, Decimal(0), Decimal(5)),
+        (None, Decimal(0), Decimal(2)),
+        indicator_sets,
+    )
+    for lead_partner_id, deadline, resources, budget, people_days, pairs in combinations:
+        action = Action(
+            pk=1,
+            lead_partner_id=lead_partner_id,
+            deadline=deadline,
+            resources=resources,
+            budget=budget,
+            people_days=people_days,
+        )
+        action._prefetched_objects_cache = {
+            "indicators": [Indicator(name="n", baseline=b, target=t) for b, t in pairs]
+        }
+        assert (
+            is_measurable(
+                lead_partner_id=lead_partner_id,
+                deadline=deadline,
+                resources=resources,
+                budget=budget,
+                people_days=people_days,
+                indicators=[("n", "", b, t) for b, t in pairs],
+            )
+            == action.is_measurable()
+        ), (lead_partner_id, deadline, resources, budget, pairs)
+
+
+# Text as users type it: spaces around, markup characters, CR, Cyrillic, an emoji,
+# formula-like text, and nothing at all.
+ODD_TEXTS = [" padded ", "a & b < c > d", "one\rtwo\nthree\ttab", "Действие 🚲", "=1+1", "-3", ""]
+
+
+def _rows_of_our_cells(ws) -> list[list]:
+    today = datetime.date(2024, 6, 15)
+    return [
+        [header_cell(ws, "Action"), header_cell(ws, "Deadline"), None, header_cell(ws, "No.")],
+        *(
+            [text_cell(ws, text), None, text_cell(ws, text, fill=OVERDUE_FILL, wrap=False)]
+            for text in ODD_TEXTS
+        ),
+        [],
+        [
+            value_cell(ws, 42),
+            value_cell(ws, Decimal("1500.50")),
+            value_cell(ws, 0.25, number_format="0%"),
+            value_cell(ws, today),
+            value_cell(ws, datetime.datetime(2024, 6, 15, 10, 30)),
+            value_cell(ws, today, number_format="mm.yyyy"),
+            value_cell(ws, None, fill=OVERDUE_FILL),
+            value_cell(ws, math.nan),
+        ],
+    ]
+
+
+def _openpyxl_cell(ws, value, *, alignment, fill=None, font=None, number_format=None):
+    cell = openpyxl.cell.WriteOnlyCell(ws)
+    if isinstance(value, str):
+        # Text as text, as the export means it, whatever its first character.
+        cell._value, cell.data_type = value, "s"
+        cell.quotePrefix = value.startswith(("=", "-"))
+    else:
+        cell.value = value
+    cell.alignment = alignment
+    if fill is not None:
+        cell.fill = fill
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _rows_of_openpyxl_cells(ws) -> list[list]:
+    """The rows of _rows_of_our_cells, as openpyxl's own cells with the same styles."""
+    today = datetime.date(2024, 6, 15)
+
+    def header(text):
+        return _openpyxl_cell(ws, text, alignment=WRAP, fill=HEADER_FILL, font=BOLD)
+
+    return [
+        [header("Action"), header("Deadline"), None, header("No.")],
+        *(
+            [
+                _openpyxl_cell(ws, text, alignment=WRAP),
+                None,
+                _openpyxl_cell(ws, text, alignment=TOP, fill=OVERDUE_FILL),
+            ]
+            for text in ODD_TEXTS
+        ),
+        [],
+        [
+            _openpyxl_cell(ws, 42, alignment=TOP),
+            _openpyxl_cell(ws, Decimal("1500.50"), alignment=TOP),
+            _openpyxl_cell(ws, 0.25, alignment=TOP, number_format="0%"),
+            _openpyxl_cell(ws, today, alignment=TOP, number_format=DATE_FORMAT),
+            _openpyxl_cell(
+                ws,
+                datetime.datetime(2024, 6, 15, 10, 30),
+                alignment=TOP,
+                number_format=DATETIME_FORMAT,
+            ),
+            _openpyxl_cell(ws, today, alignment=TOP, number_format="mm.yyyy"),
+            _openpyxl_cell(ws, None, alignment=TOP, fill=OVERDUE_FILL),
+            _openpyxl_cell(ws, math.nan, alignment=TOP),
+        ],
+    ]
+
+
+def _saved(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _looks(sheet) -> list[tuple]:
+    """What a user sees of each cell (the style proxies compare by their text)."""
+    return [
+        (
+            cell.coordinate,
+            "NaN" if cell.value != cell.value else cell.value,
+            cell.data_type,
+            cell.number_format,
+            cell.quotePrefix,
+            repr(cell.font),
+            repr(cell.fill),
+            repr(cell.alignment),
+        )
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+
+
+def test_sheet_rows_are_written_as_openpyxl_writes_the_same_cells():
+    ours = openpyxl.Workbook(write_only=True)
+    sheet = streaming.add_sheet(ours, "Sheet")
+    sheet.freeze_panes = "B2"
+    for row in _rows_of_our_cells(sheet):
+        sheet.append(row)
+    theirs = openpyxl.Workbook(write_only=True)
+    sheet = theirs.create_sheet("Sheet")
+    sheet.freeze_panes = "B2"
+    for row in _rows_of_openpyxl_cells(sheet):
+        sheet.append(row)
+
+    ours, theirs = _saved(ours), _saved(theirs)
+    # Byte for byte, style numbers included.
+    assert sheet_xml(ours, 1) == sheet_xml(theirs, 1)
+    ours_sheet = openpyxl.load_workbook(io.BytesIO(ours))["Sheet"]
+    theirs_sheet = openpyxl.load_workbook(io.BytesIO(theirs))["Sheet"]
+    assert _looks(ours_sheet) == _looks(theirs_sheet)
+    assert ours_sheet["A2"].value == " padded "
+    assert ours_sheet["A4"].value == "one\rtwo\nthree\ttab"
+
+
+def test_sheet_rows_without_lxml_hold_the_same_cells(monkeypatch):
+    monkeypatch.setattr(streaming, "LXML", False)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = streaming.add_sheet(workbook, "Sheet")
+    for row in _rows_of_our_cells(sheet):
+        sheet.append(row)
+    cells = openpyxl.load_workbook(io.BytesIO(_saved(workbook)))["Sheet"]
+    assert [cells.cell(row, 1).value for row in range(2, 2 + len(ODD_TEXTS))] == [
+        text or None for text in ODD_TEXTS
+    ]
+    assert cells["D10"].value == datetime.datetime(2024, 6, 15)
+
+
+def test_sheet_rows_take_only_cells_made_for_them():
+    sheet = streaming.add_sheet(openpyxl.Workbook(write_only=True), "Sheet")
+    with pytest.raises(AttributeError):
+        sheet.append(["<b>not a cell</b>"])
+
+
+def test_text_that_xml_cannot_hold_is_dropped_not_written(client, editor, sofia_roadmap):
+    factories.action(sofia_roadmap, title="Not\ufffe a\uffff character")
+    client.force_login(editor)
+    _header, row = table_rows(download(client, sofia_roadmap))
+    assert row[0] == "Not a character"
