@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, numberformat, timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cities4csr import permissions
+from stakeholders.models import Organisation
 
 from ..filters import ActionFilter
 from ..models import Action, Roadmap
@@ -31,8 +32,17 @@ def roadmap_list(request):
     return render(request, "actions/roadmap_list.html", {"roadmaps": roadmaps})
 
 
+class _TemplateFields:
+    """Answers ``row["title"]`` as ``row.title``. Django's template engine tries an
+    item lookup before the attribute; without this every cell of every row first
+    raises and catches a TypeError (a tenth of the rows' rendering)."""
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+
 @dataclass
-class IndicatorLine:
+class IndicatorLine(_TemplateFields):
     """An indicator as the row lists it: "name: baseline → target unit", and its
     current value apart ("" when unknown; the partial puts it in a span)."""
 
@@ -41,7 +51,7 @@ class IndicatorLine:
 
 
 @dataclass
-class TableRow:
+class TableRow(_TemplateFields):
     """One row of the Action Table as templates/actions/_action_row.html shows it.
 
     Worked out once in Python, so that the partial reads plain values instead of
@@ -100,9 +110,9 @@ def row_labels() -> dict[str, str]:
 
 
 class TableRows:
-    """Turns actions (from ``Action.objects.for_table()``) into TableRows; what is the
-    same for every row (labels and number formats of the active language, URL
-    patterns, today) is worked out once."""
+    """Turns actions (from ``table_actions`` or ``Action.objects.for_table()``) into
+    TableRows; what is the same for every row (labels and number formats of the
+    active language, URL patterns, today) is worked out once."""
 
     # A primary key no row has: reversed once, then replaced by each row's.
     _MARKER = "2147483647"
@@ -200,18 +210,28 @@ def group_by_challenge(challenges, rows) -> list[ChallengeGroup]:
     return groups
 
 
+def table_actions(roadmap: Roadmap) -> QuerySet[Action]:
+    """The roadmap's actions with what their rows show, in three queries: the lead
+    partner joined, the key partners' names and the indicators prefetched.
+    (``for_table()`` also joins each action's challenge, roadmap and city, which the
+    page has already, and loads the key partners whole.)"""
+    return roadmap.actions.select_related("lead_partner").prefetch_related(
+        Prefetch("key_partners", queryset=Organisation.objects.only("name")), "indicators"
+    )
+
+
 def table_context(request, roadmap) -> dict:
     """What the Action Table page shows; a fixed number of queries at any size."""
     access = permissions.access_for(request.user)
     filterset = ActionFilter(
         request.GET or None,
-        queryset=roadmap.actions.for_table(),
+        queryset=table_actions(roadmap),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
     )
     today = timezone.localdate()
     actions = list(filterset.qs)
-    all_actions = actions if not filterset.is_bound else list(roadmap.actions.for_table())
+    all_actions = actions if not filterset.is_bound else list(table_actions(roadmap))
     challenges = list(roadmap.challenges.all())
     presenter = TableRows(today)
     rows = [presenter.row(action) for action in actions]

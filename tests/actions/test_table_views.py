@@ -283,8 +283,8 @@ def test_table_query_count_does_not_grow_with_rows(
     client.force_login(editor)
     client.get(_url(sofia_roadmap))  # warm the session
     # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
-    # 6 roadmap with city, 7 actions with challenge/lead partner/city,
-    # 8 key partners, 9 indicators, 10 challenges,
+    # 6 roadmap with city, 7 actions with their lead partner,
+    # 8 key partners' names, 9 indicators, 10 challenges,
     # 11-12 the filter form's organisation choices (lead partner, key partner),
     # 13 the challenge choices.
     with django_assert_num_queries(13):
