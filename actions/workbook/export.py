@@ -233,8 +233,7 @@ def _table_chunks(actions: QuerySet) -> Iterator[tuple[list, dict, dict]]:
     """The rows of ``actions`` (named tuples of _ROW_FIELDS), CHUNK_SIZE at a time,
     with the names of each one's key partners and its indicators, by action id.
 
-    Challenge titles come from a dict, and the roadmap and its city are not read
-    per row (the table page's for_table() joins them for its links)."""
+    Challenge titles come from a dict; the roadmap and its city are not read per row."""
     rows = actions.values_list(*_ROW_FIELDS, named=True).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row.pk for row in chunk]
