@@ -24,7 +24,7 @@ from .common import (
     get_roadmap_for_editor,
     whole_number,
 )
-from .table import TableRows
+from .table import TableRows, table_actions
 
 
 def _history_for(action: Action, *, can_see_people: bool) -> list:
@@ -99,11 +99,13 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
     return vary_on_htmx(render(request, template, context, status=status))
 
 
-def _render_row(request, action: Action, *, saved: bool = False):
+def _render_row(request, action_pk: int, *, saved: bool = False):
+    """The action's row, read and built as the table page reads and builds its rows."""
     today = timezone.localdate()
     presenter = TableRows(today)
+    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action_pk)))
     context = {
-        "row": presenter.row(action),
+        "row": row,
         "row_labels": presenter.labels,
         "can_edit": True,
         "today": today,
@@ -139,7 +141,7 @@ def action_detail(request, pk: int):
 def action_row(request, pk: int):
     """The row as shown in the table: what "cancel" swaps back in."""
     action = get_action_for_editor(request, pk)
-    return _render_row(request, _table_row(action.pk))
+    return _render_row(request, action.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +179,7 @@ def action_edit(request, pk: int):
         _apply_service_errors(form, exc)
         return _render_form(request, form, action, status=422)
     if is_htmx(request):
-        return _render_row(request, _table_row(saved.pk), saved=True)
+        return _render_row(request, saved.pk, saved=True)
     messages.success(request, _("Saved: %(title)s") % {"title": saved.title})
     return redirect(_row_url(saved))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, formats, numberformat, timezone
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cities4csr import permissions
-from stakeholders.models import Organisation
 
 from ..filters import ActionFilter
 from ..models import Action, Roadmap
@@ -113,8 +113,7 @@ def row_labels() -> dict[str, str]:
 
 
 class TableRows:
-    """Turns actions (from ``table_actions`` or ``Action.objects.for_table()``) into
-    TableRows; what is the same for every row (labels and number formats of the
+    """Turns actions (from ``table_actions``) into TableRows; what is the same for every row (labels and number formats of the
     active language, URL patterns, today) is worked out once."""
 
     # A primary key no row has: reversed once, then replaced by each row's.
@@ -170,7 +169,13 @@ class TableRows:
             current=self._number(indicator.current),
         )
 
-    def row(self, action: Action) -> TableRow:
+    def rows(self, actions: Iterable[Action]) -> list[TableRow]:
+        """The rows of ``actions``, with their key partners' names read in one query."""
+        actions = list(actions)
+        key_partners = _key_partner_names([action.pk for action in actions])
+        return [self._row(action, key_partners.get(action.pk, [])) for action in actions]
+
+    def _row(self, action: Action, key_partners: list[str]) -> TableRow:
         pk = action.pk
         title = action.title
         return TableRow(
@@ -186,7 +191,7 @@ class TableRows:
             resources=action.resources,
             budget_and_days=self._budget_and_days(action),
             lead_partner=action.lead_partner,
-            key_partners=", ".join(str(partner) for partner in action.key_partners.all()),
+            key_partners=", ".join(key_partners),
             deadline=self._date(action.deadline),
             overdue=action.is_overdue(self.today),
             status=self.statuses.get(action.status, action.status),
@@ -231,18 +236,31 @@ _NOT_IN_THE_TABLE = (
 )
 
 
-def table_actions(roadmap: Roadmap) -> QuerySet[Action]:
-    """The roadmap's actions with what their rows show, in three queries: the lead
-    partner joined, the key partners' names and the indicators prefetched.
-    (``for_table()`` also joins each action's challenge, roadmap and city, which the
-    page has already, and loads the key partners whole.)"""
+def table_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """``actions`` with what their rows show: the lead partner joined, the indicators
+    prefetched (the measurable check reads them). The key partners come apart, as
+    names (TableRows.rows). Not ``for_table()``, which also joins each action's
+    challenge, roadmap and city and makes an organisation object per key partner:
+    prefetched, they were a third of reading the rows."""
     return (
-        roadmap.actions.select_related("lead_partner")
+        actions.select_related("lead_partner")
         .defer(*_NOT_IN_THE_TABLE)
-        .prefetch_related(
-            Prefetch("key_partners", queryset=Organisation.objects.only("name")), "indicators"
-        )
+        .prefetch_related("indicators")
     )
+
+
+def _key_partner_names(action_ids: list[int]) -> dict[int, list[str]]:
+    """Each action's key partners as the table names them (an organisation's str is
+    its name), in the organisations' order."""
+    names: dict[int, list[str]] = {}
+    links = (
+        Action.key_partners.through.objects.filter(action_id__in=action_ids)
+        .order_by("organisation__name")
+        .values_list("action_id", "organisation__name")
+    )
+    for action_id, name in links:
+        names.setdefault(action_id, []).append(name)
+    return names
 
 
 def filter_fields(form: forms.Form) -> list[tuple[forms.BoundField, dict | None]]:
@@ -269,16 +287,16 @@ def table_context(request, roadmap) -> dict:
     access = permissions.access_for(request.user)
     filterset = ActionFilter(
         request.GET or None,
-        queryset=table_actions(roadmap),
+        queryset=table_actions(roadmap.actions.all()),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
     )
     today = timezone.localdate()
     actions = list(filterset.qs)
-    all_actions = actions if not filterset.is_bound else list(table_actions(roadmap))
+    all_actions = list(table_actions(roadmap.actions.all())) if filterset.is_bound else actions
     challenges = list(roadmap.challenges.all())
     presenter = TableRows(today)
-    rows = [presenter.row(action) for action in actions]
+    rows = presenter.rows(actions)
     if filterset.is_bound:
         complete = sum(1 for action in all_actions if action.is_measurable())
     else:
