@@ -113,8 +113,9 @@ def row_labels() -> dict[str, str]:
 
 
 class TableRows:
-    """Turns actions (from ``table_actions``) into TableRows; what is the same for every row (labels and number formats of the
-    active language, URL patterns, today) is worked out once."""
+    """Turns actions (from ``table_actions``) into TableRows; what is the same for
+    every row (labels and number formats of the active language, URL patterns,
+    today) is worked out once."""
 
     # A primary key no row has: reversed once, then replaced by each row's.
     _MARKER = "2147483647"
@@ -152,7 +153,8 @@ class TableRows:
         return dateformat.format(value, self.short_date_format) if value else ""
 
     def _budget_and_days(self, action: Action) -> str:
-        """ "1500.00 EUR · 12 people-days", either part alone, or ""."""
+        """The budget and the people-days on one line ("1500.00 EUR · 12 people-days"),
+        either alone, or ""."""
         parts = []
         if action.budget is not None:
             parts.append(f"{self._number(action.budget)} {action.currency}")
@@ -267,8 +269,8 @@ def filter_fields(form: forms.Form) -> list[tuple[forms.BoundField, dict | None]
     """The filter form's fields, each a select's context when it is one: what
     Django's select template receives (the attributes BoundField.as_widget gives
     it, the options), for the page to write the options in one loop. Django's
-    template includes two more templates for every option, which for the two lists
-    of organisations was a tenth of the page."""
+    template includes two more templates for every option: a quarter of the form's
+    time, most of it in the two lists of organisations."""
     fields = []
     for field in form:
         widget = field.field.widget

@@ -5,8 +5,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.models import Roadmap
 from tests import factories
@@ -233,6 +234,24 @@ def test_due_soon_label_says_the_days_the_filter_uses(client, editor, sofia_road
     monkeypatch.setattr(filters, "DUE_SOON_DAYS", 14)
     html = client.get(_url(sofia_roadmap)).content.decode()
     assert "due in 14 days" in html and "due in 30 days" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "bg"])
+def test_filter_selects_are_what_django_renders(client, editor, table, sofia_roadmap, language):
+    """The page writes the selects' options itself (filter_fields); the markup is
+    Django's, chosen options and error attributes included."""
+    client.force_login(editor)
+    query = {"lead_partner": table["ngo"].pk, "activity_type": "event", "sort": "nonsense"}
+    response = client.get(_url(sofia_roadmap, **query), HTTP_ACCEPT_LANGUAGE=language)
+    html = " ".join(response.content.decode().split())
+    form = response.context["filter"].form
+    selects = [name for name, field in form.fields.items() if type(field.widget) is forms.Select]
+    assert {"challenge", "activity_type", "lead_partner", "key_partner", "sort"} <= set(selects)
+    with translation.override(language):
+        for name in selects:
+            django_html = " ".join(str(form[name].as_widget()).split())
+            assert django_html.replace("> <", "><") in html.replace("> <", "><")
+    assert 'aria-invalid="true"' in html
 
 
 def test_bad_filter_value_is_a_form_error_not_a_500(client, editor, table, sofia_roadmap):
