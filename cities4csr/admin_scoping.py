@@ -245,10 +245,12 @@ class OpenedStateAdmin:
     def opened_state(self, request, obj, *, lock: bool = False) -> str:
         """The fingerprint of ``obj`` and its inline rows, as the database holds them now."""
         opts = self.model._meta
-        rows = self.model._default_manager.filter(pk=obj.pk)
+        # No ordering: a Meta.ordering through a nullable relation (an attendance's
+        # person) joins it, and PostgreSQL locks no nullable side of an outer join.
+        rows = self.model._default_manager.filter(pk=obj.pk).order_by()
         using = router.db_for_write(self.model)
         if lock and not transaction.get_autocommit(using):
-            rows = rows.select_for_update()
+            rows = rows.select_for_update(of=("self",))
         state = [list(rows.values_list(*(field.attname for field in opts.concrete_fields)))]
         for field in opts.many_to_many:
             links = self.model._default_manager.filter(pk=obj.pk).values_list(field.name, flat=True)
