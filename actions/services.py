@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from cities4csr import permissions
@@ -262,8 +262,11 @@ def action_move(
 ) -> Action:
     """Move a row up or down within its challenge, or into another challenge.
 
-    The order is not part of what an editor edits in a row, so a move neither
-    needs nor bumps the row's version: it cannot overwrite anybody's values.
+    The order is not part of what an editor edits in a row, so a move up or down
+    neither needs nor bumps the row's version: it cannot overwrite anybody's
+    values. The challenge is (the row form edits it), so a move into another
+    challenge bumps the version: a form opened before the move is then refused
+    instead of putting the row back into its old challenge unseen.
     """
     _check_can_edit(by, action.roadmap)
     with transaction.atomic():
@@ -277,9 +280,11 @@ def action_move(
             if challenge.pk != current.challenge_id:
                 current.challenge = challenge
                 current.changed_by = user_or_none(by)
+                current.version = F("version") + 1
                 current.save_without_historical_record(
-                    update_fields=["challenge", "changed_by", "changed_at"]
+                    update_fields=["challenge", "changed_by", "changed_at", "version"]
                 )
+                current.refresh_from_db(fields=["version"])
                 _record_history(current, by=by, reason=_("moved to another challenge"))
             return current
         if direction not in ("up", "down"):

@@ -149,6 +149,29 @@ def test_errors_in_bulgarian_for_a_bulgarian_user(client, editor, row, settings)
     assert "Уверете се, че тази стойност е по-малка или равна на 100" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("deadline", "Срокът не може да е преди началото."),
+        ("key_partners", "Водещият партньор не може да бъде и ключов партньор."),
+    ],
+)
+def test_the_apps_own_errors_in_bulgarian(client, editor, row, settings, field, message):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    bad = {
+        "deadline": {"start_date": "2026-06-01", "deadline": "2026-05-01"},
+        "key_partners": {"key_partners": [row.lead_partner_id]},
+    }[field]
+    response = client.post(edit_url(row), _form_data(row, title="Въведено от мен", **bad), **HTMX)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page
+    assert "Въведено от мен" in page  # what the user typed stays in the row
+    row.refresh_from_db()
+    assert row.version == 1 and row.title != "Въведено от мен"
+
+
 def test_two_stale_edits_one_wins_the_other_sees_the_conflict(client, editor, moderator, row):
     first, second = client, client.__class__()
     first.force_login(editor)
@@ -285,6 +308,45 @@ def test_move_row_up(client, editor, row, sofia_roadmap):
         below.pk,
         row.pk,
     ]
+
+
+def test_move_row_down(client, editor, row, sofia_roadmap):
+    below = factories.action(sofia_roadmap, challenge=row.challenge)
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_move", args=[row.pk]), {"direction": "down"})
+    assert response.status_code == 302
+    assert list(sofia_roadmap.actions.order_by("position").values_list("pk", flat=True)) == [
+        below.pk,
+        row.pk,
+    ]
+
+
+def test_move_without_a_direction_says_so_and_moves_nothing(client, editor, row, sofia_roadmap):
+    below = factories.action(sofia_roadmap, challenge=row.challenge)
+    client.force_login(editor)
+    response = client.post(
+        reverse("actions:action_move", args=[row.pk]), {"direction": "sideways"}, follow=True
+    )
+    assert "Say which way to move the action." in response.content.decode()
+    assert list(sofia_roadmap.actions.order_by("position").values_list("pk", flat=True)) == [
+        row.pk,
+        below.pk,
+    ]
+
+
+def test_move_to_another_challenge_of_the_roadmap(client, editor, row, sofia_roadmap):
+    other = factories.challenge(sofia_roadmap, title="Another strand")
+    opened = _form_data(row, title="Stale")
+    client.force_login(editor)
+    response = client.post(reverse("actions:action_move", args=[row.pk]), {"challenge": other.pk})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.challenge, row.version) == (other, 2)
+    # A form opened before the move is refused, so the move is not undone unseen.
+    stale = client.post(edit_url(row), opened, **HTMX)
+    assert stale.status_code == 409
+    row.refresh_from_db()
+    assert row.challenge == other and row.title != "Stale"
 
 
 def test_move_to_challenge_of_another_roadmap_is_404(client, editor, row, sofia):

@@ -162,6 +162,25 @@ def test_move_to_another_challenge(sofia_roadmap, editor):
     services.action_move(action=row, by=editor, challenge=second)
     row.refresh_from_db()
     assert row.challenge == second
+    assert row.version == 2
+    assert row.history.latest().history_user == editor
+    assert row.history.latest().version == 2
+
+
+def test_edit_opened_before_a_move_to_another_challenge_is_refused(sofia_roadmap, editor):
+    first, second = factories.challenge(sofia_roadmap), factories.challenge(sofia_roadmap)
+    row = factories.action(sofia_roadmap, challenge=first)
+    services.action_move(action=row, by=editor, challenge=second)
+    with pytest.raises(services.ActionConflict):
+        services.action_update(
+            action=row,
+            data={"challenge": first, "title": "Written over the move"},
+            by=editor,
+            expected_version=1,
+        )
+    row.refresh_from_db()
+    assert (row.challenge, row.version) == (second, 2)
+    assert row.title != "Written over the move"
 
 
 def test_indicators_update_bumps_version_and_refuses_stale(row, editor):

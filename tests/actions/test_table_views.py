@@ -31,6 +31,7 @@ def table(sofia_roadmap, sofia_company, sofia):
         deadline=timezone.localdate() - datetime.timedelta(days=3),
         status="in_progress",
         resources="Two trainers",
+        activity_type="training",
     )
     factories.indicator(ours, name="Schools", baseline=0, target=12)
     other = factories.action(sofia_roadmap, challenge=social, title="Urban greening")
@@ -195,7 +196,8 @@ def test_anonymous_gets_login_for_unknown_roadmap_too(client, db):
         ({"status": "done"}, ["CSR awards"]),
         ({"due": "overdue"}, ["School programme"]),
         ({"q": "greening"}, ["Urban greening"]),
-        ({"activity_type": "event"}, ["CSR awards", "School programme", "Urban greening"]),
+        ({"activity_type": "event"}, ["CSR awards", "Urban greening"]),
+        ({"activity_type": "training"}, ["School programme"]),
         ({"sort": "title"}, ["CSR awards", "School programme", "Urban greening"]),
     ],
 )
@@ -204,6 +206,16 @@ def test_filters_sit_in_the_url(client, editor, table, sofia_roadmap, query, tit
     response = client.get(_url(sofia_roadmap, **query))
     assert response.status_code == 200
     assert sorted(row.title for row in response.context["rows"]) == sorted(titles)
+
+
+def test_filter_by_challenge(client, editor, table, sofia_roadmap):
+    client.force_login(editor)
+    social = table["ours"].challenge
+    response = client.get(_url(sofia_roadmap, challenge=social.pk))
+    assert sorted(r.title for r in response.context["rows"]) == [
+        "School programme",
+        "Urban greening",
+    ]
 
 
 def test_filter_by_lead_and_key_partner(client, editor, table, sofia_roadmap, sofia_company):
