@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cities4csr import permissions
@@ -112,7 +114,7 @@ class MeetingAdmin(
         "roadmap": lambda request: permissions.meeting_roadmap_filter(request.user),
     }
     fieldsets = (
-        (None, {"fields": ("roadmap", ("number", "title"), "phase", "status")}),
+        (None, {"fields": ("roadmap", ("number", "title"), "phase", "status", "agenda_total")}),
         (_("When and where"), {"fields": (("start", "end"), "format", "place", "link")}),
         (
             _("Moderation"),
@@ -127,8 +129,26 @@ class MeetingAdmin(
     )
     # Only meeting_close moves a meeting on and writes its summary: it checks
     # that the meeting took place and records who closed it.
-    readonly_fields = ("status", "summary")
+    readonly_fields = ("status", "summary", "agenda_total")
     inlines = (AgendaItemInline, AttendanceInline, ContributionInline, NextStepInline)
+
+    @admin.display(description=_("agenda in all"))
+    def agenda_total(self, obj):
+        """The agenda's items and their minutes added up, as saved."""
+        if obj is None or obj.pk is None:
+            return _("Save the meeting to see its agenda's length.")
+        totals = obj.agenda_items.aggregate(items=Count("pk"), minutes=Sum("duration_minutes"))
+        if not totals["items"]:
+            return _("No agenda yet.")
+        minutes = totals["minutes"] or 0
+        return ", ".join(
+            (
+                ngettext("%(count)s item", "%(count)s items", totals["items"])
+                % {"count": totals["items"]},
+                ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes)
+                % {"minutes": minutes},
+            )
+        )
 
     def scope(self, request):
         return _city_meetings(request, prefix="roadmap__")

@@ -498,3 +498,17 @@ def test_contribution_page_has_the_accept_button(client, moderator, held_meeting
     held_meeting["proposal"].outcome = Contribution.Outcome.REJECTED
     held_meeting["proposal"].save()
     assert _accept_url(held_meeting["proposal"]) not in client.get(url).content.decode()
+
+
+def test_change_page_shows_the_agenda_in_all(client, moderator, held_meeting, settings):
+    client.force_login(moderator)
+    page = client.get(_change(held_meeting["meeting"])).content.decode()
+    assert "2 items, 70 minutes" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    assert "2 точки, 70 минути" in client.get(_change(held_meeting["meeting"])).content.decode()
+
+
+def test_change_page_of_a_meeting_without_agenda_says_so(client, moderator, sofia_roadmap):
+    meeting = factories.meeting(sofia_roadmap, title="Kick-off")
+    client.force_login(moderator)
+    assert "No agenda yet." in client.get(_change(meeting)).content.decode()

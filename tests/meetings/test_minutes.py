@@ -101,3 +101,10 @@ def test_minutes_follow_the_readers_language(client, editor, held_meeting):
     bulgarian = _minutes(client, held_meeting["meeting"])
     assert english.core_properties.language == "en"
     assert bulgarian.core_properties.language == "bg"
+    headings = [p.text for p in bulgarian.paragraphs if p.style.name.startswith("Heading")]
+    for heading in ("Присъствали организации", "Дневен ред", "Решения", "Следващи стъпки"):
+        assert heading in headings
+    text = _text(bulgarian)
+    assert "Формат: " in text and "Резултат: " in text
+    assert "Action Table (40 минути)" in text
+    assert "Organisations present" not in text and "Next steps" not in text
