@@ -211,7 +211,9 @@ def test_admin_object_pages_of_another_city_refuse_and_change_nothing(request, r
                 history = getattr(model, "history", None)
                 if history is None:
                     continue
-                version = history.filter(pk=pk).order_by("-history_id").first()
+                version = (
+                    history.filter(**{model._meta.pk.attname: pk}).order_by("-history_id").first()
+                )
                 if version is None:
                     continue
                 kwargs["version_id"] = version.history_id

@@ -1,6 +1,6 @@
 """The permission matrix, generated from the URLconf.
 
-Every URL pattern (but the admin's, tested on its own) x anonymous, partner,
+Every URL pattern (but the admin's: test_admin_permission_matrix.py) x anonymous, partner,
 editor of the city, editor of another city, moderator, network admin x GET and
 POST x Sofia's and Vratsa's objects: the status is the one ``EXPECTED`` allows,
 no 2xx that it does not, another city's private objects answer 404, anonymous

@@ -38,8 +38,8 @@ ANON, OUTSIDER, PARTNER, EDITOR, MODERATOR, ADMIN = (
 RELATIONS = (ANON, OUTSIDER, PARTNER, EDITOR, MODERATOR, ADMIN)
 STAFF = (EDITOR, MODERATOR, ADMIN)
 
-# Skipped here: the admin has its own scoping tests (tests/*/test_admin.py and
-# tests/security/test_admin_actions.py); set_language is Django's, for anybody.
+# Skipped here: the admin has a matrix of its own, generated from the admin site
+# (adminmatrix.py, test_admin_permission_matrix.py); set_language is Django's, for anybody.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"set_language"}
 

@@ -1,0 +1,221 @@
+"""Every URL of the admin site, and who may do what with it.
+
+The admin's permission matrix walks ``admin.site.get_urls()`` as it is at run
+time. A model registered in the admin without an entry in ``MODELS``, or an
+admin URL that is neither one of Django's standard model views nor listed in
+``SITE`` or ``CUSTOM``, fails the matrix, naming itself: somebody has to decide
+who may open it.
+
+Relations are those of urlmatrix.py: what a role is to the city of the object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver
+
+from .urlmatrix import ADMIN, ANON, MODERATOR, OUTSIDER, PARTNER, RELATIONS, STAFF
+
+# Django's own patterns without a name: the old object URL that redirects to the
+# change page, and the catch-all that answers any other path under /admin/.
+UNNAMED = {"<path:object_id>/", "(?P<url>.*)$"}
+
+# The views Django's ModelAdmin gives every model, by the suffix of their name.
+MODEL_VIEWS = ("changelist", "add", "change", "delete", "history", "simple_history")
+# Of those, the ones that take an object (and so are asked about both cities').
+OBJECT_VIEWS = ("change", "delete", "history", "simple_history")
+
+
+@dataclass(frozen=True)
+class AdminRoute:
+    name: str
+    route: str
+    model: type | None  # the model of a model admin's URL
+    view: str  # one of MODEL_VIEWS, or the name of a custom or site view
+    takes_object: bool
+
+
+def admin_routes() -> Iterator[AdminRoute | str]:
+    """Every admin URL; a pattern that cannot be classified is yielded as text."""
+    models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield pattern, route
+
+    for pattern, route in walk(admin.site.get_urls()):
+        name = pattern.name
+        if name is None:
+            tail = str(pattern.pattern).rsplit("/", 2)[-2:]
+            if str(pattern.pattern) in UNNAMED or "/".join(tail) in UNNAMED:
+                continue
+            yield f"(unnamed) {route}"
+            continue
+        if name in SITE:
+            yield AdminRoute(name, route, None, name, name in SITE_OBJECT_VIEWS)
+            continue
+        prefix = max((p for p in models if name.startswith(p + "_")), key=len, default=None)
+        if prefix is None:
+            yield f"{name} ({route})"
+            continue
+        view = name[len(prefix) + 1 :]
+        if view not in MODEL_VIEWS and name not in CUSTOM:
+            yield f"{name} ({route})"
+            continue
+        takes_object = view in OBJECT_VIEWS or name in CUSTOM
+        yield AdminRoute(name, route, models[prefix], view, takes_object)
+
+
+# --- Who may do what -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelRights:
+    """Which of the city's staff may view, change, add and delete a model's rows."""
+
+    view: frozenset[str]
+    change: frozenset[str] = frozenset()
+    add: frozenset[str] = frozenset()
+    delete: frozenset[str] = frozenset()
+
+
+def _rights(view=(), change=(), add=(), delete=()) -> ModelRights:
+    return ModelRights(frozenset(view), frozenset(change), frozenset(add), frozenset(delete))
+
+
+ALL_STAFF = STAFF
+MANAGERS = (MODERATOR, ADMIN)  # the moderator runs the working group and its meetings
+NETWORK = (ADMIN,)
+
+MODELS: dict[str, ModelRights] = {
+    # The network: cities and who works for which are the network admin's.
+    "stakeholders.City": _rights(view=ALL_STAFF, change=NETWORK, add=NETWORK, delete=NETWORK),
+    "stakeholders.CityAccess": _rights(view=NETWORK, change=NETWORK, add=NETWORK, delete=NETWORK),
+    # Organisations: any of the city's staff adds and edits them (lead and key
+    # partners of the table); deleting one is the network admin's.
+    "stakeholders.Organisation": _rights(
+        view=ALL_STAFF, change=ALL_STAFF, add=ALL_STAFF, delete=NETWORK
+    ),
+    # People's details and the working group: the moderator's.
+    "stakeholders.Person": _rights(view=ALL_STAFF, change=MANAGERS, add=MANAGERS, delete=NETWORK),
+    "stakeholders.Membership": _rights(
+        view=ALL_STAFF, change=MANAGERS, add=MANAGERS, delete=MANAGERS
+    ),
+    # The roadmap and its table: the city's staff; a new roadmap is the network's.
+    "actions.Roadmap": _rights(view=ALL_STAFF, change=ALL_STAFF, add=NETWORK, delete=NETWORK),
+    "actions.Challenge": _rights(view=ALL_STAFF, change=ALL_STAFF, add=ALL_STAFF, delete=ALL_STAFF),
+    "actions.Action": _rights(view=ALL_STAFF, change=ALL_STAFF, add=ALL_STAFF, delete=ALL_STAFF),
+    # Indicators are edited in their action (the inline, through the service).
+    "actions.Indicator": _rights(view=ALL_STAFF),
+    # Meetings and their parts: the moderator's; editors read them.
+    **{
+        f"meetings.{name}": _rights(view=ALL_STAFF, change=MANAGERS, add=MANAGERS, delete=MANAGERS)
+        for name in ("Meeting", "AgendaItem", "Attendance", "Contribution", "NextStep")
+    },
+    # Accounts: the network admin's; the roles (groups) come from a migration.
+    "auth.User": _rights(view=NETWORK, change=NETWORK, add=NETWORK, delete=NETWORK),
+    "auth.Group": _rights(view=NETWORK),
+    # django-axes' records: written by the login, for no one's hands.
+    "axes.AccessAttempt": _rights(),
+    "axes.AccessLog": _rights(),
+    "axes.AccessFailureLog": _rights(),
+}
+
+# The cockpit's own pages and the user's password page: who may use them.
+CUSTOM: dict[str, frozenset[str]] = {
+    "meetings_meeting_close": frozenset(MANAGERS),
+    "meetings_meeting_carry_forward": frozenset(MANAGERS),
+    "meetings_contribution_accept": frozenset(MANAGERS),
+    "auth_user_password_change": frozenset(NETWORK),
+}
+
+
+@dataclass(frozen=True)
+class Statuses:
+    get: dict[str, set[int]]
+    post: dict[str, set[int]]
+
+
+def _each(statuses: dict[str, set[int]]) -> dict[str, set[int]]:
+    missing = set(RELATIONS) - set(statuses)
+    assert not missing, f"no statuses for {missing}"
+    return statuses
+
+
+# Not signed in, or not staff (a partner): the admin's login page, whatever the URL.
+TO_LOGIN = {ANON: {302}, PARTNER: {302}}
+# Staff of another city asking about this city's object: Django's admin answers
+# an object outside the user's queryset with a redirect to the index (change,
+# delete), or a 403 (history, the cockpit), never the object.
+NOT_THEIRS = {302, 403, 404}
+
+
+def _staff(get: dict[str, set[int]], post: dict[str, set[int]]) -> Statuses:
+    return Statuses(
+        _each({**TO_LOGIN, OUTSIDER: NOT_THEIRS, **get}),
+        _each({**TO_LOGIN, OUTSIDER: NOT_THEIRS, **post}),
+    )
+
+
+def _by(allowed, yes: int, no: int = 403) -> dict[str, set[int]]:
+    return {relation: {yes if relation in allowed else no} for relation in STAFF}
+
+
+# The site's own views. The outsider (staff of another city) is staff like any.
+SITE_OBJECT_VIEWS = {"view_on_site"}
+SITE: dict[str, Statuses] = {
+    "index": _staff(_by(STAFF, 200), _by(STAFF, 200)),
+    "app_list": _staff(_by(STAFF, 200), _by(STAFF, 200)),
+    # A signed-in user skips the login form; a POST with no credentials shows it again.
+    "login": Statuses(
+        _each({ANON: {200}, PARTNER: {200}, OUTSIDER: {302}, **_by(STAFF, 302)}),
+        _each({ANON: {200}, PARTNER: {200}, OUTSIDER: {200}, **_by(STAFF, 200)}),
+    ),
+    "logout": Statuses(
+        _each({ANON: {302}, PARTNER: {302}, OUTSIDER: {405}, **_by(STAFF, 405)}),
+        _each({ANON: {302}, PARTNER: {302}, OUTSIDER: {302}, **_by(STAFF, 302)}),
+    ),
+    "password_change": _staff(_by(STAFF, 200), _by(STAFF, 200)),
+    "password_change_done": _staff(_by(STAFF, 200), _by(STAFF, 405)),
+    "jsi18n": _staff(_by(STAFF, 200), _by(STAFF, 405)),
+    # Without the query an autocomplete needs (app, model, field) it is a 403.
+    "autocomplete": _staff(_by(STAFF, 403), _by(STAFF, 405)),
+    # The "view on site" redirect: to the page, which decides who may see it.
+    "view_on_site": _staff(_by(STAFF, 302), _by(STAFF, 302)),
+}
+
+
+def expected(route: AdminRoute) -> Statuses:
+    """What each relation gets for a GET and an empty POST to ``route``."""
+    if route.model is None:
+        return SITE[route.name]
+    if route.name in CUSTOM:
+        allowed = CUSTOM[route.name]
+        return _staff(_by(allowed, 200), _by(allowed, 200))
+    rights = MODELS[route.model._meta.label]
+    if route.view == "changelist":
+        return _staff(_by(rights.view, 200), _by(rights.view, 200))
+    if route.view == "add":
+        return _staff(_by(rights.add, 200), _by(rights.add, 200))
+    if route.view == "change":
+        # A change form that may only be viewed refuses the POST; an empty POST
+        # to an editable one is the form again, with its errors.
+        get = _by(rights.view | rights.change, 200)
+        return _staff(get, _by(rights.change, 200))
+    if route.view == "delete":
+        # An empty POST (no "post": "yes") is the confirmation page again.
+        return _staff(_by(rights.delete, 200), _by(rights.delete, 200))
+    if route.view == "history":
+        readers = rights.view | rights.change
+        return _staff(_by(readers, 200), _by(readers, 200))
+    if route.view == "simple_history":
+        # A historical version can be read; reverting to it is off for everyone.
+        return _staff(_by(rights.view | rights.change, 200), _by((), 200))
+    raise AssertionError(f"{route.name}: no rule for the view {route.view!r}")

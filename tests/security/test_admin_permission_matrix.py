@@ -1,0 +1,163 @@
+"""The admin's permission matrix, generated from the admin site's URLs.
+
+Every admin URL x anonymous, partner, editor of the city, editor of another
+city, moderator, network admin x GET and an empty POST x Sofia's and Vratsa's
+objects (for the URLs that take one): the status is the one
+tests/security/adminmatrix.py expects, no 2xx that it does not, staff of
+another city never get the object, and a refused request changes nothing.
+The admin actions and valid saves are tested in test_admin_actions.py and in
+tests/*/test_admin.py.
+"""
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import Action
+
+from . import test_admin_actions as scoping
+from .adminmatrix import CUSTOM, MODELS, SITE, AdminRoute, admin_routes, expected
+from .headers import assert_security_headers
+from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
+
+ROUTES = sorted((r for r in admin_routes() if isinstance(r, AdminRoute)), key=lambda r: r.name)
+LOGIN = reverse("admin:login")
+
+
+@pytest.fixture
+def world(sofia, vratsa, editor, other_editor, moderator, partner, network_admin):
+    world = scoping.build_world(sofia=sofia, vratsa=vratsa, users={})
+    scoping._dress(world.own, sofia)
+    scoping._dress(world.other, vratsa)
+    world.users = {
+        "anonymous": None,
+        "partner": partner,
+        "editor": editor,
+        "other_editor": other_editor,
+        "moderator": moderator,
+        "network_admin": network_admin,
+    }
+    login = {"ip_address": "127.0.0.1", "user_agent": "", "http_accept": "", "path_info": "/"}
+    AccessAttempt.objects.create(
+        username="x", failures_since_start=1, get_data="", post_data="", **login
+    )
+    AccessLog.objects.create(username="x", **login)
+    AccessFailureLog.objects.create(username="x", **login)
+    return world
+
+
+def _object(world, model, side_name):
+    """A row of ``model`` that belongs to the side's city."""
+    side = world.side(side_name)
+    label = model._meta.label
+    if label == "auth.User":
+        return world.users["editor" if side_name == "own" else "other_editor"].pk
+    if label == "auth.Group":
+        return Group.objects.get(name="editor").pk
+    if model._meta.app_label == "axes":
+        return model.objects.order_by("pk").first().pk
+    return scoping._objects_of(model, side.city)[0]
+
+
+def _url(world, route: AdminRoute, side_name: str) -> str:
+    if route.name == "view_on_site":
+        action = world.side(side_name).action
+        return reverse(
+            "admin:view_on_site", args=[ContentType.objects.get_for_model(Action).pk, action.pk]
+        )
+    if route.name == "app_list":
+        return reverse("admin:app_list", kwargs={"app_label": "actions"})
+    if route.model is None:
+        return reverse(f"admin:{route.name}")
+    if not route.takes_object:
+        return reverse(f"admin:{route.name}")
+    pk = _object(world, route.model, side_name)
+    if route.view == "simple_history":
+        history = route.model.history.filter(**{route.model._meta.pk.attname: pk})
+        return reverse(f"admin:{route.name}", args=[pk, history.latest("history_id").history_id])
+    if route.name == "auth_user_password_change":
+        return reverse(f"admin:{route.name}", kwargs={"id": pk})
+    return reverse(f"admin:{route.name}", kwargs={"object_id": pk})
+
+
+def _relation(role: str, side_name: str, route: AdminRoute) -> str:
+    if not route.takes_object and role == "other_editor":
+        return EDITOR  # a page about no object: an editor is an editor
+    return relation(role, side_name)
+
+
+def test_every_admin_url_and_model_has_an_entry(db):
+    unclassified = [r for r in admin_routes() if not isinstance(r, AdminRoute)]
+    assert not unclassified, (
+        "Admin URLs without an entry in tests/security/adminmatrix.py (SITE or CUSTOM): "
+        f"{', '.join(unclassified)}. Decide who may open them and add them."
+    )
+    from django.contrib import admin
+
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered == set(MODELS), (
+        f"models registered without rights: {sorted(registered - set(MODELS))}; "
+        f"rights for models not registered: {sorted(set(MODELS) - registered)}"
+    )
+
+
+def test_the_matrix_knows_the_cockpit_and_the_site(db):
+    names = {route.name for route in ROUTES}
+    assert set(CUSTOM) <= names
+    assert set(SITE) <= names
+    assert {"actions_action_change", "meetings_meeting_change"} <= names
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_admin_permission_matrix(route, world):
+    expect = expected(route)
+    sides = SIDES if route.takes_object else ("own",)
+    before = scoping.snapshot()
+    problems = []
+    for side_name in sides:
+        url = _url(world, route, side_name)
+        for role in ROLES:
+            rel = _relation(role, side_name, route)
+            client = Client()
+            if world.users[role] is not None:
+                client.force_login(world.users[role])
+            for method in ("get", "post"):
+                allowed = (expect.get if method == "get" else expect.post)[rel]
+                where = f"{method.upper()} {url} as {role} ({rel}, {side_name} city)"
+                with transaction.atomic():
+                    response = client.get(url) if method == "get" else client.post(url, {})
+                    status = response.status_code
+                    if status not in allowed:
+                        problems.append(f"{where}: {status}, expected {sorted(allowed)}")
+                    to_login = response.get("Location", "").startswith(LOGIN)
+                    # Logging out sends to the index; everything else to the login.
+                    leaves = route.name == "logout"
+                    if rel in (ANON, PARTNER) and status == 302 and not to_login and not leaves:
+                        problems.append(f"{where}: to {response['Location']}, not to log in")
+                    if rel == OUTSIDER and 200 <= status < 300:
+                        problems.append(f"{where}: another city's object answered {status}")
+                    assert_security_headers(response, admin=True)
+                    refused = method == "post" and not 200 <= status < 300
+                    if refused and scoping.snapshot() != before:
+                        problems.append(f"{where}: refused, but changed data")
+                    transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)
+
+
+def test_partner_and_anonymous_never_reach_an_admin_page(world):
+    """The partner is no staff: every admin URL sends them to the admin's login."""
+    for role in ("anonymous", "partner"):
+        client = Client()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        for route in ROUTES:
+            if route.name in ("login", "logout"):
+                continue
+            response = client.get(_url(world, route, "own"))
+            assert response.status_code == 302, (role, route.name)
+            assert response["Location"].startswith(LOGIN), (role, route.name)
+    assert User.objects.filter(pk=world.users["partner"].pk, is_staff=False).exists()
