@@ -23,7 +23,7 @@ from actions.workbook.import_ import apply_import, preview_import
 from actions.workbook.labels import label
 from actions.workbook.safety import check_workbook_file
 
-from . import baselines, network
+from . import baselines, network, uploads
 from .timing import Runs, compare, timed
 
 # name: (goal, what is divided by what)
@@ -34,6 +34,10 @@ GOALS: dict[str, tuple[float, str]] = {
     "import_vs_import_export": (0.5, "our preview + apply ÷ django-import-export dry run + import"),
     "table_vs_admin": (0.5, "/roadmaps/<id>/ ÷ admin changelist, same rows and columns"),
     "table_queries_200_vs_20": (1.0, "queries of the table at the large size ÷ the small"),
+    "bad_upload_vs_good_upload": (
+        1.0,
+        "the slowest refusal of a bad upload ÷ the preview of a good one (table size)",
+    ),
 }
 NEEDS_IMPORT_EXPORT = ("export_vs_import_export", "import_vs_import_export")
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -258,10 +262,30 @@ def table_queries(ctx: Context) -> dict:
     )
 
 
+def bad_upload_vs_good_upload(ctx: Context) -> dict:
+    per_kind = uploads.bad_upload_vs_good_upload(ctx.network.table, _client(ctx), repeat=ctx.repeat)
+    ratios = {kind: ours.median / good.median for kind, (ours, good) in per_kind.items()}
+    slowest = max(ratios, key=ratios.get)
+    ours, good = per_kind[slowest]
+    worst_seconds = max(ours.median for ours, _good in per_kind.values())
+    return _result(
+        "bad_upload_vs_good_upload",
+        ours,
+        good,
+        slowest=slowest,
+        ratios={kind: round(ratio, 3) for kind, ratio in ratios.items()},
+        seconds={kind: round(ours.median, 4) for kind, (ours, _good) in per_kind.items()},
+        bound_s=uploads.BOUND_SECONDS,
+        within_bound=worst_seconds < uploads.BOUND_SECONDS,
+        good_actions=ctx.network.table.actions.count(),
+    )
+
+
 # In the order they run: the memory case last, as it adds a roadmap of its own.
 CASES: dict[str, Callable[[Context], dict]] = {
     "table_queries_200_vs_20": table_queries,
     "table_vs_admin": table_vs_admin,
+    "bad_upload_vs_good_upload": bad_upload_vs_good_upload,
     "export_vs_limit": export_vs_limit,
     "export_vs_import_export": export_vs_import_export,
     "import_vs_import_export": import_vs_import_export,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 
 import openpyxl
 import pytest
@@ -46,17 +45,14 @@ def far_dates(sofia_roadmap):
 
 def timeline(client, user, roadmap):
     client.force_login(user)
-    started = time.monotonic()
-    response = client.get(reverse("actions:timeline", args=[roadmap.pk]))
-    return response, time.monotonic() - started
+    return client.get(reverse("actions:timeline", args=[roadmap.pk]))
 
 
 def test_far_dates_keep_the_month_grid_to_a_window_around_the_period(
     client, editor, sofia_roadmap, far_dates
 ):
-    response, elapsed = timeline(client, editor, sofia_roadmap)
+    response = timeline(client, editor, sofia_roadmap)
     assert response.status_code == 200
-    assert elapsed < 2
     months = response.context["months"]
     assert 12 <= len(months) <= MAX_MONTHS
     # The roadmap's period is inside the window, 1900 and 9999 are not.
@@ -70,7 +66,7 @@ def test_far_dates_keep_the_month_grid_to_a_window_around_the_period(
 def test_bars_running_off_the_window_are_marked_at_its_edges(
     client, editor, sofia_roadmap, far_dates
 ):
-    response, _elapsed = timeline(client, editor, sofia_roadmap)
+    response = timeline(client, editor, sofia_roadmap)
     bars = {bar.action.title: bar for bar in response.context["bars"]}
     left = response.context["label_width"]
     right = response.context["width"] - 10
@@ -96,7 +92,7 @@ def test_timeline_of_a_roadmap_without_a_period_is_a_window_around_today(
 ):
     sofia_roadmap.period_start = sofia_roadmap.period_end = None
     sofia_roadmap.save()
-    response, _elapsed = timeline(client, editor, sofia_roadmap)
+    response = timeline(client, editor, sofia_roadmap)
     assert response.status_code == 200
     assert len(response.context["months"]) <= MAX_MONTHS
 
@@ -106,9 +102,8 @@ def test_timeline_of_a_roadmap_of_eight_thousand_years_is_capped(
 ):
     sofia_roadmap.period_start, sofia_roadmap.period_end = FAR_PAST, FAR_FUTURE
     sofia_roadmap.save()
-    response, elapsed = timeline(client, editor, sofia_roadmap)
+    response = timeline(client, editor, sofia_roadmap)
     assert response.status_code == 200
-    assert elapsed < 2
     assert len(response.context["months"]) == MAX_MONTHS
 
 

@@ -1,11 +1,10 @@
-"""Bad files are refused quickly with a clear 4xx, before openpyxl parses
-anything, and nothing is written."""
+"""Bad files are refused with a clear 4xx, before openpyxl parses anything, in
+bounded memory, and nothing is written (how fast: `make bench`, bad_upload_vs_good_upload)."""
 
 from __future__ import annotations
 
 import io
 import pathlib
-import time
 import tracemalloc
 import zipfile
 
@@ -129,20 +128,17 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
-def test_bad_file_is_refused_quickly_and_nothing_written(client, editor, sofia_roadmap, kind):
+def test_bad_file_is_refused_and_nothing_written(client, editor, sofia_roadmap, kind):
     make, status, message = BAD_FILES[kind]
     content = make()
     client.force_login(editor)
     before = (Action.objects.count(), HistoricalAction.objects.count())
-    started = time.monotonic()
     response = client.post(
         reverse("actions:import", args=[sofia_roadmap.pk]),
         {"workbook": SimpleUploadedFile("roadmap.xlsx", content)},
     )
-    elapsed = time.monotonic() - started
     assert response.status_code == status
     assert message in response.content.decode()
-    assert elapsed < 2, f"{kind} took {elapsed:.2f} s"  # the issue's bound, generous
     assert (Action.objects.count(), HistoricalAction.objects.count()) == before
 
 
@@ -150,21 +146,16 @@ def oversize() -> bytes:
     return good_workbook() + b"\x00" * MAX_UPLOAD_BYTES
 
 
-def test_oversize_upload_is_413_quickly_and_nothing_written(
-    client, editor, sofia_roadmap, settings
-):
+def test_oversize_upload_is_413_and_nothing_written(client, editor, sofia_roadmap, settings):
     client.force_login(editor)
     content = oversize()
     before = (Action.objects.count(), HistoricalAction.objects.count())
-    started = time.monotonic()
     response = client.post(
         reverse("actions:import", args=[sofia_roadmap.pk]),
         {"workbook": SimpleUploadedFile("roadmap.xlsx", content)},
     )
-    elapsed = time.monotonic() - started
     assert response.status_code == 413
     assert "larger than 10 MB" in response.content.decode()
-    assert elapsed < 2, f"oversize took {elapsed:.2f} s"  # the issue's bound, generous
     assert (Action.objects.count(), HistoricalAction.objects.count()) == before
     imports = pathlib.Path(settings.WORKBOOK_IMPORT_DIR)
     assert not imports.exists() or not any(imports.iterdir())  # no upload kept for later

@@ -1,0 +1,93 @@
+"""The upload case: how fast the import page refuses a bad file, against the
+preview of a good one of the table's size, both through the same view."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from actions.models import Roadmap
+from actions.workbook.export import export_queryset, write_workbook
+from actions.workbook.safety import MAX_UPLOAD_BYTES
+
+from .timing import Runs, compare
+
+# The bound the trust issue sets for refusing any bad file.
+BOUND_SECONDS = 2.0
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+
+
+def _rezip(content: bytes, *, replace=None, add=None) -> bytes:
+    replace, add = replace or {}, add or {}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info)))
+        for name, data in add.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def bad_files(good: bytes) -> dict[str, bytes]:
+    """The bad uploads of the trust issue, made from a good workbook."""
+    with zipfile.ZipFile(io.BytesIO(good)) as source:
+        types = source.read("[Content_Types].xml")
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    macro_types = types.replace(
+        b"</Types>",
+        b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
+    if sheet.startswith(b"<?xml"):
+        sheet = sheet.split(b"?>", 1)[1]
+    return {
+        "oversize": good + b"\x00" * MAX_UPLOAD_BYTES,
+        "not_a_zip": b"Name,Status\nSchool,done\n",
+        "zip_bomb": _rezip(good, add={"xl/media/zeros.bin": b"\x00" * (50 * 1024 * 1024)}),
+        "too_many_entries": _rezip(good, add={f"xl/extra/{n}.xml": b"<a/>" for n in range(1200)}),
+        "xml_entities": _rezip(good, replace={"xl/worksheets/sheet1.xml": LAUGHS + sheet}),
+        "macro_workbook": _rezip(
+            good,
+            replace={"[Content_Types].xml": macro_types},
+            add={"xl/vbaProject.bin": b"\x00" * 100},
+        ),
+    }
+
+
+def _post(client: Client, url: str, content: bytes, statuses: set[int]) -> Callable[[], object]:
+    def run():
+        response = client.post(url, {"workbook": SimpleUploadedFile("roadmap.xlsx", content)})
+        if response.status_code not in statuses:
+            raise RuntimeError(f"{url} answered {response.status_code}, not {statuses}")
+
+    return run
+
+
+def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
+    """Per bad file, its refusal ÷ the preview of ``roadmap``'s own workbook."""
+    good_file = io.BytesIO()
+    write_workbook(roadmap, export_queryset(roadmap.actions.all()), good_file)
+    good = good_file.getvalue()
+    url = reverse("actions:import", args=[roadmap.pk])
+    per_kind: dict[str, tuple[Runs, Runs]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="csr-bench-imports-") as imports,
+        override_settings(WORKBOOK_IMPORT_DIR=imports),
+    ):
+        preview = _post(client, url, good, {200})
+        for kind, content in bad_files(good).items():
+            per_kind[kind] = compare(
+                _post(client, url, content, {400, 413}), preview, repeat=repeat
+            )
+    return per_kind
