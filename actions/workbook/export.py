@@ -38,8 +38,11 @@ from .streaming import add_sheet
 CHUNK_SIZE = 2000
 
 # The Action Table's columns, in order: (key, width). The action's title
-# leads, as the row's name; the six columns of the seed follow; ID and
-# version come last so that the file can come back in.
+# leads, as the row's name: it is the one column frozen (pane B2), so that a
+# partner scrolling right through the sheet always sees which action a cell is
+# about, as the table page leads with it too. The six columns of the seed follow
+# it, before anything else; ID and version come last so that the file can come
+# back in. The importer reads columns by their headers, in any order.
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("title", 36),
     ("activity_type", 22),

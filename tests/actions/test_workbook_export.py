@@ -218,6 +218,10 @@ def test_overview_counts_share_and_chart(client, editor, table, sofia_roadmap):
     assert rows["City"] == "Sofia"
     assert rows["Period"] == "01.01.2021 – 31.12.2023"
     assert isinstance(rows["Generated at"], datetime.datetime)
+    # The local time of the app (Europe/Sofia), not UTC.
+    local_now = timezone.localtime().replace(tzinfo=None)
+    assert abs(rows["Generated at"] - local_now) < datetime.timedelta(minutes=5)
+    assert rows["Roadmap status"] == "draft"
     assert rows["Actions"] == 3
     assert rows["Tangible and measurable"] == 1
     assert rows["in progress"] == rows["done"] == rows["proposed"] == 1
@@ -257,6 +261,11 @@ def test_timeline_indicators_partners_and_meetings_sheets(
     school_row = workbook["Timeline"][3]
     filled = [cell.column for cell in school_row[3:] if cell.fill.fill_type == "solid"]
     assert filled[0] == 4  # from March 2021, the first month column
+    # ... to the deadline's month, every month between filled.
+    months = [cell.value for cell in workbook["Timeline"][1][3:]]
+    deadline = timezone.localdate() - datetime.timedelta(days=3)
+    last = months.index(datetime.datetime(deadline.year, deadline.month, 1)) + 4
+    assert filled == list(range(4, last + 1))
 
     indicators = list(workbook["Indicators"].iter_rows(values_only=True))
     assert indicators[1] == (

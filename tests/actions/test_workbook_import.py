@@ -362,3 +362,28 @@ def test_import_permission_for_each_role(request, client, sofia_roadmap, role, e
     response = client.post(import_url(sofia_roadmap), {"ticket": "forged"})
     assert response.status_code == (400 if expected == 200 else expected)
     assert Action.objects.get(pk=action.pk).title == "Keep me"
+
+
+def test_a_row_saved_between_preview_and_apply_stops_the_whole_import(
+    client, editor, moderator, table, sofia_roadmap
+):
+    workbook = exported(client, editor, sofia_roadmap)
+    sheet = workbook["Action Table"]
+    sheet[f"C{row_of(sheet, table['loose'])}"] = "More shade"
+    preview = client.post(import_url(sofia_roadmap), {"workbook": as_file(workbook)})
+    assert preview.status_code == 200
+    loose = Action.objects.get(pk=table["loose"].pk)
+    # The moderator saves the row in the browser while the editor reads the preview.
+    services.action_update(
+        action=loose, data={"progress": 55}, by=moderator, expected_version=loose.version
+    )
+    history = Action.history.count()
+
+    response = client.post(import_url(sofia_roadmap), {"ticket": preview.context["ticket"]})
+    assert response.status_code == 409
+    assert "The roadmap changed since the preview; nothing was imported." in (
+        response.content.decode()
+    )
+    loose.refresh_from_db()
+    assert (loose.expected_results, loose.progress) == ("", 55)
+    assert Action.history.count() == history
