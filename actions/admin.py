@@ -4,7 +4,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -209,6 +210,7 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
         "created_by",
         "changed_at",
         "changed_by",
+        "proposed_at",
     )
     inlines = (IndicatorInline,)
     fieldsets = (
@@ -240,6 +242,7 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
             "fields": (
                 "position",
                 "current_version",
+                "proposed_at",
                 ("created_at", "created_by"),
                 ("changed_at", "changed_by"),
             ),
@@ -253,6 +256,21 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
     @admin.display(description=_("version"))
     def current_version(self, obj):
         return obj.version
+
+    @admin.display(description=_("proposed at"))
+    def proposed_at(self, obj):
+        """The meetings' proposals that created or changed this row, linked."""
+        produced = obj.produced_by.select_related("meeting").order_by("meeting__start", "pk")
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:meetings_contribution_change", args=[contribution.pk]),
+                _("%(meeting)s, proposal %(position)s")
+                % {"meeting": contribution.meeting, "position": contribution.position},
+            )
+            for contribution in produced
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -118,9 +118,12 @@ def _render_row(request, action_pk: int, *, saved: bool = False):
 def action_detail(request, pk: int):
     action = get_action_for_user(request, pk)
     action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
-    contributions = action.contributions.select_related(
-        "meeting", "author__organisation", "organisation"
-    ).order_by("meeting__start", "position")
+    # What was said about the row, and the proposals that made or changed it.
+    contributions = (
+        (action.contributions.all() | action.produced_by.all())
+        .select_related("meeting", "author__organisation", "organisation")
+        .order_by("meeting__start", "position", "pk")
+    )
     can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
     return render(
         request,

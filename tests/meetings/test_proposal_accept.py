@@ -48,6 +48,23 @@ def test_provenance_goes_both_ways(client, moderator, held_meeting):
     assert held_meeting["meeting"].title in action_page
     meeting_page = client.get(held_meeting["meeting"].get_absolute_url()).content.decode()
     assert row.get_absolute_url() in meeting_page
+    assert "this proposal made or changed the row" in action_page
+    # The row's admin page names the proposal it came from, with a link.
+    admin_page = client.get(reverse("admin:actions_action_change", args=[row.pk]))
+    contribution_url = reverse("admin:meetings_contribution_change", args=[proposal.pk])
+    assert contribution_url in admin_page.content.decode()
+
+
+def test_the_row_keeps_the_proposal_it_came_from_when_the_link_moves(
+    client, moderator, held_meeting
+):
+    proposal = held_meeting["proposal"]
+    row = proposal_accept(contribution=proposal, by=moderator)
+    Contribution.objects.filter(pk=proposal.pk).update(action=None)
+    client.force_login(moderator)
+    action_page = client.get(reverse("actions:action", args=[row.pk])).content.decode()
+    assert "Annual CSR awards in three categories" in action_page
+    assert "this proposal made or changed the row" in action_page
 
 
 def test_contribution_history_names_the_moderator(moderator, held_meeting):
