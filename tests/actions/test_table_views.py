@@ -344,3 +344,26 @@ def test_read_only_pages_answer_get_and_head_but_refuse_post(
     response = client.post(url, {"title": "Posted"})
     assert response.status_code == 405
     assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
+
+
+@pytest.mark.parametrize("size", [20, 200])
+def test_partners_filtered_table_query_count_does_not_grow_with_rows(
+    client, partner, sofia, sofia_company, sofia_roadmap, django_assert_num_queries, size
+):
+    sofia_roadmap.visibility = Roadmap.Visibility.PARTNERS
+    sofia_roadmap.save()
+    organisations = [sofia_company] + [factories.organisation(sofia) for _ in range(4)]
+    _fill(sofia_roadmap, size, organisations)
+    url = _url(sofia_roadmap, ours="on", sort="deadline")
+    client.force_login(partner)
+    client.get(url)  # warm the session
+    # 1 session, 2 user, 3 roadmap with city, 4 user's groups, 5 user's person,
+    # 6 the cities of their organisation's working groups,
+    # 7-8 every row and its indicators (the roadmap's count of complete rows),
+    # 9-10 the rows the filter leaves and their indicators, 11 challenges,
+    # 12 key partners' names, 13 the challenge choices,
+    # 14-15 the filter form's organisation choices (lead partner, key partner).
+    with django_assert_num_queries(15):
+        response = client.get(url)
+    # Their organisation leads or partners three rows in five.
+    assert 0 < len(response.context["rows"]) < size
