@@ -271,7 +271,7 @@ def action_move(
     _check_can_edit(by, action.roadmap)
     with transaction.atomic():
         Roadmap.objects.select_for_update().filter(pk=action.roadmap_id).first()
-        current = Action.objects.get(pk=action.pk)
+        current = Action.objects.select_for_update().get(pk=action.pk)
         if challenge is not None:
             if challenge.roadmap_id != current.roadmap_id:
                 raise ValidationError(

@@ -250,7 +250,8 @@ class OpenedStateAdmin:
         rows = self.model._default_manager.filter(pk=obj.pk).order_by()
         using = router.db_for_write(self.model)
         if lock and not transaction.get_autocommit(using):
-            rows = rows.select_for_update(of=("self",))
+            # Locked as a model query: ``of`` names no table in a values() query.
+            list(rows.select_for_update(of=("self",)).only("pk"))
         state = [list(rows.values_list(*(field.attname for field in opts.concrete_fields)))]
         for field in opts.many_to_many:
             links = self.model._default_manager.filter(pk=obj.pk).values_list(field.name, flat=True)

@@ -85,6 +85,8 @@ def _url(world, route: AdminRoute, side_name: str) -> str:
 
 
 def _relation(role: str, side_name: str, route: AdminRoute) -> str:
+    if role == "partner":
+        return PARTNER  # no staff: the admin's login, whichever city's object
     if not route.takes_object and role == "other_editor":
         return EDITOR  # a page about no object: an editor is an editor
     return relation(role, side_name)
