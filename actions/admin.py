@@ -261,16 +261,19 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
     def proposed_at(self, obj):
         """The meetings' proposals that created or changed this row, linked."""
         produced = obj.produced_by.select_related("meeting").order_by("meeting__start", "pk")
-        links = [
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("admin:meetings_contribution_change", args=[contribution.pk]),
-                _("%(meeting)s, proposal %(position)s")
-                % {"meeting": contribution.meeting, "position": contribution.position},
-            )
-            for contribution in produced
-        ]
-        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+        links = format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>',
+            (
+                (
+                    reverse("admin:meetings_contribution_change", args=[contribution.pk]),
+                    _("%(meeting)s, proposal %(position)s")
+                    % {"meeting": contribution.meeting, "position": contribution.position},
+                )
+                for contribution in produced
+            ),
+        )
+        return links or "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -299,21 +299,14 @@ def test_remove_without_version_is_a_400(client, editor, row):
     assert Action.objects.filter(pk=row.pk).exists()
 
 
-def test_move_row_up(client, editor, row, sofia_roadmap):
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_move_row_up_or_down(client, editor, row, sofia_roadmap, direction):
     below = factories.action(sofia_roadmap, challenge=row.challenge)
+    moved = below if direction == "up" else row
     client.force_login(editor)
-    response = client.post(reverse("actions:action_move", args=[below.pk]), {"direction": "up"})
-    assert response.status_code == 302
-    assert list(sofia_roadmap.actions.order_by("position").values_list("pk", flat=True)) == [
-        below.pk,
-        row.pk,
-    ]
-
-
-def test_move_row_down(client, editor, row, sofia_roadmap):
-    below = factories.action(sofia_roadmap, challenge=row.challenge)
-    client.force_login(editor)
-    response = client.post(reverse("actions:action_move", args=[row.pk]), {"direction": "down"})
+    response = client.post(
+        reverse("actions:action_move", args=[moved.pk]), {"direction": direction}
+    )
     assert response.status_code == 302
     assert list(sofia_roadmap.actions.order_by("position").values_list("pk", flat=True)) == [
         below.pk,

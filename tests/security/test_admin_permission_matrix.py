@@ -29,18 +29,10 @@ LOGIN = reverse("admin:login")
 
 
 @pytest.fixture
-def world(sofia, vratsa, editor, other_editor, moderator, partner, network_admin):
-    world = scoping.build_world(sofia=sofia, vratsa=vratsa, users={})
+def world(sofia, vratsa, matrix_users):
+    world = scoping.build_world(sofia=sofia, vratsa=vratsa, users=matrix_users)
     scoping._dress(world.own, sofia)
     scoping._dress(world.other, vratsa)
-    world.users = {
-        "anonymous": None,
-        "partner": partner,
-        "editor": editor,
-        "other_editor": other_editor,
-        "moderator": moderator,
-        "network_admin": network_admin,
-    }
     login = {"ip_address": "127.0.0.1", "user_agent": "", "http_accept": "", "path_info": "/"}
     AccessAttempt.objects.create(
         username="x", failures_since_start=1, get_data="", post_data="", **login

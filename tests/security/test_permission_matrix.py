@@ -33,16 +33,8 @@ ROUTES = sorted(url_patterns(), key=lambda r: r.name)
 
 
 @pytest.fixture
-def world(sofia, vratsa, editor, other_editor, moderator, partner, network_admin):
-    users = {
-        "anonymous": None,
-        "partner": partner,
-        "editor": editor,
-        "other_editor": other_editor,
-        "moderator": moderator,
-        "network_admin": network_admin,
-    }
-    return build_world(sofia=sofia, vratsa=vratsa, users=users)
+def world(sofia, vratsa, matrix_users):
+    return build_world(sofia=sofia, vratsa=vratsa, users=matrix_users)
 
 
 def _client(user) -> Client:
