@@ -9,15 +9,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities4csr import permissions
-from cities4csr.admin_scoping import (
+from core import permissions
+from core.admin_scoping import (
     CityScopedAdmin,
     CityScopedHistoryAdmin,
     OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
-from cities4csr.forms import IdsMultipleChoiceField
+from core.forms import IdsMultipleChoiceField
 
 from .models import Action, Challenge, Indicator, Roadmap
 from .services import (

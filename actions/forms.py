@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.forms import BootstrapFormMixin, IdsMultipleChoiceField
+from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
 from stakeholders.models import Organisation
 
 from .models import Action, Indicator

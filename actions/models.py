@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cities4csr import permissions
+from core import permissions
 from stakeholders.models import City, Organisation
 
 from .constraints import validate_constraints as validate_action_constraints

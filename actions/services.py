@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from cities4csr import permissions
+from core import permissions
 from stakeholders.models import Organisation
 
 from .models import Action, Challenge, Roadmap, action_history

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 
 from actions.models import Action, Challenge, Indicator, Roadmap
-from cities4csr.permissions import NETWORK_ADMIN
+from core.permissions import NETWORK_ADMIN
 from stakeholders.models import City, Membership, Organisation
 
 CITIES = 10

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "cities4csr",
+    "core",
     "stakeholders",
     "actions",
     "meetings",
@@ -75,17 +76,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "cities4csr.security.AdminStylesMiddleware",
+    "core.security.AdminStylesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "cities4csr.security.InactivityTimeoutMiddleware",
+    "core.security.InactivityTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "cities4csr.middleware.LoginNeededMiddleware",
+    "core.middleware.LoginNeededMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,14 +186,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # A working day at most, however active; and logged out after INACTIVITY_TIMEOUT
-# seconds without a request (cities4csr.security.InactivityTimeoutMiddleware).
+# seconds without a request (core.security.InactivityTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 INACTIVITY_TIMEOUT = envint("INACTIVITY_TIMEOUT", 30 * 60)
 
 # Content Security Policy (django-csp). Scripts only from this site, and inline
 # ones only with the request's nonce; no inline styles (htmx's indicator styles
 # are off and live in app.css). The Django admin alone gets inline styles
-# (cities4csr.security.AdminStylesMiddleware says why).
+# (core.security.AdminStylesMiddleware says why).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -217,7 +218,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "cities4csr.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 
 if envbool("TRUST_X_FORWARDED_PROTO", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

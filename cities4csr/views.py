@@ -18,7 +18,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from actions.models import DUE_SOON_DAYS, Action, Roadmap
-from cities4csr import permissions
+from core import permissions
 from meetings.models import Meeting
 from stakeholders.models import City
 

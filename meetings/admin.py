@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities4csr import permissions
-from cities4csr.admin_scoping import (
+from core import permissions
+from core.admin_scoping import (
     CityScopedAdmin,
     CityScopedHistoryAdmin,
     OpenedStateAdmin,

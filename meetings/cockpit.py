@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from actions.models import Action
 from actions.services import ActionConflict
-from cities4csr import permissions
+from core import permissions
 from stakeholders.models import Organisation
 
 from . import services

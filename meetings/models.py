@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Roadmap
-from cities4csr import permissions
+from core import permissions
 from stakeholders.models import Organisation, Person
 
 

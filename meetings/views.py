@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from actions.views.common import get_roadmap_for_user
-from cities4csr import permissions
-from cities4csr.middleware import LoginNeeded
+from core import permissions
+from core.middleware import LoginNeeded
 
 from . import calendar
 from .minutes import MinutesData, minutes_data, minutes_document

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr import permissions
-from cities4csr.admin_scoping import (
+from core import permissions
+from core.admin_scoping import (
     CityScopedAdmin,
     OpenedStateAdmin,
     ScopedInline,

@@ -2,7 +2,7 @@
 
 Used by the migration that creates the groups, and by ``load_demo`` and tests
 to re-apply them. The city a role applies to is data (CityAccess, Membership);
-see ``cities4csr.permissions``.
+see ``core.permissions``.
 """
 
 VIEW = ("view",)

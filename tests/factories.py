@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from actions.models import Action, Challenge, Indicator, Roadmap
-from cities4csr.permissions import forget_access
+from core.permissions import forget_access
 from meetings.models import Meeting
 from stakeholders.models import City, CityAccess, Membership, Organisation, Person
 

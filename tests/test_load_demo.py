@@ -14,7 +14,8 @@ from django.core.management import call_command
 
 from actions.models import Action, Roadmap
 from actions.services import action_update
-from cities4csr import demo, permissions
+from cities4csr import demo
+from core import permissions
 from meetings.models import Contribution, Meeting
 from stakeholders.models import City, Membership, Organisation
 

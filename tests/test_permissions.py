@@ -3,7 +3,7 @@
 import pytest
 
 from actions.models import Action, Roadmap
-from cities4csr import permissions
+from core import permissions
 from meetings.models import Meeting
 from tests import factories
 

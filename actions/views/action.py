@@ -11,8 +11,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cities4csr import permissions
-from cities4csr.htmx import is_htmx, vary_on_htmx
+from core import permissions
+from core.htmx import is_htmx, vary_on_htmx
 
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet

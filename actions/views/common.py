@@ -9,8 +9,8 @@ not change answers 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from cities4csr import permissions
-from cities4csr.middleware import LoginNeeded
+from core import permissions
+from core.middleware import LoginNeeded
 
 from ..models import Action, Roadmap
 

@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cities4csr import permissions
+from core import permissions
 
 from ..filters import ActionFilter
 from ..models import Action, Roadmap

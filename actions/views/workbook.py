@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cities4csr import permissions
+from core import permissions
 
 from ..filters import ActionFilter
 from ..workbook import uploads

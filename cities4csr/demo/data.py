@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, Challenge, Roadmap
-from cities4csr import permissions
+from core import permissions
 from meetings.models import Contribution
 from stakeholders.models import Membership, Organisation
 

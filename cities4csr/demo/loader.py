@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, Challenge, Indicator, Roadmap
-from cities4csr import permissions
+from core import permissions
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import City, CityAccess, Membership, Organisation, Person
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from actions.services import user_or_none
-from cities4csr import permissions
+from core import permissions
 
 from ..models import Meeting
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from actions import admin as actions_admin
 from actions.models import Action, Indicator, Roadmap
 from actions.services import ActionConflict
-from cities4csr.permissions import forget_access
+from core.permissions import forget_access
 from tests import factories
 
 CHANGELIST = reverse("admin:actions_action_changelist")

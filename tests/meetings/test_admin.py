@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cities4csr.permissions import forget_access
+from core.permissions import forget_access
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from tests import factories
 

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from cities4csr import security
+from core import security
 from tests import factories
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cities4csr.permissions import forget_access
+from core.permissions import forget_access
 from stakeholders.models import Membership, Organisation
 from tests import factories
 

@@ -14,7 +14,7 @@ from actions.workbook.import_ import (
     preview_import,
 )
 from actions.workbook.safety import UnsafeUpload, check_workbook_file
-from cities4csr import permissions
+from core import permissions
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 Every admin class of the three apps mixes in ``CityScopedAdmin`` (or, for
 inlines, ``ScopedChoicesMixin``) and says, as a Q object built from
-``cities4csr.permissions``, which of its rows a user works on. The mixin then
+``core.permissions``, which of its rows a user works on. The mixin then
 applies that one answer everywhere the admin shows or accepts rows: the
 changelist, the change / delete / history views (object permissions), the
 choices of every foreign key and many-to-many field, and autocomplete results.
@@ -26,8 +26,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr import permissions
-from cities4csr.forms import MAX_ID
+from core import permissions
+from core.forms import MAX_ID
 
 
 def is_network_admin(request) -> bool:
