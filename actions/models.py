@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -160,6 +161,19 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(
             deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
         )
+
+    def key_partner_names(self) -> dict[int, list[str]]:
+        """The names of each action's key partners, by action id, in name order (one
+        query): how the table, the workbook and the importer name them."""
+        names: dict[int, list[str]] = {}
+        links = (
+            Action.key_partners.through.objects.filter(action_id__in=self.values("pk"))
+            .order_by("organisation__name", "organisation_id")
+            .values_list("action_id", "organisation__name")
+        )
+        for action_id, name in links:
+            names.setdefault(action_id, []).append(name)
+        return names
 
     def for_table(self):
         """Everything the Action Table shows, in a fixed number of queries."""
@@ -334,28 +348,50 @@ class Action(models.Model):
         # validates thousands of rows); same errors.
         validate_action_constraints(self, exclude)
 
+    @classmethod
+    def overdue_on(cls, *, deadline: datetime.date | None, status: str, today: datetime.date):
+        """The one rule of "overdue", for an action or a row read as values: past its
+        deadline and not closed (``ActionQuerySet.overdue`` is the same in SQL)."""
+        return deadline is not None and deadline < today and status not in cls.CLOSED_STATUSES
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return (
-            self.deadline is not None
-            and self.deadline < today
-            and self.status not in self.CLOSED_STATUSES
+        return self.overdue_on(
+            deadline=self.deadline, status=self.status, today=today or timezone.localdate()
         )
+
+    @staticmethod
+    def measurable_gaps(
+        *,
+        lead_partner_id: int | None,
+        deadline: datetime.date | None,
+        resources: str,
+        budget: Decimal | None,
+        people_days: Decimal | None,
+        indicators: Iterable[tuple[Decimal | None, Decimal | None]],
+    ) -> list[str]:
+        """The one rule of "tangible and measurable", for an action or a row read as
+        values: what it lacks, with its indicators as (baseline, target) pairs."""
+        missing = []
+        if not lead_partner_id:
+            missing.append(str(_("lead partner")))
+        if not deadline:
+            missing.append(str(_("deadline")))
+        if not ((resources or "").strip() or budget is not None or people_days):
+            missing.append(str(_("necessary resources")))
+        if not any(baseline is not None and target is not None for baseline, target in indicators):
+            missing.append(str(_("an indicator with baseline and target")))
+        return missing
 
     def missing_for_measurable(self) -> list[str]:
         """What the row lacks to be tangible and measurable (uses prefetched indicators)."""
-        missing = []
-        if not self.lead_partner_id:
-            missing.append(str(_("lead partner")))
-        if not self.deadline:
-            missing.append(str(_("deadline")))
-        if not (self.resources.strip() or self.budget is not None or self.people_days):
-            missing.append(str(_("necessary resources")))
-        if not any(
-            ind.baseline is not None and ind.target is not None for ind in self.indicators.all()
-        ):
-            missing.append(str(_("an indicator with baseline and target")))
-        return missing
+        return self.measurable_gaps(
+            lead_partner_id=self.lead_partner_id,
+            deadline=self.deadline,
+            resources=self.resources,
+            budget=self.budget,
+            people_days=self.people_days,
+            indicators=((ind.baseline, ind.target) for ind in self.indicators.all()),
+        )
 
     def is_measurable(self) -> bool:
         return not self.missing_for_measurable()
@@ -389,3 +425,22 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def text_of(*, name: str, unit: str, baseline: Decimal | None, target: Decimal | None) -> str:
+        """How the page and the workbook write an indicator: "name: baseline → target
+        unit", numbers as the active language writes them, "?" where unknown."""
+        unit = f" {unit}" if unit else ""
+        return f"{name}: {format_number(baseline, '?')} → {format_number(target, '?')}{unit}"
+
+    def text(self) -> str:
+        return self.text_of(
+            name=self.name, unit=self.unit, baseline=self.baseline, target=self.target
+        )
+
+
+def format_number(value: Decimal | None, none: str = "") -> str:
+    """A decimal as the active language writes it, without trailing zeros ("2,5", "10")."""
+    if value is None:
+        return none
+    return formats.number_format(Decimal(f"{value.normalize():f}"))
