@@ -171,3 +171,43 @@ def city_filter(user, prefix: str = ""):
     if access.is_network_admin:
         return Q()
     return Q(**{f"{prefix}id__in": access.staff_city_ids})
+
+
+# --- Organisations and people -----------------------------------------------
+
+
+def organisation_filter(user, prefix: str = ""):
+    """A Q object selecting the organisations (via ``prefix``) the user works with.
+
+    Those of the user's cities, and the members of those cities' working
+    groups (an organisation may sit in several cities' groups).
+    """
+    from django.db.models import Q
+
+    from stakeholders.models import Membership
+
+    if access_for(user).is_network_admin:
+        return Q()
+    members = Membership.objects.filter(
+        city_filter(user, prefix="city__"), organisation__isnull=False
+    ).values("organisation_id")
+    return city_filter(user, prefix=f"{prefix}city__") | Q(**{f"{prefix}pk__in": members})
+
+
+def person_filter(user, prefix: str = ""):
+    """A Q object selecting the people (via ``prefix``) the user works with.
+
+    The people of the organisations of ``organisation_filter``, and the
+    people who sit in the user's working groups themselves.
+    """
+    from django.db.models import Q
+
+    from stakeholders.models import Membership, Organisation
+
+    if access_for(user).is_network_admin:
+        return Q()
+    organisations = Organisation.objects.filter(organisation_filter(user)).values("pk")
+    members = Membership.objects.filter(
+        city_filter(user, prefix="city__"), person__isnull=False
+    ).values("person_id")
+    return Q(**{f"{prefix}organisation__in": organisations}) | Q(**{f"{prefix}pk__in": members})

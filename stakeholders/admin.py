@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
@@ -12,29 +11,6 @@ from core.admin_scoping import (
 )
 
 from .models import City, CityAccess, Membership, Organisation, Person
-
-
-def organisation_scope(request, prefix: str = "") -> Q:
-    """Organisations of the user's cities and the members of their working groups."""
-    if is_network_admin(request):
-        return Q()
-    members = Membership.objects.filter(
-        permissions.city_filter(request.user, prefix="city__"), organisation__isnull=False
-    ).values("organisation_id")
-    return permissions.city_filter(request.user, prefix=f"{prefix}city__") | Q(
-        **{f"{prefix}pk__in": members}
-    )
-
-
-def person_scope(request, prefix: str = "") -> Q:
-    """People of those organisations, and people in the user's working groups themselves."""
-    if is_network_admin(request):
-        return Q()
-    organisations = Organisation.objects.filter(organisation_scope(request)).values("pk")
-    members = Membership.objects.filter(
-        permissions.city_filter(request.user, prefix="city__"), person__isnull=False
-    ).values("person_id")
-    return Q(**{f"{prefix}organisation__in": organisations}) | Q(**{f"{prefix}pk__in": members})
 
 
 class CityMembershipInline(ScopedInline, admin.TabularInline):
@@ -89,7 +65,7 @@ class OrganisationAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     inlines = (OrganisationMembershipInline,)
 
     def scope(self, request):
-        return organisation_scope(request)
+        return permissions.organisation_filter(request.user)
 
 
 @admin.register(Person)
@@ -113,7 +89,7 @@ class PersonAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     readonly_fields = ("consent_recorded_at",)
 
     def scope(self, request):
-        return person_scope(request)
+        return permissions.person_filter(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Linking a login to a person hands it the person's organisation (and

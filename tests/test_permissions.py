@@ -104,3 +104,122 @@ def test_access_is_computed_once_per_user_object(editor, sofia_roadmap, django_a
     with django_assert_num_queries(3):  # groups, city access, person
         for _ in range(5):
             permissions.can_edit_roadmap(editor, sofia_roadmap)
+
+
+# --- Every role, for each function of the policy ----------------------------
+# Roles as the matrices name them: the editor of the city (Sofia), the editor of
+# another city (Vratsa), Sofia's moderator, a partner in Sofia's working group,
+# the network admin, anonymous.
+ROLES = ("editor", "other_editor", "moderator", "partner", "network_admin", "anonymous")
+
+
+def _as(request, role: str):
+    if role == "anonymous":
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser()
+    return request.getfixturevalue(role)
+
+
+@pytest.fixture
+def network(sofia, vratsa, sofia_company):
+    """Organisations and people of both cities, one of Vratsa's in Sofia's working group."""
+    from stakeholders.models import Membership
+
+    shared = factories.organisation(vratsa, "Shared Foundation")
+    Membership.objects.create(city=sofia, organisation=shared)
+    vratsa_only = factories.organisation(vratsa, "Vratsa Works")
+    loner = factories.organisation(vratsa, "Nobody's Group", member=False)
+    member = factories.person(vratsa_only, "Sits in Sofia's group")
+    Membership.objects.create(city=sofia, person=member)
+    return {
+        "organisations": {
+            "sofia_company": sofia_company,
+            "shared": shared,
+            "vratsa_only": vratsa_only,
+            "loner": loner,
+        },
+        "people": {
+            "in_sofia_company": factories.person(sofia_company, "Sofia's"),
+            "in_shared": factories.person(shared, "Shared's"),
+            "in_vratsa_only": factories.person(vratsa_only, "Vratsa's"),
+            "in_loner": factories.person(loner, "Loner's"),
+            "member": member,
+        },
+    }
+
+
+def _names(network, kind: str, queryset) -> set[str]:
+    keys = {obj.pk: key for key, obj in network[kind].items()}
+    return {keys[pk] for pk in queryset.values_list("pk", flat=True) if pk in keys}
+
+
+SOFIA_ORGANISATIONS = {"sofia_company", "shared"}
+VRATSA_ORGANISATIONS = {"shared", "vratsa_only", "loner"}
+ALL_ORGANISATIONS = SOFIA_ORGANISATIONS | VRATSA_ORGANISATIONS
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("editor", SOFIA_ORGANISATIONS),
+        ("other_editor", VRATSA_ORGANISATIONS),
+        ("moderator", SOFIA_ORGANISATIONS),
+        ("partner", set()),
+        ("network_admin", ALL_ORGANISATIONS),
+        ("anonymous", set()),
+    ],
+)
+def test_organisation_filter_gives_own_cities_and_their_working_groups(
+    request, network, role, expected
+):
+    from stakeholders.models import Membership, Organisation
+
+    user = _as(request, role)
+    assert (
+        _names(
+            network,
+            "organisations",
+            Organisation.objects.filter(permissions.organisation_filter(user)),
+        )
+        == expected
+    )
+    # Through a prefix: the memberships of those organisations.
+    memberships = Membership.objects.filter(
+        permissions.organisation_filter(user, prefix="organisation__"), organisation__isnull=False
+    )
+    assert {m.organisation_id for m in memberships} == {
+        network["organisations"][key].pk for key in expected if key != "loner"
+    }
+
+
+SOFIA_PEOPLE = {"in_sofia_company", "in_shared", "member"}
+VRATSA_PEOPLE = {"in_shared", "in_vratsa_only", "in_loner", "member"}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("editor", SOFIA_PEOPLE),
+        ("other_editor", VRATSA_PEOPLE),
+        ("moderator", SOFIA_PEOPLE),
+        ("partner", set()),
+        ("network_admin", SOFIA_PEOPLE | VRATSA_PEOPLE),
+        ("anonymous", set()),
+    ],
+)
+def test_person_filter_gives_people_of_those_organisations_and_of_the_working_groups(
+    request, network, role, expected
+):
+    from stakeholders.models import Membership, Person
+
+    user = _as(request, role)
+    assert _names(network, "people", Person.objects.filter(permissions.person_filter(user))) == (
+        expected
+    )
+    memberships = Membership.objects.filter(
+        permissions.person_filter(user, prefix="person__"), person__isnull=False
+    )
+    assert {m.person_id for m in memberships} == (
+        {network["people"]["member"].pk} if "member" in expected else set()
+    )
