@@ -163,6 +163,19 @@ def meeting_roadmap_filter(user, prefix: str = ""):
     return Q(**{f"{prefix}city_id__in": access.meeting_city_ids})
 
 
+def meeting_filter(user, prefix: str = ""):
+    """A Q object selecting the meetings (via ``prefix``) the user follows as staff.
+
+    Those of the user's cities: editors follow them, moderators run them
+    (``can_manage_meetings`` says who changes them). The public meeting pages
+    show what ``roadmap_filter`` lets the user see.
+    """
+    roadmap = f"{prefix}roadmap__"
+    return editable_roadmap_filter(user, prefix=roadmap) | meeting_roadmap_filter(
+        user, prefix=roadmap
+    )
+
+
 def city_filter(user, prefix: str = ""):
     """A Q object selecting the cities (via ``prefix``) the user works for as staff."""
     from django.db.models import Q

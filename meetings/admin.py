@@ -22,14 +22,6 @@ from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from .services import meeting_delete
 
 
-def _city_meetings(request, prefix: str):
-    """Meetings of the user's cities: editors follow them, moderators run them."""
-    user = request.user
-    return permissions.editable_roadmap_filter(
-        user, prefix=prefix
-    ) | permissions.meeting_roadmap_filter(user, prefix=prefix)
-
-
 class MeetingScopedAdmin(CityScopedAdmin):
     """Seeing a meeting (or part of one) is for the city's staff; changing it, for its moderators."""
 
@@ -151,7 +143,7 @@ class MeetingAdmin(
         )
 
     def scope(self, request):
-        return _city_meetings(request, prefix="roadmap__")
+        return permissions.meeting_filter(request.user)
 
     def choice_scope(self, request):
         return permissions.meeting_roadmap_filter(request.user, prefix="roadmap__")
@@ -222,7 +214,7 @@ class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
     """What hangs on a meeting; mostly edited inline, listed here across meetings."""
 
     def scope(self, request):
-        return _city_meetings(request, prefix="meeting__roadmap__")
+        return permissions.meeting_filter(request.user, prefix="meeting__")
 
     def meeting_city_id(self, obj):
         return obj.meeting.roadmap.city_id

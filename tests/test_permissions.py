@@ -223,3 +223,64 @@ def test_person_filter_gives_people_of_those_organisations_and_of_the_working_gr
     assert {m.person_id for m in memberships} == (
         {network["people"]["member"].pk} if "member" in expected else set()
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("editor", {"sofia"}),
+        ("other_editor", {"vratsa"}),
+        ("moderator", {"sofia"}),
+        ("partner", set()),
+        ("network_admin", {"sofia", "vratsa"}),
+        ("anonymous", set()),
+    ],
+)
+def test_meeting_filter_gives_the_meetings_of_the_users_cities(request, scene, role, expected):
+    from meetings.models import AgendaItem
+
+    user = _as(request, role)
+    meetings = {"sofia": scene["sofia_meeting"], "vratsa": scene["vratsa_meeting"]}
+    for meeting in meetings.values():
+        AgendaItem.objects.create(meeting=meeting, title="Welcome")
+    wanted = {meetings[city].pk for city in expected}
+    assert (
+        set(Meeting.objects.filter(permissions.meeting_filter(user)).values_list("pk", flat=True))
+        == wanted
+    )
+    assert (
+        set(
+            AgendaItem.objects.filter(
+                permissions.meeting_filter(user, prefix="meeting__")
+            ).values_list("meeting_id", flat=True)
+        )
+        == wanted
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "runs_sofia", "runs_vratsa"),
+    [
+        ("editor", False, False),
+        ("other_editor", False, False),
+        ("moderator", True, False),
+        ("partner", False, False),
+        ("network_admin", True, True),
+        ("anonymous", False, False),
+    ],
+)
+def test_who_runs_meetings(request, scene, sofia, vratsa, role, runs_sofia, runs_vratsa):
+    user = _as(request, role)
+    assert permissions.can_manage_meetings(user, sofia.pk) is runs_sofia
+    assert permissions.can_manage_meetings(user, vratsa.pk) is runs_vratsa
+    managed = set(
+        Meeting.objects.filter(permissions.meeting_roadmap_filter(user, prefix="roadmap__"))
+    )
+    assert managed == {
+        meeting
+        for meeting, runs in (
+            (scene["sofia_meeting"], runs_sofia),
+            (scene["vratsa_meeting"], runs_vratsa),
+        )
+        if runs
+    }
