@@ -189,6 +189,15 @@ def city_filter(user, prefix: str = ""):
 # --- Organisations and people -----------------------------------------------
 
 
+def can_link_login(user) -> bool:
+    """Link a login to a person (or unlink it): the network admin only.
+
+    The link hands the login the person's organisation, and so a partner's
+    access to that organisation's working groups.
+    """
+    return access_for(user).is_network_admin
+
+
 def organisation_filter(user, prefix: str = ""):
     """A Q object selecting the organisations (via ``prefix``) the user works with.
 

@@ -6,7 +6,6 @@ from core.admin_scoping import (
     CityScopedAdmin,
     OpenedStateAdmin,
     ScopedInline,
-    is_network_admin,
     related_filter,
 )
 
@@ -92,10 +91,8 @@ class PersonAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
         return permissions.person_filter(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        # Linking a login to a person hands it the person's organisation (and
-        # so a partner's access); only the network admin manages accounts.
         readonly = super().get_readonly_fields(request, obj)
-        if not is_network_admin(request):
+        if not permissions.can_link_login(request.user):
             readonly = (*readonly, "user")
         return readonly
 

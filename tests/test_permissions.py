@@ -284,3 +284,18 @@ def test_who_runs_meetings(request, scene, sofia, vratsa, role, runs_sofia, runs
         )
         if runs
     }
+
+
+@pytest.mark.parametrize(
+    ("role", "may"),
+    [
+        ("editor", False),
+        ("other_editor", False),
+        ("moderator", False),
+        ("partner", False),
+        ("network_admin", True),
+        ("anonymous", False),
+    ],
+)
+def test_only_the_network_admin_links_a_login_to_a_person(request, role, may):
+    assert permissions.can_link_login(_as(request, role)) is may
