@@ -94,6 +94,14 @@ def forget_access(user) -> None:
         del user._csr_access
 
 
+def can_use_admin(user) -> bool:
+    """Open the admin: Django's own test (``AdminSite.has_permission``), an active staff login.
+
+    What the user then sees there is scoped by the functions below.
+    """
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 # --- Roadmaps and what hangs on them (actions, meetings) -------------------
 
 

@@ -299,3 +299,43 @@ def test_who_runs_meetings(request, scene, sofia, vratsa, role, runs_sofia, runs
 )
 def test_only_the_network_admin_links_a_login_to_a_person(request, role, may):
     assert permissions.can_link_login(_as(request, role)) is may
+
+
+@pytest.fixture
+def staff_without_role(db):
+    # A staff login nobody gave a role: Django's admin lets it in (to an empty index).
+    return factories.user("staff-only", is_staff=True)
+
+
+ADMIN_ROLES = (*ROLES, "staff_without_role")
+OPENS_ADMIN = {"editor", "other_editor", "moderator", "network_admin", "staff_without_role"}
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_can_use_admin_is_the_admins_own_answer(request, db, rf, role):
+    from django.contrib import admin
+
+    user = _as(request, role)
+    admin_request = rf.get("/admin/")
+    admin_request.user = user
+    assert permissions.can_use_admin(user) is admin.site.has_permission(admin_request)
+    assert permissions.can_use_admin(user) is (role in OPENS_ADMIN)
+
+
+def test_deactivated_staff_cannot_use_admin(editor):
+    editor.is_active = False
+    assert not permissions.can_use_admin(editor)
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_administration_link_shows_for_exactly_who_opens_the_admin(request, db, client, role):
+    from django.urls import reverse
+
+    user = _as(request, role)
+    if role != "anonymous":
+        client.force_login(user)
+    page = client.get(reverse("actions:roadmap_list"))
+    assert page.status_code == 200
+    shows_link = f'href="{reverse("admin:index")}"' in page.content.decode()
+    opens_admin = client.get(reverse("admin:index")).status_code == 200
+    assert shows_link is opens_admin is (role in OPENS_ADMIN)
