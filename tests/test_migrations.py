@@ -61,3 +61,22 @@ def test_migrations_go_back_to_zero_and_forward_again():
 
     executor = MigrationExecutor(connection)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+def test_the_role_migration_is_frozen_history():
+    # Editing the roles later must not change what an old migration does:
+    # 0002 carries its own table and imports nothing but Django.
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(importlib.util.find_spec("stakeholders.migrations.0002_roles").origin)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported
+    assert all(name == "django" or name.startswith("django.") for name in imported), imported
