@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, app_config=None, using="default", apps=None, **kwargs):
-    """Keep the role groups and their permissions as stakeholders.roles says,
+    """Keep the role groups and their permissions as core.roles says,
     after every migrate and every test flush (which empties auth tables)."""
     from django.contrib.auth.management import create_permissions
 
-    from .roles import sync_roles
+    from core.roles import sync_roles
 
     apps = apps or sender.apps
     for config in apps.get_app_configs():

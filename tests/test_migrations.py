@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from stakeholders.roles import ROLE_PERMISSIONS
+from core.roles import ROLE_PERMISSIONS
 
 PROJECT_APPS = ("stakeholders", "actions", "meetings")
 

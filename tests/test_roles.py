@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from stakeholders.roles import ROLE_PERMISSIONS, permission_codenames
+from core.roles import ROLE_PERMISSIONS, permission_codenames
 
 
 def _codenames(group):
@@ -36,3 +36,22 @@ def test_roles_survive_a_flush_between_transactional_tests():
     # Browser tests use live_server, whose database is flushed after each test.
     call_command("flush", interactive=False, verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) == set(ROLE_PERMISSIONS)
+
+
+def test_the_roles_are_the_permission_modules_roles():
+    # One list of role names: core.permissions' constants key the permission table.
+    from core import permissions
+
+    assert tuple(ROLE_PERMISSIONS) == permissions.ROLES
+
+
+def test_a_role_naming_a_missing_permission_changes_nothing(db, monkeypatch):
+    from django.contrib.auth.models import Permission
+
+    from core import roles
+
+    before = _codenames(Group.objects.get(name="partner"))
+    monkeypatch.setitem(roles.ROLE_PERMISSIONS, "partner", {"actions": {"ghost": ("view",)}})
+    with pytest.raises(LookupError, match="view_ghost"):
+        roles.sync_roles(Group, Permission)
+    assert _codenames(Group.objects.get(name="partner")) == before

@@ -1,7 +1,7 @@
 """The four role groups and their permissions, as they were when this migration was written.
 
 The table is frozen here on purpose: a migration is history, and must do
-tomorrow what it did the day it ran. Today's roles live in ``stakeholders.roles``;
+tomorrow what it did the day it ran. Today's roles live in ``core.roles``;
 the ``post_migrate`` hook in ``stakeholders.apps`` brings every database to
 them after each migrate and flush, so this migration is not needed for the
 roles to be right: it only tells what step 0002 did.

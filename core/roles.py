@@ -1,9 +1,17 @@
-"""The four roles and their model permissions.
+"""The four roles and their model permissions, beside the policy that uses them.
 
-Used by the migration that creates the groups, and by ``load_demo`` and tests
-to re-apply them. The city a role applies to is data (CityAccess, Membership);
-see ``core.permissions``.
+A role is a Django group; its model permissions say *what kind* of thing its
+members may change, and ``core.permissions`` says *where* (which city). The
+``post_migrate`` hook in ``stakeholders.apps`` calls ``sync_roles`` after every
+migrate and flush, so that every database holds the roles exactly as written
+here.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .permissions import EDITOR, MODERATOR, NETWORK_ADMIN, PARTNER
 
 VIEW = ("view",)
 ALL = ("view", "add", "change", "delete")
@@ -70,14 +78,14 @@ _NETWORK_ADMIN = {
 }
 
 ROLE_PERMISSIONS = {
-    "editor": _EDITOR,
-    "moderator": _MODERATOR,
-    "partner": _READ_ALL,
-    "network admin": _NETWORK_ADMIN,
+    EDITOR: _EDITOR,
+    MODERATOR: _MODERATOR,
+    PARTNER: _READ_ALL,
+    NETWORK_ADMIN: _NETWORK_ADMIN,
 }
 
 
-def permission_codenames(role: str):
+def permission_codenames(role: str) -> Iterator[tuple[str, str]]:
     """Yield (app_label, codename) for each permission of ``role``."""
     for app_label, models in ROLE_PERMISSIONS[role].items():
         for model, verbs in models.items():
@@ -86,12 +94,22 @@ def permission_codenames(role: str):
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions."""
-    for role in ROLE_PERMISSIONS:
+    """Create the role groups and give each exactly its permissions.
+
+    Takes the models as arguments so that it runs on a migration state's
+    historical models as well as on the real ones.
+    """
+    wanted = {role: set(permission_codenames(role)) for role in ROLE_PERMISSIONS}
+    every = set().union(*wanted.values())
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in permission_model.objects.filter(
+            codename__in={codename for _, codename in every}
+        ).select_related("content_type")
+    }
+    missing = every - found.keys()
+    if missing:
+        raise LookupError(f"The roles name permissions that do not exist: {sorted(missing)}")
+    for role, codenames in wanted.items():
         group, _ = group_model.objects.get_or_create(name=role)
-        wanted = []
-        for app_label, codename in permission_codenames(role):
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(wanted)
+        group.permissions.set([found[key] for key in codenames])
