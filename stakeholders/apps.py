@@ -4,13 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, app_config=None, using="default", apps=None, **kwargs):
-    """Keep the role groups and their permissions as core.roles says,
-    after every migrate and every test flush (which empties auth tables)."""
+    """Bring the role groups and their permissions to what ``core.roles`` says.
+
+    The one role sync: it runs after every ``migrate`` (a fresh database, the
+    test database, a deployment that changed the roles) and after every
+    ``flush`` (which empties the auth tables between transactional and browser
+    tests). Migration 0002 also made the groups, once, from its frozen table;
+    that is history, and nothing relies on it.
+    """
     from django.contrib.auth.management import create_permissions
 
     from core.roles import sync_roles
 
     apps = apps or sender.apps
+    # Django makes each app's permissions in that app's own post_migrate turn;
+    # the roles name permissions of apps whose turn may come after this one.
     for config in apps.get_app_configs():
         # The migration state's app configs have no models module, which
         # create_permissions takes as "no models"; lend one for the call.

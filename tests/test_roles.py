@@ -36,6 +36,8 @@ def test_roles_survive_a_flush_between_transactional_tests():
     # Browser tests use live_server, whose database is flushed after each test.
     call_command("flush", interactive=False, verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) == set(ROLE_PERMISSIONS)
+    for role in ROLE_PERMISSIONS:
+        assert _codenames(Group.objects.get(name=role)) == set(permission_codenames(role))
 
 
 def test_the_roles_are_the_permission_modules_roles():
@@ -55,3 +57,26 @@ def test_a_role_naming_a_missing_permission_changes_nothing(db, monkeypatch):
     with pytest.raises(LookupError, match="view_ghost"):
         roles.sync_roles(Group, Permission)
     assert _codenames(Group.objects.get(name="partner")) == before
+
+
+def test_migrate_alone_makes_the_roles_from_nothing(db):
+    # No migration is applied here: the post_migrate hook is what makes the roles.
+    from django.contrib.auth.models import Permission
+
+    Group.objects.all().delete()
+    Permission.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    for role in ROLE_PERMISSIONS:
+        assert _codenames(Group.objects.get(name=role)) == set(permission_codenames(role))
+
+
+def test_migrate_follows_a_change_of_the_roles_in_the_code(db, monkeypatch):
+    from core import roles
+
+    changed = {**roles.ROLE_PERMISSIONS["partner"], "stakeholders": {"city": ("view",)}}
+    monkeypatch.setitem(roles.ROLE_PERMISSIONS, "partner", changed)
+    call_command("migrate", verbosity=0)
+    assert ("stakeholders", "view_organisation") not in _codenames(
+        Group.objects.get(name="partner")
+    )
+    assert _codenames(Group.objects.get(name="partner")) == set(permission_codenames("partner"))
