@@ -28,17 +28,14 @@ logger = logging.getLogger(__name__)
 DASHBOARD_LIMIT = 20
 
 
-def _own_cities(queryset, access: permissions.Access, prefix: str = ""):
+def _own_cities(queryset, user, prefix: str = ""):
     """Narrow what the user may see to the cities they work for.
 
     Another city's public roadmap is readable by anybody, but it is not one of
     "my roadmaps": it stays in the roadmaps list, off the dashboard. This only
     narrows what ``visible_to`` already allowed; it grants nothing.
     """
-    if access.is_network_admin:
-        return queryset
-    city_ids = access.staff_city_ids | access.partner_city_ids
-    return queryset.filter(**{f"{prefix}city_id__in": city_ids})
+    return queryset.filter(permissions.own_city_filter(user, prefix=prefix))
 
 
 @require_safe
@@ -49,7 +46,7 @@ def dashboard(request):
     today = timezone.localdate()
     organisation_id = access.organisation_id
 
-    actions = _own_cities(Action.objects.visible_to(user), access, prefix="roadmap__")
+    actions = _own_cities(Action.objects.visible_to(user), user, prefix="roadmap__")
     # The counts reuse the querysets' own definitions of overdue and due soon,
     # so the dashboard and the table's ?due= filter always agree.
     counts = {
@@ -66,7 +63,7 @@ def dashboard(request):
             "actions", filter=Q(actions__in=Action.objects.of_organisation(organisation_id))
         )
     roadmaps = list(
-        _own_cities(Roadmap.objects.visible_to(user), access)
+        _own_cities(Roadmap.objects.visible_to(user), user)
         .select_related("city")
         .annotate(**counts)
         .order_by("city__name", "-period_start", "title")
@@ -92,7 +89,7 @@ def dashboard(request):
         our_actions = our_actions[:DASHBOARD_LIMIT]
 
     next_meeting = (
-        _own_cities(Meeting.objects.visible_to(user), access, prefix="roadmap__")
+        _own_cities(Meeting.objects.visible_to(user), user, prefix="roadmap__")
         .filter(start__gte=timezone.now())
         .select_related("roadmap__city")
         .order_by("start", "pk")
@@ -105,8 +102,7 @@ def dashboard(request):
 
     context = {
         "access": access,
-        "has_cities": access.is_network_admin
-        or bool(access.staff_city_ids or access.partner_city_ids),
+        "has_cities": permissions.works_for_a_city(user),
         "roadmaps": roadmaps,
         "overdue": first_rows(actions.overdue(today)),
         "overdue_total": sum(r.overdue_count for r in roadmaps),
@@ -128,8 +124,7 @@ def dashboard(request):
 
 def city_language(user) -> str | None:
     """The working language of the cities the user works for, if they share one."""
-    access = permissions.access_for(user)
-    city_ids = access.staff_city_ids | access.partner_city_ids
+    city_ids = permissions.own_city_ids(user)
     if not city_ids:
         return None
     languages = set(City.objects.filter(pk__in=city_ids).values_list("language", flat=True))

@@ -102,6 +102,33 @@ def can_use_admin(user) -> bool:
     return bool(user is not None and user.is_active and user.is_staff)
 
 
+# --- The cities a user works for -------------------------------------------
+
+
+def own_city_ids(user) -> frozenset[int]:
+    """The cities the user works for: as staff, or in their organisation's working groups."""
+    access = access_for(user)
+    return access.staff_city_ids | access.partner_city_ids
+
+
+def works_for_a_city(user) -> bool:
+    """Whether the user has any city to work for (the network admin has them all)."""
+    return access_for(user).is_network_admin or bool(own_city_ids(user))
+
+
+def own_city_filter(user, prefix: str = ""):
+    """A Q object selecting the rows whose city (via ``prefix``) the user works for.
+
+    It narrows, and grants nothing: another city's public roadmap is readable
+    by anybody (``roadmap_filter``) but is not one of the user's own.
+    """
+    from django.db.models import Q
+
+    if access_for(user).is_network_admin:
+        return Q()
+    return Q(**{f"{prefix}city_id__in": own_city_ids(user)})
+
+
 # --- Roadmaps and what hangs on them (actions, meetings) -------------------
 
 

@@ -339,3 +339,35 @@ def test_administration_link_shows_for_exactly_who_opens_the_admin(request, db, 
     shows_link = f'href="{reverse("admin:index")}"' in page.content.decode()
     opens_admin = client.get(reverse("admin:index")).status_code == 200
     assert shows_link is opens_admin is (role in OPENS_ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("role", "cities", "filtered"),
+    [
+        ("editor", {"sofia"}, {"sofia"}),
+        ("other_editor", {"vratsa"}, {"vratsa"}),
+        ("moderator", {"sofia"}, {"sofia"}),
+        ("partner", {"sofia"}, {"sofia"}),  # through its company's working group
+        ("network_admin", set(), {"sofia", "vratsa"}),  # no city of its own, all of them
+        ("anonymous", set(), set()),
+    ],
+)
+def test_the_cities_a_user_works_for(
+    request, sofia_roadmap, vratsa_roadmap, role, cities, filtered
+):
+    user = _as(request, role)
+    by_city = {"sofia": sofia_roadmap, "vratsa": vratsa_roadmap}
+    actions = {city: factories.action(roadmap) for city, roadmap in by_city.items()}
+    assert permissions.own_city_ids(user) == {by_city[c].city_id for c in cities}
+    assert permissions.works_for_a_city(user) is (role != "anonymous")
+    assert set(Roadmap.objects.filter(permissions.own_city_filter(user))) == {
+        by_city[c] for c in filtered
+    }
+    own_actions = Action.objects.filter(permissions.own_city_filter(user, prefix="roadmap__"))
+    assert set(own_actions) == {actions[c] for c in filtered}
+
+
+def test_a_login_without_role_or_organisation_works_for_no_city(db):
+    nobody = factories.user()
+    assert not permissions.works_for_a_city(nobody)
+    assert permissions.own_city_ids(nobody) == frozenset()
