@@ -6,7 +6,9 @@ company in Sofia's working group, ``network_admin`` sees everything.
 """
 
 import pytest
+from django.db import connection
 
+from actions.models import Action
 from tests import factories
 
 
@@ -71,3 +73,32 @@ def partner(sofia_company):
 @pytest.fixture
 def network_admin(db):
     return factories.user("admin", role="network admin")
+
+
+@pytest.fixture
+def rival_saves_first(db):
+    """``rival_saves_first(action, **changes)``: somebody else's save of ``action``
+    lands after a service has read the row and checked its version, just before
+    the service's first write to it: the window that select_for_update leaves
+    open on SQLite.
+
+    Django's public query hook (``connection.execute_wrapper``) runs the rival's
+    UPDATE right before the first UPDATE of the action table that the code
+    under test issues. The rival writes inside the caller's transaction, so a
+    refusal that rolls back also rolls the rival's save back.
+    """
+    table = connection.ops.quote_name(Action._meta.db_table)
+    armed: list[tuple[int, dict]] = []
+
+    def rival_first(execute, sql, params, many, context):
+        if armed and sql.startswith(f"UPDATE {table} "):
+            pk, changes = armed.pop()
+            Action.objects.filter(pk=pk).update(**changes)
+        return execute(sql, params, many, context)
+
+    def arm(action: Action, **changes) -> None:
+        armed.append((action.pk, changes))
+
+    with connection.execute_wrapper(rival_first):
+        yield arm
+    assert not armed, "the code under test never wrote the row: the rival had no window"

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import F
 
 from actions import services
 from actions.models import Action
@@ -244,20 +244,10 @@ def test_two_indicator_saves_from_the_same_version_the_second_is_refused(row, ed
 
 
 @pytest.fixture
-def rival_saves_after_the_read(monkeypatch):
+def rival_saves_after_the_read(row, rival_saves_first):
     """Somebody else's save commits right after a service has read the row and
     checked its version: the window that select_for_update leaves open on SQLite."""
-    real_get = QuerySet.get
-
-    def get(self, *args, **kwargs):
-        found = real_get(self, *args, **kwargs)
-        if self.model is Action and self.query.select_for_update:
-            Action.objects.filter(pk=found.pk).update(
-                title="Saved by somebody else", version=F("version") + 1
-            )
-        return found
-
-    monkeypatch.setattr(QuerySet, "get", get)
+    rival_saves_first(row, title="Saved by somebody else", version=F("version") + 1)
 
 
 def test_indicators_update_that_lost_the_race_writes_nothing(

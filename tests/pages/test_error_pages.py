@@ -121,13 +121,17 @@ def test_500_page_needs_no_database_nor_request_context():
     assert b"Server error (500)" in response.content
 
 
-def test_500_page_survives_a_broken_template(monkeypatch, caplog):
-    def broken(name):
-        raise ValueError("Missing staticfiles manifest entry")
-
-    monkeypatch.setattr(views.loader, "get_template", broken)
+def test_500_page_survives_a_broken_template(settings, tmp_path, caplog):
+    # Production's manifest storage before collectstatic has written a manifest:
+    # the template's {% static %} raises "Missing staticfiles manifest entry".
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     response = views.server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert b"Server error (500)" in response.content
     assert b"manifest" not in response.content
     assert "The 500 page could not be rendered" in caplog.text
+    assert "Missing staticfiles manifest entry" in caplog.text

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from actions import services
-from actions.models import Action
 from tests import factories
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -19,17 +18,9 @@ def row(sofia_roadmap):
 
 
 @pytest.fixture
-def racing_save(monkeypatch, row):
+def racing_save(row, rival_saves_first):
     """Commit somebody else's change right after the service has checked the version."""
-    validate = services._validate
-
-    def validate_then_lose_the_race(action, key_partner_ids):
-        validate(action, key_partner_ids)
-        Action.objects.filter(pk=row.pk).update(
-            title="Saved by somebody else", progress=55, version=2
-        )
-
-    monkeypatch.setattr(services, "_validate", validate_then_lose_the_race)
+    rival_saves_first(row, title="Saved by somebody else", progress=55, version=2)
 
 
 def test_service_refuses_a_write_that_lost_the_race(row, editor, racing_save):
