@@ -27,6 +27,7 @@ from .services import (
     action_delete,
     action_indicators_update,
     action_update,
+    partner_errors,
 )
 
 
@@ -141,10 +142,12 @@ class ActionAdminForm(forms.ModelForm):
             return cleaned_data
         if self.instance.pk:
             self._check_version(cleaned_data.get("version"))
-        lead_partner = cleaned_data.get("lead_partner")
-        key_partners = cleaned_data.get("key_partners")
-        if lead_partner is not None and key_partners is not None and lead_partner in key_partners:
-            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        for name, messages in partner_errors(
+            lead_partner=cleaned_data.get("lead_partner"),
+            key_partners=cleaned_data.get("key_partners"),
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
         return cleaned_data
 
     def _check_version(self, opened_version):

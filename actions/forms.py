@@ -6,7 +6,7 @@ from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
 from stakeholders.models import Organisation
 
 from .models import Action, Indicator
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, partner_errors
 
 
 def organisations_for(roadmap):
@@ -85,10 +85,11 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        lead = cleaned.get("lead_partner")
-        key_partners = cleaned.get("key_partners") or []
-        if lead and lead in key_partners:
-            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        for name, messages in partner_errors(
+            lead_partner=cleaned.get("lead_partner"), key_partners=cleaned.get("key_partners")
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
         start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
         if start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline cannot be before the start."))

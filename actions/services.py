@@ -131,6 +131,19 @@ def _apply(action: Action, data: Mapping[str, Any]) -> set[int] | None:
     return key_partner_ids
 
 
+def partner_errors(*, lead_partner, key_partners) -> dict[str, list[str]]:
+    """The one rule of who partners a row: its lead partner is not also a key partner.
+
+    Takes organisations or their ids (None for a field not given); returns the
+    errors by field, for the form, the admin, the importer and the services to place.
+    """
+    lead_partner_id = getattr(lead_partner, "pk", lead_partner)
+    key_partner_ids = {getattr(partner, "pk", partner) for partner in key_partners or ()}
+    if lead_partner_id and lead_partner_id in key_partner_ids:
+        return {"key_partners": [_("The lead partner cannot also be a key partner.")]}
+    return {}
+
+
 def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -146,10 +159,10 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
         errors.setdefault("challenge", []).append(_("This challenge belongs to another roadmap."))
     if key_partner_ids is None:
         key_partner_ids = set(_field_value(action, "key_partners"))
-    if action.lead_partner_id and action.lead_partner_id in key_partner_ids:
-        errors.setdefault("key_partners", []).append(
-            _("The lead partner cannot also be a key partner.")
-        )
+    for name, messages in partner_errors(
+        lead_partner=action.lead_partner_id, key_partners=key_partner_ids
+    ).items():
+        errors.setdefault(name, []).extend(messages)
     if key_partner_ids:
         found = Organisation.objects.filter(pk__in=key_partner_ids).count()
         if found != len(key_partner_ids):

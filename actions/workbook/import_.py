@@ -392,9 +392,12 @@ class _Reader:
         start, deadline = value("start_date"), value("deadline")
         if start and deadline and deadline < start and "deadline" in self.letters:
             error("deadline", _("The deadline cannot be before the start."))
-        lead = value("lead_partner")
-        if lead and lead in (value("key_partners") or ()) and "key_partners" in self.letters:
-            error("key_partners", _("The lead partner cannot also be a key partner."))
+        for key, messages in services.partner_errors(
+            lead_partner=value("lead_partner"), key_partners=value("key_partners")
+        ).items():
+            if key in self.letters:
+                for message in messages:
+                    error(key, message)
 
     def _compare(self, row: RowPreview, action: Action, data: dict) -> RowPreview:
         row.action = action
