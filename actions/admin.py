@@ -134,6 +134,11 @@ class ActionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # The roadmap's partners, as everywhere; a new row's roadmap is chosen
+            # in this form, and the service refuses its ineligible partners.
+            for name in ("lead_partner", "key_partners"):
+                if name in self.fields:
+                    self.fields[name].queryset = self.instance.roadmap.eligible_partners()
 
     def clean(self):
         cleaned_data = super().clean()

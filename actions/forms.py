@@ -1,24 +1,10 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
-from stakeholders.models import Organisation
 
 from .models import Action, Indicator
 from .services import EDITABLE_FIELDS, partner_errors
-
-
-def organisations_for(roadmap):
-    """Organisations that may lead or partner an action of ``roadmap``: those of
-    its city and the members of its working group."""
-    return (
-        Organisation.objects.filter(
-            Q(city_id=roadmap.city_id) | Q(memberships__city_id=roadmap.city_id)
-        )
-        .distinct()
-        .order_by("name")
-    )
 
 
 class DateInput(forms.DateInput):
@@ -70,7 +56,7 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.roadmap = roadmap
         self.fields["challenge"].queryset = roadmap.challenges.all()
-        organisations = organisations_for(roadmap)
+        organisations = roadmap.eligible_partners().order_by("name")
         self.fields["lead_partner"].queryset = organisations
         self.fields["key_partners"].queryset = organisations
         self.fields["key_partners"].help_text = _(

@@ -163,12 +163,38 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
         lead_partner=action.lead_partner_id, key_partners=key_partner_ids
     ).items():
         errors.setdefault(name, []).extend(messages)
-    if key_partner_ids:
-        found = Organisation.objects.filter(pk__in=key_partner_ids).count()
-        if found != len(key_partner_ids):
-            errors.setdefault("key_partners", []).append(_("Unknown organisation."))
+    for name, messages in _eligibility_errors(action, key_partner_ids).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _eligibility_errors(action: Action, key_partner_ids: set[int]) -> dict[str, list[str]]:
+    """Refuse partners that ``Roadmap.eligible_partners`` does not offer (one query,
+    and one more to tell an unknown organisation from an ineligible one)."""
+    wanted = set(key_partner_ids)
+    if action.lead_partner_id:
+        wanted.add(action.lead_partner_id)
+    if not wanted:
+        return {}
+    missing = wanted - set(
+        action.roadmap.eligible_partners().filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if not missing:
+        return {}
+    existing = set(Organisation.objects.filter(pk__in=missing).values_list("pk", flat=True))
+    ineligible = _(
+        "Only organisations of the roadmap's city or of its working group may take part."
+    )
+    errors: dict[str, list[str]] = {}
+    # A lead partner that does not exist is refused by full_clean already.
+    if action.lead_partner_id in missing & existing:
+        errors["lead_partner"] = [ineligible]
+    if key_partner_ids & (missing - existing):
+        errors.setdefault("key_partners", []).append(_("Unknown organisation."))
+    if key_partner_ids & missing & existing:
+        errors.setdefault("key_partners", []).append(ineligible)
+    return errors
 
 
 def _save_with_history(

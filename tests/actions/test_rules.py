@@ -139,3 +139,45 @@ def test_partner_errors_takes_organisations_or_their_ids(sofia_company):
         }
     assert services.partner_errors(lead_partner=None, key_partners=None) == {}
     assert services.partner_errors(lead_partner=sofia_company, key_partners=[]) == {}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("field", ["lead_partner", "key_partners"])
+def test_only_the_roadmaps_eligible_partners_may_take_part(
+    client, editor, sofia, vratsa, sofia_roadmap, row, caller, field
+):
+    """The city's organisations, its working group's members and those already
+    involved in the roadmap; no other."""
+    outsider = factories.organisation(vratsa, "Vratsa Outsider Ltd")
+    member = factories.organisation(vratsa, "Vratsa Member Ltd", member=False)
+    sofia.memberships.create(organisation=member)
+    involved = factories.organisation(vratsa, "Vratsa Involved Ltd", member=False)
+    factories.action(sofia_roadmap, title="Earlier row", lead_partner=involved)
+    assert set(sofia_roadmap.eligible_partners()) >= {member, involved}
+    assert outsider not in sofia_roadmap.eligible_partners()
+
+    def change(organisation):
+        return {field: organisation if field == "lead_partner" else [organisation]}
+
+    refused = caller(client, editor, row, change(outsider))
+    assert list(refused) == [field]
+    row.refresh_from_db()
+    assert row.version == 1
+    for organisation in (member, involved):
+        assert caller(client, editor, row, change(organisation)) == {}
+        row.refresh_from_db()
+
+
+def test_the_service_says_why_an_organisation_is_refused(editor, vratsa, row):
+    outsider = factories.organisation(vratsa, "Vratsa Outsider Ltd")
+    errors = service_errors(
+        None, editor, row, {"lead_partner": outsider, "key_partners": [outsider]}
+    )
+    message = "Only organisations of the roadmap's city or of its working group may take part."
+    assert errors == {
+        "lead_partner": [message],
+        "key_partners": ["The lead partner cannot also be a key partner.", message],
+    }
+    assert service_errors(None, editor, row, {"key_partners": [10**9]}) == {
+        "key_partners": ["Unknown organisation."]
+    }
