@@ -69,6 +69,17 @@ def user_or_none(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
+# simple-history keeps a change's reason in a column of 100 characters.
+REASON_LENGTH = 100
+
+
+def set_history_author(obj, *, by, reason: str = "") -> None:
+    """Say who changes ``obj`` and why, for the history record its next save or
+    delete writes (the reason cut to what history keeps)."""
+    obj._history_user = user_or_none(by)
+    obj._change_reason = reason[:REASON_LENGTH] if reason else None
+
+
 def _check_can_edit(by, roadmap: Roadmap) -> None:
     if by is SYSTEM:
         return
@@ -208,8 +219,7 @@ def _save_with_history(
             action.key_partners.set(key_partner_ids)
     finally:
         del action.skip_history_when_saving
-    action._history_user = action.changed_by
-    action._change_reason = reason[:100] if reason else None
+    set_history_author(action, by=by, reason=reason)
     action_history.create_historical_record(action, "+" if created else "~")
 
 
@@ -285,14 +295,12 @@ def action_delete(*, action: Action, by, expected_version: int, reason: str = ""
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted={})
         _claim(current, expected_version, attempted={})
-        current._history_user = user_or_none(by)
-        current._change_reason = reason[:100] if reason else None
+        set_history_author(current, by=by, reason=reason)
         current.delete()
 
 
 def _record_history(action: Action, *, by, reason: str) -> None:
-    action._history_user = user_or_none(by)
-    action._change_reason = reason[:100] if reason else None
+    set_history_author(action, by=by, reason=reason)
     action_history.create_historical_record(action, "~")
 
 
@@ -380,7 +388,7 @@ def action_indicators_update(
                 continue
             if delete:
                 if indicator is not None:
-                    indicator._history_user = user
+                    set_history_author(indicator, by=by)
                     indicator.delete()
                     changed = True
                 continue
@@ -396,7 +404,7 @@ def action_indicators_update(
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue
-            indicator._history_user = user
+            set_history_author(indicator, by=by)
             indicator.save()
             changed = True
         if errors:

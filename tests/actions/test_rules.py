@@ -181,3 +181,19 @@ def test_the_service_says_why_an_organisation_is_refused(editor, vratsa, row):
     assert service_errors(None, editor, row, {"key_partners": [10**9]}) == {
         "key_partners": ["Unknown organisation."]
     }
+
+
+def test_history_names_the_author_and_a_reason_cut_alike_for_rows_and_meetings(
+    editor, sofia_roadmap, row
+):
+    from meetings.services.common import save_with_history
+
+    reason = "r" * 150
+    services.action_update(
+        action=row, data={"title": "Renamed"}, by=editor, expected_version=1, reason=reason
+    )
+    meeting = factories.meeting(sofia_roadmap)
+    meeting.title = "Renamed"
+    save_with_history(meeting, by=editor, reason=reason)
+    for record in (row.history.latest(), meeting.history.latest()):
+        assert (record.history_user, record.history_change_reason) == (editor, "r" * 100)
