@@ -27,6 +27,7 @@ from .services import (
     action_delete,
     action_indicators_update,
     action_update,
+    partner_errors,
 )
 
 
@@ -133,6 +134,11 @@ class ActionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # The roadmap's partners, as everywhere; a new row's roadmap is chosen
+            # in this form, and the service refuses its ineligible partners.
+            for name in ("lead_partner", "key_partners"):
+                if name in self.fields:
+                    self.fields[name].queryset = self.instance.roadmap.eligible_partners()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -141,10 +147,12 @@ class ActionAdminForm(forms.ModelForm):
             return cleaned_data
         if self.instance.pk:
             self._check_version(cleaned_data.get("version"))
-        lead_partner = cleaned_data.get("lead_partner")
-        key_partners = cleaned_data.get("key_partners")
-        if lead_partner is not None and key_partners is not None and lead_partner in key_partners:
-            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        for name, messages in partner_errors(
+            lead_partner=cleaned_data.get("lead_partner"),
+            key_partners=cleaned_data.get("key_partners"),
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
         return cleaned_data
 
     def _check_version(self, opened_version):

@@ -1,24 +1,10 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
-from stakeholders.models import Organisation
 
 from .models import Action, Indicator
-from .services import EDITABLE_FIELDS
-
-
-def organisations_for(roadmap):
-    """Organisations that may lead or partner an action of ``roadmap``: those of
-    its city and the members of its working group."""
-    return (
-        Organisation.objects.filter(
-            Q(city_id=roadmap.city_id) | Q(memberships__city_id=roadmap.city_id)
-        )
-        .distinct()
-        .order_by("name")
-    )
+from .services import EDITABLE_FIELDS, partner_errors
 
 
 class DateInput(forms.DateInput):
@@ -70,7 +56,7 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.roadmap = roadmap
         self.fields["challenge"].queryset = roadmap.challenges.all()
-        organisations = organisations_for(roadmap)
+        organisations = roadmap.eligible_partners().order_by("name")
         self.fields["lead_partner"].queryset = organisations
         self.fields["key_partners"].queryset = organisations
         self.fields["key_partners"].help_text = _(
@@ -85,10 +71,11 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        lead = cleaned.get("lead_partner")
-        key_partners = cleaned.get("key_partners") or []
-        if lead and lead in key_partners:
-            self.add_error("key_partners", _("The lead partner cannot also be a key partner."))
+        for name, messages in partner_errors(
+            lead_partner=cleaned.get("lead_partner"), key_partners=cleaned.get("key_partners")
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
         start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
         if start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline cannot be before the start."))

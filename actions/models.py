@@ -83,6 +83,20 @@ class Roadmap(models.Model):
     def get_absolute_url(self):
         return reverse("actions:roadmap", args=[self.pk])
 
+    def eligible_partners(self) -> models.QuerySet[Organisation]:
+        """The one answer to which organisations may lead or partner an action of this
+        roadmap: those of its city, the members of its working group, and those
+        already involved in it (so that existing rows stay valid).
+
+        Subqueries rather than joins, so that no organisation comes twice.
+        """
+        members = Organisation.objects.filter(memberships__city_id=self.city_id).values("pk")
+        return Organisation.objects.filter(
+            Q(city_id=self.city_id)
+            | Q(pk__in=members)
+            | Q(pk__in=self.involved_organisations().values("pk"))
+        )
+
     def involved_organisations(self) -> models.QuerySet[Organisation]:
         """The organisations that lead or partner an action of this roadmap.
 

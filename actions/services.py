@@ -69,6 +69,17 @@ def user_or_none(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
+# simple-history keeps a change's reason in a column of 100 characters.
+REASON_LENGTH = 100
+
+
+def set_history_author(obj, *, by, reason: str = "") -> None:
+    """Say who changes ``obj`` and why, for the history record its next save or
+    delete writes (the reason cut to what history keeps)."""
+    obj._history_user = user_or_none(by)
+    obj._change_reason = reason[:REASON_LENGTH] if reason else None
+
+
 def _check_can_edit(by, roadmap: Roadmap) -> None:
     if by is SYSTEM:
         return
@@ -131,6 +142,19 @@ def _apply(action: Action, data: Mapping[str, Any]) -> set[int] | None:
     return key_partner_ids
 
 
+def partner_errors(*, lead_partner, key_partners) -> dict[str, list[str]]:
+    """The one rule of who partners a row: its lead partner is not also a key partner.
+
+    Takes organisations or their ids (None for a field not given); returns the
+    errors by field, for the form, the admin, the importer and the services to place.
+    """
+    lead_partner_id = getattr(lead_partner, "pk", lead_partner)
+    key_partner_ids = {getattr(partner, "pk", partner) for partner in key_partners or ()}
+    if lead_partner_id and lead_partner_id in key_partner_ids:
+        return {"key_partners": [_("The lead partner cannot also be a key partner.")]}
+    return {}
+
+
 def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -146,16 +170,42 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
         errors.setdefault("challenge", []).append(_("This challenge belongs to another roadmap."))
     if key_partner_ids is None:
         key_partner_ids = set(_field_value(action, "key_partners"))
-    if action.lead_partner_id and action.lead_partner_id in key_partner_ids:
-        errors.setdefault("key_partners", []).append(
-            _("The lead partner cannot also be a key partner.")
-        )
-    if key_partner_ids:
-        found = Organisation.objects.filter(pk__in=key_partner_ids).count()
-        if found != len(key_partner_ids):
-            errors.setdefault("key_partners", []).append(_("Unknown organisation."))
+    for name, messages in partner_errors(
+        lead_partner=action.lead_partner_id, key_partners=key_partner_ids
+    ).items():
+        errors.setdefault(name, []).extend(messages)
+    for name, messages in _eligibility_errors(action, key_partner_ids).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _eligibility_errors(action: Action, key_partner_ids: set[int]) -> dict[str, list[str]]:
+    """Refuse partners that ``Roadmap.eligible_partners`` does not offer (one query,
+    and one more to tell an unknown organisation from an ineligible one)."""
+    wanted = set(key_partner_ids)
+    if action.lead_partner_id:
+        wanted.add(action.lead_partner_id)
+    if not wanted:
+        return {}
+    missing = wanted - set(
+        action.roadmap.eligible_partners().filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if not missing:
+        return {}
+    existing = set(Organisation.objects.filter(pk__in=missing).values_list("pk", flat=True))
+    ineligible = _(
+        "Only organisations of the roadmap's city or of its working group may take part."
+    )
+    errors: dict[str, list[str]] = {}
+    # A lead partner that does not exist is refused by full_clean already.
+    if action.lead_partner_id in missing & existing:
+        errors["lead_partner"] = [ineligible]
+    if key_partner_ids & (missing - existing):
+        errors.setdefault("key_partners", []).append(_("Unknown organisation."))
+    if key_partner_ids & missing & existing:
+        errors.setdefault("key_partners", []).append(ineligible)
+    return errors
 
 
 def _save_with_history(
@@ -169,8 +219,7 @@ def _save_with_history(
             action.key_partners.set(key_partner_ids)
     finally:
         del action.skip_history_when_saving
-    action._history_user = action.changed_by
-    action._change_reason = reason[:100] if reason else None
+    set_history_author(action, by=by, reason=reason)
     action_history.create_historical_record(action, "+" if created else "~")
 
 
@@ -246,14 +295,12 @@ def action_delete(*, action: Action, by, expected_version: int, reason: str = ""
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted={})
         _claim(current, expected_version, attempted={})
-        current._history_user = user_or_none(by)
-        current._change_reason = reason[:100] if reason else None
+        set_history_author(current, by=by, reason=reason)
         current.delete()
 
 
 def _record_history(action: Action, *, by, reason: str) -> None:
-    action._history_user = user_or_none(by)
-    action._change_reason = reason[:100] if reason else None
+    set_history_author(action, by=by, reason=reason)
     action_history.create_historical_record(action, "~")
 
 
@@ -341,7 +388,7 @@ def action_indicators_update(
                 continue
             if delete:
                 if indicator is not None:
-                    indicator._history_user = user
+                    set_history_author(indicator, by=by)
                     indicator.delete()
                     changed = True
                 continue
@@ -357,7 +404,7 @@ def action_indicators_update(
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue
-            indicator._history_user = user
+            set_history_author(indicator, by=by)
             indicator.save()
             changed = True
         if errors:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from actions.models import Action
 from actions.services import ActionConflict
 from core import permissions
+from core.numbers import whole_number
 from stakeholders.models import Organisation
 
 from . import services
@@ -346,11 +347,6 @@ class MeetingCockpitMixin(CockpitViewsMixin):
         )
 
 
-def _is_version(text: str) -> bool:
-    # str.isdigit() also says yes to "²" and "١", which int() refuses or misreads.
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 def _can_accept(contribution: Contribution) -> bool:
     """Whether the page offers the "accept" button (the service decides in the end)."""
     return (
@@ -413,7 +409,7 @@ class ContributionCockpitMixin(CockpitViewsMixin):
             )
         if request.method == "POST" and (form is None or form.is_valid()):
             version = request.POST.get("version", "")
-            if version and not _is_version(version):
+            if version and whole_number(version) is None:
                 messages.error(
                     request, _("The form's version of the row is not a number; open it again.")
                 )
@@ -423,7 +419,7 @@ class ContributionCockpitMixin(CockpitViewsMixin):
                     contribution=contribution,
                     by=request.user,
                     data=form.action_data() if form is not None else None,
-                    expected_version=int(version) if _is_version(version) else None,
+                    expected_version=whole_number(version),
                 )
             except ActionConflict as exc:
                 messages.error(request, str(exc))

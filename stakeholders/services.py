@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Person
 
@@ -28,12 +29,21 @@ ERASED_NAME = "Erased person #{pk}"
 def contactable(people: Iterable[Person] | QuerySet) -> list[Person] | QuerySet:
     """The people who may be emailed: they consented to be contacted and have an address.
 
-    A queryset stays a queryset (filtered in the database); any other iterable
-    of people gives a list in the same order.
+    Every mail goes only to these. A queryset stays a queryset (filtered in the
+    database); any other iterable of people gives a list in the same order.
     """
     if isinstance(people, QuerySet):
         return people.filter(consent_to_contact=True).exclude(email="")
-    return [person for person in people if person.consent_to_contact and person.email]
+    return [person for person in people if why_not_contactable(person) is None]
+
+
+def why_not_contactable(person: Person) -> str | None:
+    """Why ``person`` may not be emailed (for whoever sends the mail), or None if they may."""
+    if not person.consent_to_contact:
+        return _("has not consented to be contacted")
+    if not person.email:
+        return _("has no email address")
+    return None
 
 
 # --- Access: everything held about a person -----------------------------------

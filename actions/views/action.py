@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import permissions
 from core.htmx import is_htmx, vary_on_htmx
+from core.numbers import whole_number
 
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet
@@ -22,7 +23,6 @@ from .common import (
     get_action_for_editor,
     get_action_for_user,
     get_roadmap_for_editor,
-    whole_number,
 )
 from .table import TableRows, table_actions
 

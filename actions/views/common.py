@@ -14,21 +14,6 @@ from core.middleware import LoginNeeded
 
 from ..models import Action, Roadmap
 
-# Ids and versions read from a request are at most this long: 18 digits stay
-# below the largest integer the databases store (2**63 - 1).
-_MAX_DIGITS = 18
-
-
-def whole_number(text: str | None) -> int | None:
-    """``text`` as a whole number written in ASCII digits, or None if it is not one.
-
-    ``str.isdigit`` alone accepts "²" or "٣", which ``int`` then refuses or reads
-    as another number; a value a browser sends is plain ASCII.
-    """
-    if not text or len(text) > _MAX_DIGITS or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
-
 
 def _not_found(request):
     if not request.user.is_authenticated:

@@ -19,12 +19,9 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-
-from stakeholders.models import Organisation
 
 from .. import services
 from ..models import Action, Roadmap
@@ -203,15 +200,7 @@ class _Reader:
         self.actions = {
             action.pk: action for action in roadmap.actions.prefetch_related("key_partners")
         }
-        organisations = (
-            Organisation.objects.filter(
-                Q(city_id=roadmap.city_id)
-                | Q(memberships__city_id=roadmap.city_id)
-                | Q(pk__in=roadmap.involved_organisations().values("pk"))
-            )
-            .distinct()
-            .values_list("pk", "name", "city_id")
-        )
+        organisations = roadmap.eligible_partners().values_list("pk", "name", "city_id")
         self.organisation_names: dict[int, str] = {}
         self.organisations_named: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for pk, name, city_id in organisations:
@@ -392,9 +381,12 @@ class _Reader:
         start, deadline = value("start_date"), value("deadline")
         if start and deadline and deadline < start and "deadline" in self.letters:
             error("deadline", _("The deadline cannot be before the start."))
-        lead = value("lead_partner")
-        if lead and lead in (value("key_partners") or ()) and "key_partners" in self.letters:
-            error("key_partners", _("The lead partner cannot also be a key partner."))
+        for key, messages in services.partner_errors(
+            lead_partner=value("lead_partner"), key_partners=value("key_partners")
+        ).items():
+            if key in self.letters:
+                for message in messages:
+                    error(key, message)
 
     def _compare(self, row: RowPreview, action: Action, data: dict) -> RowPreview:
         row.action = action

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import numbers
+
 from .labels import normalise
 
 
@@ -44,9 +46,11 @@ def whole_number(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    # ASCII digits only (``\d`` takes any script's), and few enough for int().
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,18}\s*%?\s*", value):
-        return int(value.strip().rstrip("%"))
+    # A percentage sign may follow (progress), with spaces around either.
+    if isinstance(value, str):
+        number = numbers.whole_number(value.strip().removesuffix("%").strip())
+        if number is not None:
+            return number
     raise CellError(_("not a whole number"))
 
 

@@ -17,7 +17,7 @@ from ..models import Attendance, Meeting
 from .common import (
     check_can_manage,
     save_with_history,
-    user_or_none,
+    set_history_author,
 )
 
 
@@ -93,7 +93,7 @@ def meeting_delete(*, meeting: Meeting, by) -> None:
     check_can_manage(by, meeting)
     with transaction.atomic():
         current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        current._history_user = user_or_none(by)
+        set_history_author(current, by=by)
         current.delete()
 
 

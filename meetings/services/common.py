@@ -1,6 +1,7 @@
 """What the meeting services share: the permission check and history bookkeeping.
 
-``user_or_none`` is re-exported from ``actions.services``, where it is defined.
+Who made a change and why is said with ``actions.services.set_history_author``,
+as for the Action Table.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from actions.services import user_or_none
+from actions.services import set_history_author
 from core import permissions
 
 from ..models import Meeting
@@ -20,8 +21,7 @@ def check_can_manage(by, meeting: Meeting) -> None:
 
 
 def save_with_history(obj, *, by, reason: str = "", update_fields=None) -> None:
-    obj._history_user = user_or_none(by)
-    obj._change_reason = reason[:100] if reason else None
+    set_history_author(obj, by=by, reason=reason)
     obj.save(update_fields=update_fields)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Person
+from stakeholders.services import contactable, why_not_contactable
 
 from .. import calendar
 from ..models import Meeting
@@ -60,16 +61,13 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
     result = Invitations()
     messages: list[tuple[Person, EmailMessage]] = []
     invited = meeting.attendances.filter(invited=True).select_related("person__organisation")
-    recipients = []
-    for attendance in invited:
-        person = attendance.person
-        # The reasons are for the moderator, in the moderator's language.
-        if not person.consent_to_contact:
-            result.skipped.append((person, _("has not consented to be contacted")))
-        elif not person.email:
-            result.skipped.append((person, _("has no email address")))
-        else:
-            recipients.append(person)
+    people = [attendance.person for attendance in invited]
+    recipients = contactable(people)
+    written_to = {person.pk for person in recipients}
+    # The reasons are for the moderator, in the moderator's language.
+    result.skipped.extend(
+        (person, why_not_contactable(person)) for person in people if person.pk not in written_to
+    )
     # The invitation itself is in the working language of the city, like the meeting.
     with translation.override(city_language(meeting)):
         ics = calendar.meetings_calendar(

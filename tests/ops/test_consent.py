@@ -14,7 +14,7 @@ from actions.models import Roadmap
 from meetings.models import Attendance
 from meetings.services import meeting_invitations_send
 from stakeholders.models import Person
-from stakeholders.services import contactable
+from stakeholders.services import contactable, why_not_contactable
 from tests import factories
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -70,6 +70,19 @@ def test_contactable_keeps_people_who_consented_and_have_an_address(db):
     factories.person(name="No address", consent_to_contact=True, email="")
     assert list(contactable(Person.objects.all())) == [willing]
     assert contactable(list(Person.objects.order_by("name"))) == [willing]
+
+
+def test_why_not_contactable_gives_the_reason_contactable_leaves_a_person_out(db):
+    reasons = {
+        factories.person(consent_to_contact=True): None,
+        factories.person(consent_to_contact=False): "has not consented to be contacted",
+        factories.person(consent_to_contact=False, email=""): "has not consented to be contacted",
+        factories.person(consent_to_contact=True, email=""): "has no email address",
+    }
+    for person, reason in reasons.items():
+        assert why_not_contactable(person) == reason
+        assert (contactable([person]) == [person]) is (reason is None)
+        assert contactable(Person.objects.filter(pk=person.pk)).exists() is (reason is None)
 
 
 def test_invitations_go_only_to_people_who_consented(demo_data):
