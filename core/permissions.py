@@ -1,7 +1,7 @@
 """Who may see and change what. Every view, queryset and admin asks here.
 
-Roles are Django groups (their model permissions say *what kind* of thing a
-user may change); which city a user works for is data: ``CityAccess`` for
+Roles are Django groups (their model permissions, in ``core.roles``, say
+*what kind* of thing a user may change); which city a user works for is data: ``CityAccess`` for
 municipal staff, and for partners the working-group ``Membership`` of the
 organisation their ``Person`` belongs to.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 EDITOR = "editor"
 MODERATOR = "moderator"
@@ -116,14 +117,12 @@ def works_for_a_city(user) -> bool:
     return access_for(user).is_network_admin or bool(own_city_ids(user))
 
 
-def own_city_filter(user, prefix: str = ""):
+def own_city_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the rows whose city (via ``prefix``) the user works for.
 
     It narrows, and grants nothing: another city's public roadmap is readable
     by anybody (``roadmap_filter``) but is not one of the user's own.
     """
-    from django.db.models import Q
-
     if access_for(user).is_network_admin:
         return Q()
     return Q(**{f"{prefix}city_id__in": own_city_ids(user)})
@@ -158,10 +157,8 @@ def can_see_people(user, city_id: int) -> bool:
     return access.is_network_admin or city_id in access.staff_city_ids
 
 
-def roadmap_filter(user, prefix: str = ""):
+def roadmap_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the roadmaps (via ``prefix``) the user may see."""
-    from django.db.models import Q
-
     access = access_for(user)
     if access.is_network_admin:
         return Q()
@@ -178,27 +175,23 @@ def roadmap_filter(user, prefix: str = ""):
     return q
 
 
-def editable_roadmap_filter(user, prefix: str = ""):
+def editable_roadmap_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the roadmaps (via ``prefix``) whose table the user may edit."""
-    from django.db.models import Q
-
     access = access_for(user)
     if access.is_network_admin:
         return Q()
     return Q(**{f"{prefix}city_id__in": access.staff_city_ids})
 
 
-def meeting_roadmap_filter(user, prefix: str = ""):
+def meeting_roadmap_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the roadmaps (via ``prefix``) whose meetings the user runs."""
-    from django.db.models import Q
-
     access = access_for(user)
     if access.is_network_admin:
         return Q()
     return Q(**{f"{prefix}city_id__in": access.meeting_city_ids})
 
 
-def meeting_filter(user, prefix: str = ""):
+def meeting_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the meetings (via ``prefix``) the user follows as staff.
 
     Those of the user's cities: editors follow them, moderators run them
@@ -211,10 +204,8 @@ def meeting_filter(user, prefix: str = ""):
     )
 
 
-def city_filter(user, prefix: str = ""):
+def city_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the cities (via ``prefix``) the user works for as staff."""
-    from django.db.models import Q
-
     access = access_for(user)
     if access.is_network_admin:
         return Q()
@@ -233,14 +224,12 @@ def can_link_login(user) -> bool:
     return access_for(user).is_network_admin
 
 
-def organisation_filter(user, prefix: str = ""):
+def organisation_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the organisations (via ``prefix``) the user works with.
 
     Those of the user's cities, and the members of those cities' working
     groups (an organisation may sit in several cities' groups).
     """
-    from django.db.models import Q
-
     from stakeholders.models import Membership
 
     if access_for(user).is_network_admin:
@@ -251,14 +240,12 @@ def organisation_filter(user, prefix: str = ""):
     return city_filter(user, prefix=f"{prefix}city__") | Q(**{f"{prefix}pk__in": members})
 
 
-def person_filter(user, prefix: str = ""):
+def person_filter(user, prefix: str = "") -> Q:
     """A Q object selecting the people (via ``prefix``) the user works with.
 
     The people of the organisations of ``organisation_filter``, and the
     people who sit in the user's working groups themselves.
     """
-    from django.db.models import Q
-
     from stakeholders.models import Membership, Organisation
 
     if access_for(user).is_network_admin:
