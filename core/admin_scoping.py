@@ -69,19 +69,6 @@ class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectM
     pass
 
 
-def _safe_autocomplete(formfield):
-    """Swap Django's autocomplete widget in ``formfield`` for the safe one, in place."""
-    if formfield is None:
-        return formfield
-    widget = formfield.widget
-    inner = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
-    if type(inner) is AutocompleteSelect:
-        inner.__class__ = SafeAutocompleteSelect
-    elif type(inner) is AutocompleteSelectMultiple:
-        inner.__class__ = SafeAutocompleteSelectMultiple
-    return formfield
-
-
 class ScopedChoicesMixin:
     """Limit the rows a form offers in its selects to those the user works on.
 
@@ -107,18 +94,27 @@ class ScopedChoicesMixin:
         return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            # As Django's own formfield_for_foreignkey would, with the safe widget.
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         if "queryset" not in kwargs:
             choices = self.scoped_choices(request, db_field)
             if choices is not None:
                 kwargs["queryset"] = choices
-        return _safe_autocomplete(super().formfield_for_foreignkey(db_field, request, **kwargs))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         if "queryset" not in kwargs:
             choices = self.scoped_choices(request, db_field)
             if choices is not None:
                 kwargs["queryset"] = choices
-        return _safe_autocomplete(super().formfield_for_manytomany(db_field, request, **kwargs))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScopedInline(ScopedChoicesMixin):
