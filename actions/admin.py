@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import permissions
+from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import (
     CityScopedAdmin,
-    CityScopedHistoryAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
+from core.admin_versions import OpenedStateAdmin
 from core.forms import IdsMultipleChoiceField
 
 from .models import Action, Challenge, Indicator, Roadmap

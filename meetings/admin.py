@@ -9,13 +9,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import permissions
+from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import (
     CityScopedAdmin,
-    CityScopedHistoryAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
+from core.admin_versions import OpenedStateAdmin
 
 from .cockpit import ContributionCockpitMixin, MeetingCockpitMixin
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from core import permissions
 from core.admin_scoping import (
     CityScopedAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     is_network_admin,
     related_filter,
 )
+from core.admin_versions import OpenedStateAdmin
 
 from .models import City, CityAccess, Membership, Organisation, Person
 

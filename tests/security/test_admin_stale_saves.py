@@ -1,7 +1,7 @@
 """Lost updates in the admin, for the models without a version of their own.
 
 The change form carries a fingerprint of the object and its inline rows as the
-user opened it (core.admin_scoping.OpenedStateAdmin). Two people open the
+user opened it (core.admin_versions.OpenedStateAdmin). Two people open the
 same page; the first saves; the second save is refused, with nothing written,
 rather than silently putting back what the first changed. The forms are posted
 as a browser would send them, read from the page the user was shown.
