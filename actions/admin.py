@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,7 +15,7 @@ from core.admin_scoping import (
     ScopedInline,
     related_filter,
 )
-from core.admin_versions import OpenedStateAdmin
+from core.admin_versions import VersionedAdmin, VersionedAdminForm
 from core.forms import IdsMultipleChoiceField
 
 from .models import Action, Challenge, Indicator, Roadmap
@@ -56,7 +55,7 @@ class ChallengeInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Roadmap)
 class RoadmapAdmin(
-    IndicatorsGoWithTheirActionMixin, OpenedStateAdmin, CityScopedHistoryAdmin, SimpleHistoryAdmin
+    IndicatorsGoWithTheirActionMixin, VersionedAdmin, CityScopedHistoryAdmin, SimpleHistoryAdmin
 ):
     list_display = (
         "title",
@@ -78,8 +77,13 @@ class RoadmapAdmin(
         return _editable_roadmaps(request)
 
 
+class ChallengeAdminForm(VersionedAdminForm):
+    version_parents = ("roadmap",)  # the roadmap's page shows its challenges inline
+
+
 @admin.register(Challenge)
-class ChallengeAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class ChallengeAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
+    form = ChallengeAdminForm
     list_display = ("title", "roadmap", "strand", "position")
     list_filter = ("strand", ("roadmap", related_filter("city")))
     list_select_related = ("roadmap__city",)
@@ -223,7 +227,6 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
                     "activity_type",
                     "title",
                     "description",
-                    "version",
                 )
             },
         ),
@@ -288,10 +291,8 @@ class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, Simp
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # ``version`` is the form's own hidden field; the model's is not
-        # editable, and the form factory refuses to be asked for it.
-        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [name for name in fields if name != "version"]
+        # ``version`` is the form's own hidden field (the model's is not
+        # editable), rendered by templates/admin/change_form.html.
         form = super().get_form(request, obj, change=change, **kwargs)
         form.service_error = getattr(request, "_action_service_error", None)
         return form

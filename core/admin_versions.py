@@ -1,94 +1,98 @@
-"""Refusing an admin save over somebody else's save (lost updates)."""
+"""The admin's lost-update check: the change form carries the row's ``version``.
+
+``VersionedAdmin`` (with its form, ``VersionedAdminForm``) puts the version the
+user opened in the change form (a hidden field, rendered by
+templates/admin/change_form.html); the save locks the row, refuses with a
+form error if its version moved on, and bumps it (``core.versions``).
+Nothing is saved then, inlines included.
+
+The rows of inlines are covered through their parent: a save of the parent's
+page bumps the parent and every inline row it changes; a save of an inline row
+on its own page (or its deletion) bumps the parents whose pages show it,
+named in the form's ``version_parents``, so that their open pages are stale.
+Parents are locked before the row itself, in the order the parent's page
+takes the locks.
+"""
 
 from __future__ import annotations
 
-import functools
+from django import forms
 
-from django.core.exceptions import ValidationError
-from django.db import router, transaction
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext_lazy as _
-
-OPENED_STATE_FIELD = "_opened_state"
+from core.versions import as_version, stale_save_error, version_bump, version_claim, version_lock
 
 
-class OpenedStateAdmin:
-    """Refuse a change-form save when somebody else saved the object since it was opened.
+class VersionedAdminForm(forms.ModelForm):
+    """An admin ModelForm whose save is refused over a newer one."""
 
-    For models without a ``version``. The change form carries a fingerprint of
-    the object, its many-to-many links and the rows of its inlines as the user
-    opened them (a hidden field, rendered by templates/admin/change_form.html).
-    On save the fingerprint is taken again, with the row locked until the save
-    commits; if the two differ the form gets an error and nothing is saved,
-    inlines included, so that the later save cannot silently undo the earlier
-    one. Only the object's own row is locked: an inline row saved on its own
-    page in the very moment between the check and the write is not covered.
-    """
+    # The foreign keys to the rows whose change form shows this one inline.
+    version_parents: tuple[str, ...] = ()
+    opened_parents: list = []
 
-    stale_save_message = _(
-        "Somebody else saved this %(name)s since you opened it. Nothing was saved: "
-        "open it again to see their changes, then make yours."
-    )
-
-    def opened_state(self, request, obj, *, lock: bool = False) -> str:
-        """The fingerprint of ``obj`` and its inline rows, as the database holds them now."""
-        opts = self.model._meta
-        # No ordering: a Meta.ordering through a nullable relation (an attendance's
-        # person) joins it, and PostgreSQL locks no nullable side of an outer join.
-        rows = self.model._default_manager.filter(pk=obj.pk).order_by()
-        using = router.db_for_write(self.model)
-        if lock and not transaction.get_autocommit(using):
-            # Locked as a model query: ``of`` names no table in a values() query.
-            list(rows.select_for_update(of=("self",)).only("pk"))
-        state = [list(rows.values_list(*(field.attname for field in opts.concrete_fields)))]
-        for field in opts.many_to_many:
-            links = self.model._default_manager.filter(pk=obj.pk).values_list(field.name, flat=True)
-            state.append(sorted(links, key=str))
-        for inline in self.get_inline_instances(request, obj):
-            fk = inline.get_formset(request, obj).fk
-            inline_rows = (
-                inline.get_queryset(request)
-                .filter(**{fk.name: obj.pk})
-                .order_by("pk")
-                .values_list(*(field.attname for field in inline.model._meta.concrete_fields))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Not a declared field: the admin lists declared fields among the
+            # model's, and the model's ``version`` is not editable.
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
             )
-            state.append([inline.model._meta.label, list(inline_rows)])
-        return salted_hmac("cities4csr.admin.opened_state", repr(state)).hexdigest()
-
-    def check_opened_state(self, request, obj, opened: str) -> None:
-        current = self.opened_state(request, obj, lock=True)
-        if not opened or not constant_time_compare(opened, current):
-            raise ValidationError(
-                self.stale_save_message,
-                code="conflict",
-                params={"name": self.model._meta.verbose_name},
-            )
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None or request.method != "POST":
-            return form
-        check = functools.partial(self.check_opened_state, request, obj)
-        return type(form.__name__, (_OpenedStateForm, form), {"check_opened_state": check})
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if change and obj is not None and self.has_change_permission(request, obj):
-            # A form shown again after a refused save keeps what the user opened:
-            # saving it again is refused again, until they open the object anew.
-            context["opened_state"] = (
-                request.POST.get(OPENED_STATE_FIELD, "")
-                if request.method == "POST"
-                else self.opened_state(request, obj)
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-class _OpenedStateForm:
-    """Mixed before an admin's ModelForm by ``OpenedStateAdmin.get_form`` on a save."""
-
-    check_opened_state = None
 
     def clean(self):
         cleaned_data = super().clean()
-        self.check_opened_state(self.data.get(OPENED_STATE_FIELD, ""))
+        if self.instance.pk is not None:
+            # As saved, before this form moves the row to another parent, if it does.
+            self.opened_parents = self.parents(self.instance)
+            for parent_model, pk in self.opened_parents:
+                version_lock(parent_model, pk)
+            current = version_lock(self._meta.model, self.instance.pk)
+            # A form without a version (a page from before) is stale, not unchecked.
+            if current is None or as_version(cleaned_data.get("version")) != current:
+                raise stale_save_error(self._meta.model)
         return cleaned_data
+
+    @classmethod
+    def parents(cls, obj) -> list[tuple[type, object]]:
+        """The parent rows of ``obj``, as (model, pk)."""
+        found = []
+        for name in cls.version_parents:
+            field = obj._meta.get_field(name)
+            found.append((field.related_model, getattr(obj, field.attname)))
+        return found
+
+
+class VersionedAdmin:
+    """Mixed into a ModelAdmin: stale change-form saves refused, versions bumped."""
+
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            version_claim(obj, as_version(form.cleaned_data.get("version")))
+        super().save_model(request, obj, form, change)
+        self._bump([*form.opened_parents, *self.form.parents(obj)])
+
+    def save_formset(self, request, form, formset, change):
+        if any(field.name == "version" for field in formset.model._meta.concrete_fields):
+            # The rows' own pages, opened before, are stale now.
+            for inline_form in formset.initial_forms:
+                if inline_form.has_changed():
+                    inline_form.instance.version += 1
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        parents = self.form.parents(obj)
+        super().delete_model(request, obj)
+        self._bump(parents)
+
+    def delete_queryset(self, request, queryset):
+        parents = [parent for obj in queryset for parent in self.form.parents(obj)]
+        super().delete_queryset(request, queryset)
+        self._bump(parents)
+
+    @staticmethod
+    def _bump(parents) -> None:
+        by_model: dict = {}
+        for model, pk in parents:
+            by_model.setdefault(model, set()).add(pk)
+        for model, pks in by_model.items():
+            version_bump(model, pks)

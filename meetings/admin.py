@@ -15,7 +15,7 @@ from core.admin_scoping import (
     ScopedInline,
     related_filter,
 )
-from core.admin_versions import OpenedStateAdmin
+from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 from .cockpit import ContributionCockpitMixin, MeetingCockpitMixin
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
@@ -97,7 +97,7 @@ class NextStepInline(KeptRecordInline, admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(
     MeetingCockpitMixin,
-    OpenedStateAdmin,
+    VersionedAdmin,
     CityScopedHistoryAdmin,
     MeetingScopedAdmin,
     SimpleHistoryAdmin,
@@ -218,8 +218,14 @@ def _delete_planned_meetings(modeladmin, request, queryset):
         return None
 
 
-class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
+class MeetingPartAdminForm(VersionedAdminForm):
+    version_parents = ("meeting",)  # the meeting's page shows its parts inline
+
+
+class MeetingPartAdmin(VersionedAdmin, MeetingScopedAdmin):
     """What hangs on a meeting; mostly edited inline, listed here across meetings."""
+
+    form = MeetingPartAdminForm
 
     def scope(self, request):
         return _city_meetings(request, prefix="meeting__roadmap__")

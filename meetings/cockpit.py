@@ -287,7 +287,7 @@ class MeetingCockpitMixin(CockpitViewsMixin):
             initial={
                 "summary": meeting.summary,
                 "approve_minutes": meeting.status == Meeting.Status.HELD,
-                "opened_state": services.closing_state(meeting),
+                "version": meeting.version,
             },
         )
         if request.method == "POST" and form.is_valid():
@@ -297,8 +297,7 @@ class MeetingCockpitMixin(CockpitViewsMixin):
                     by=request.user,
                     summary=form.cleaned_data["summary"],
                     approve_minutes=form.cleaned_data["approve_minutes"],
-                    # A form without it (an old page) is checked as stale, not skipped.
-                    expected_state=form.cleaned_data["opened_state"],
+                    expected_version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):

@@ -706,7 +706,7 @@ def test_challenge_cannot_be_moved_to_another_roadmap(client, editor, sofia, sof
             "strand": challenge.strand,
             "title": "Air quality, moved",
             "description": "",
-            "_opened_state": page.context["opened_state"],
+            "version": page.context["adminform"].form["version"].value(),
         },
     )
     assert response.status_code == 302
