@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from core.admin_scoping import CityScopedAdmin
 
-
-class CityScopedHistoryAdmin(CityScopedAdmin):
-    """Scoping for simple_history's admin views, mixed in before SimpleHistoryAdmin.
+class CityScopedHistoryAdmin:
+    """Scoping for simple_history's admin views: mixed in before a CityScopedAdmin
+    and SimpleHistoryAdmin, whose permissions it asks.
 
     simple_history's revert form saves on POST whenever the user may *view*
     history, and looks the historical row up without ``get_queryset``; both

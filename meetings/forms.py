@@ -44,7 +44,7 @@ class CarryForwardForm(forms.Form):
     )
 
 
-# Added to the meeting's add form in the admin (see meetings.cockpit).
+# Added to the meeting's add form in the admin (meetings.admin.MeetingAdminForm).
 carry_forward_field = forms.BooleanField(
     label=_("start with a review of the previous meeting"),
     required=False,

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from actions import admin as actions_admin
+from actions import admin_rows as actions_admin
 from actions.models import Action, Indicator, Roadmap
 from actions.services import ActionConflict
 from core.permissions import forget_access
