@@ -85,7 +85,9 @@ class VersionedAdmin:
         self._bump(parents)
 
     def delete_queryset(self, request, queryset):
-        parents = [parent for obj in queryset for parent in self.form.parents(obj)]
+        parents = []
+        if self.form.version_parents:
+            parents = [parent for obj in queryset for parent in self.form.parents(obj)]
         super().delete_queryset(request, queryset)
         self._bump(parents)
 

@@ -335,3 +335,23 @@ def test_proposal_accepted_since_makes_the_meeting_page_stale(client, moderator,
     assert STALE in str(response.context["adminform"].form.non_field_errors())
     proposal.refresh_from_db()
     assert proposal.produced_action is not None
+
+
+def test_inline_row_deleted_on_its_own_page_makes_the_meeting_page_stale(
+    client, moderator, sofia_meeting
+):
+    """Saving the meeting would post the deleted agenda item back (and fail on it)."""
+    item = AgendaItem.objects.create(meeting=sofia_meeting, position=1, title="Welcome")
+    client.force_login(moderator)
+    meeting_page = opened_form(client, change_url(sofia_meeting), Meeting)
+    deleted = client.post(
+        reverse("admin:meetings_agendaitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+
+    response = client.post(change_url(sofia_meeting), changed(meeting_page, phase="Drafting"))
+
+    assert response.status_code == 200
+    assert STALE in str(response.context["adminform"].form.non_field_errors())
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.phase == ""
