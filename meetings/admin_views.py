@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action
 from actions.services import ActionConflict
+from core.versions import as_version
 from stakeholders.models import Organisation
 
 from . import services
@@ -167,7 +168,7 @@ def proposal_accept(model_admin, request, object_id):
         )
     if request.method == "POST" and (form is None or form.is_valid()):
         version = request.POST.get("version", "")
-        if version and not _is_version(version):
+        if version and as_version(version) is None:
             messages.error(
                 request, _("The form's version of the row is not a number; open it again.")
             )
@@ -177,7 +178,7 @@ def proposal_accept(model_admin, request, object_id):
                 contribution=contribution,
                 by=request.user,
                 data=form.action_data() if form is not None else None,
-                expected_version=int(version) if _is_version(version) else None,
+                expected_version=as_version(version),
             )
         except ActionConflict as exc:
             messages.error(request, str(exc))
@@ -213,11 +214,6 @@ def proposal_accept(model_admin, request, object_id):
         changes=_readable_changes(changes) if changes is not None else None,
         meeting_url=meeting_url,
     )
-
-
-def _is_version(text: str) -> bool:
-    # str.isdigit() also says yes to "²" and "١", which int() refuses or misreads.
-    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _can_accept(contribution: Contribution) -> bool:
