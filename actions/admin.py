@@ -1,52 +1,22 @@
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import permissions
+from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import (
     CityScopedAdmin,
-    CityScopedHistoryAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
-from core.forms import IdsMultipleChoiceField
+from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
-from .models import Action, Challenge, Indicator, Roadmap
-from .services import (
-    EDITABLE_FIELDS,
-    ActionConflict,
-    action_create,
-    action_delete,
-    action_indicators_update,
-    action_update,
-    partner_errors,
-)
+# Importing ActionAdmin registers it (bench/ imports it from here too).
+from .admin_rows import ActionAdmin, IndicatorsGoWithTheirActionMixin, editable_roadmaps
+from .models import Challenge, Indicator, Roadmap
 
-
-def _editable_roadmaps(request, prefix: str = ""):
-    return permissions.editable_roadmap_filter(request.user, prefix=prefix)
-
-
-class IndicatorsGoWithTheirActionMixin:
-    """Delete actions without asking for IndicatorAdmin's permission to delete indicators.
-
-    IndicatorAdmin refuses to delete an indicator on its own page (that would
-    change its action past the service); an indicator deleted with its action
-    is no such change, and the admin's confirmation must not be blocked by it.
-    """
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        perms_needed.discard(Indicator._meta.verbose_name)
-        return deleted, counts, perms_needed, protected
+__all__ = ["ActionAdmin", "ChallengeAdmin", "IndicatorAdmin", "RoadmapAdmin"]
 
 
 class ChallengeInline(ScopedInline, admin.TabularInline):
@@ -57,7 +27,11 @@ class ChallengeInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Roadmap)
 class RoadmapAdmin(
-    IndicatorsGoWithTheirActionMixin, OpenedStateAdmin, CityScopedHistoryAdmin, SimpleHistoryAdmin
+    IndicatorsGoWithTheirActionMixin,
+    VersionedAdmin,
+    CityScopedHistoryAdmin,
+    CityScopedAdmin,
+    SimpleHistoryAdmin,
 ):
     list_display = (
         "title",
@@ -76,11 +50,16 @@ class RoadmapAdmin(
     inlines = (ChallengeInline,)
 
     def scope(self, request):
-        return _editable_roadmaps(request)
+        return editable_roadmaps(request)
+
+
+class ChallengeAdminForm(VersionedAdminForm):
+    version_parents = ("roadmap",)  # the roadmap's page shows its challenges inline
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class ChallengeAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
+    form = ChallengeAdminForm
     list_display = ("title", "roadmap", "strand", "position")
     list_filter = ("strand", ("roadmap", related_filter("city")))
     list_select_related = ("roadmap__city",)
@@ -88,7 +67,7 @@ class ChallengeAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
     ordering = ("roadmap__city__name", "roadmap__title", "position")
 
     def scope(self, request):
-        return _editable_roadmaps(request, prefix="roadmap__")
+        return editable_roadmaps(request, prefix="roadmap__")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -99,309 +78,8 @@ class ChallengeAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
         return readonly
 
 
-# What an indicator holds besides its place in the list; the service numbers
-# the list in the order given.
-INDICATOR_VALUES = ("name", "unit", "baseline", "target", "current", "source")
-
-
-class IndicatorInline(ScopedInline, admin.TabularInline):
-    """Saved by ActionAdmin.save_related through action_indicators_update, never by the formset."""
-
-    model = Indicator
-    fields = ("position", *INDICATOR_VALUES)
-    extra = 0
-
-
-class ActionAdminForm(forms.ModelForm):
-    """The admin's Action form: validates like the services, saves through them.
-
-    ``version`` carries the version the user opened, so that a save over
-    somebody else's newer one is refused rather than silently lost.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    # Set per request by ActionAdmin.get_form when the service refused a save
-    # the form had accepted (a race, or a rule only the service knows).
-    service_error: ValidationError | None = None
-
-    class Meta:
-        model = Action
-        fields = ("roadmap", *EDITABLE_FIELDS)
-        field_classes = {"key_partners": IdsMultipleChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-            # The roadmap's partners, as everywhere; a new row's roadmap is chosen
-            # in this form, and the service refuses its ineligible partners.
-            for name in ("lead_partner", "key_partners"):
-                if name in self.fields:
-                    self.fields[name].queryset = self.instance.roadmap.eligible_partners()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.service_error is not None:
-            self._add_service_error(self.service_error)
-            return cleaned_data
-        if self.instance.pk:
-            self._check_version(cleaned_data.get("version"))
-        for name, messages in partner_errors(
-            lead_partner=cleaned_data.get("lead_partner"),
-            key_partners=cleaned_data.get("key_partners"),
-        ).items():
-            for message in messages:
-                self.add_error(name, message)
-        return cleaned_data
-
-    def _check_version(self, opened_version):
-        current = (
-            Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if opened_version is None or opened_version != current:
-            raise ValidationError(
-                _(
-                    "Somebody else saved this action (now version %(version)s) since you "
-                    "opened it. Nothing was saved: open the action again to see their "
-                    "changes, then make yours."
-                ),
-                code="conflict",
-                params={"version": current},
-            )
-
-    def _add_service_error(self, error: ValidationError):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
-
-class _ServiceRefused(Exception):
-    """Raised from save_model to abandon the admin's transaction and show the form again."""
-
-    def __init__(self, error: ValidationError):
-        self.error = error
-        super().__init__(error)
-
-
-@admin.register(Action)
-class ActionAdmin(IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, SimpleHistoryAdmin):
-    form = ActionAdminForm
-    list_display = (
-        "title",
-        "roadmap",
-        "challenge",
-        "lead_partner",
-        "status",
-        "progress",
-        "deadline",
-        "version",
-        "changed_at",
-    )
-    list_filter = (
-        "status",
-        "activity_type",
-        ("roadmap", related_filter("city")),
-        ("lead_partner", related_filter()),
-    )
-    list_select_related = ("roadmap__city", "challenge", "lead_partner")
-    search_fields = ("title", "description", "expected_results", "lead_partner__name")
-    autocomplete_fields = ("challenge", "lead_partner", "key_partners")
-    date_hierarchy = "deadline"
-    ordering = ("roadmap__city__name", "roadmap__title", "position")
-    readonly_fields = (
-        "position",
-        "current_version",
-        "created_at",
-        "created_by",
-        "changed_at",
-        "changed_by",
-        "proposed_at",
-    )
-    inlines = (IndicatorInline,)
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "roadmap",
-                    "challenge",
-                    "activity_type",
-                    "title",
-                    "description",
-                    "version",
-                )
-            },
-        ),
-        (_("Expected results"), {"fields": ("expected_results",)}),
-        (
-            _("Necessary resources"),
-            {"fields": ("resources", ("budget", "currency"), "people_days", "in_kind")},
-        ),
-        (_("Partners"), {"fields": ("lead_partner", "key_partners")}),
-        (_("Timing and progress"), {"fields": (("start_date", "deadline"), "status", "progress")}),
-    )
-
-    record_fieldset = (
-        _("Record"),
-        {
-            "fields": (
-                "position",
-                "current_version",
-                "proposed_at",
-                ("created_at", "created_by"),
-                ("changed_at", "changed_by"),
-            ),
-            "classes": ("collapse",),
-        },
-    )
-
-    def scope(self, request):
-        return _editable_roadmaps(request, prefix="roadmap__")
-
-    @admin.display(description=_("version"))
-    def current_version(self, obj):
-        return obj.version
-
-    @admin.display(description=_("proposed at"))
-    def proposed_at(self, obj):
-        """The meetings' proposals that created or changed this row, linked."""
-        produced = obj.produced_by.select_related("meeting").order_by("meeting__start", "pk")
-        links = format_html_join(
-            mark_safe("<br>"),
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse("admin:meetings_contribution_change", args=[contribution.pk]),
-                    _("%(meeting)s, proposal %(position)s")
-                    % {"meeting": contribution.meeting, "position": contribution.position},
-                )
-                for contribution in produced
-            ),
-        )
-        return links or "—"
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        # A new row has no record yet; the service gives it its position.
-        return fieldsets if obj is None else (*fieldsets, self.record_fieldset)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if obj is not None:
-            # The services move no row between roadmaps.
-            readonly = (*readonly, "roadmap")
-        return readonly
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # ``version`` is the form's own hidden field; the model's is not
-        # editable, and the form factory refuses to be asked for it.
-        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [name for name in fields if name != "version"]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.service_error = getattr(request, "_action_service_error", None)
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _ServiceRefused as refused:
-            # The admin's transaction is rolled back by now; render the same
-            # POST again, with the service's answer as form errors.
-            request._action_service_error = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
-        try:
-            if change:
-                saved = action_update(
-                    action=obj,
-                    data=data,
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            else:
-                saved = action_create(
-                    roadmap=form.cleaned_data["roadmap"], data=data, by=request.user
-                )
-        except ActionConflict as conflict:
-            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
-        except ValidationError as error:
-            raise _ServiceRefused(error) from error
-        # The admin goes on with ``obj`` (inlines, log entry, redirect).
-        for field in Action._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-        obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        # Key partners went to the service with the rest of the row;
-        # form.save_m2m() would set them again behind its back.
-        for formset in formsets:
-            if formset.model is Indicator:
-                self._save_indicators(request, form.instance, formset)
-            else:
-                self.save_formset(request, form, formset, change=change)
-
-    def _save_indicators(self, request, obj, formset):
-        """Send the inline's indicators to the service as one change of the row.
-
-        Runs after save_model, in the same transaction, so the version to check
-        is the one the row has now: the user's, or the one the row's own save
-        just gave it. A refusal abandons the row's save too.
-        """
-        deleted_forms = formset.deleted_forms if formset.can_delete else []
-        kept, deleted = [], []
-        # What the admin's change message and log entry read, as formset.save() would set it.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for index, indicator_form in enumerate(formset.forms):
-            instance = indicator_form.instance
-            existing = index < formset.initial_form_count()
-            if indicator_form in deleted_forms:
-                if existing:
-                    deleted.append({"id": instance.pk, "delete": True})
-                    formset.deleted_objects.append(instance)
-                continue
-            if not existing and not indicator_form.has_changed():
-                continue  # an empty extra form
-            values = {name: indicator_form.cleaned_data.get(name) for name in INDICATOR_VALUES}
-            if existing:
-                values["id"] = instance.pk
-                if indicator_form.has_changed():
-                    formset.changed_objects.append((instance, indicator_form.changed_data))
-            else:
-                formset.new_objects.append(instance)
-            kept.append((indicator_form.cleaned_data.get("position") or 0, index, values))
-        if not (formset.new_objects or formset.changed_objects or formset.deleted_objects):
-            return
-        indicators = [values for _position, _index, values in sorted(kept, key=lambda k: k[:2])]
-        try:
-            saved = action_indicators_update(
-                action=obj,
-                indicators=[*indicators, *deleted],
-                by=request.user,
-                expected_version=obj.version,
-            )
-        except ActionConflict as conflict:
-            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
-        except ValidationError as error:
-            raise _ServiceRefused(error) from error
-        for field in Action._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-
-    def delete_model(self, request, obj):
-        action_delete(action=obj, by=request.user, expected_version=obj.version)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for action in queryset.select_related("roadmap"):
-                action_delete(action=action, by=request.user, expected_version=action.version)
-
-
 @admin.register(Indicator)
-class IndicatorAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin):
     """Indicators across actions, to look up; they are edited in their action.
 
     Changing an indicator changes its action (whether the row is measurable),
@@ -437,7 +115,7 @@ class IndicatorAdmin(CityScopedHistoryAdmin, SimpleHistoryAdmin):
     readonly_fields = ("edit_in_action",)
 
     def scope(self, request):
-        return _editable_roadmaps(request, prefix="action__roadmap__")
+        return editable_roadmaps(request, prefix="action__roadmap__")
 
     @admin.display(description=_("where to edit"))
     def edit_in_action(self, obj):

@@ -59,6 +59,7 @@ class Roadmap(models.Model):
     main_challenges = models.TextField(_("main challenges"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     objects = RoadmapQuerySet.as_manager()
@@ -128,6 +129,7 @@ class Challenge(models.Model):
     strand = models.CharField(_("strand"), max_length=20, choices=Strand.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("challenge")

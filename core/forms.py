@@ -46,8 +46,9 @@ class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
     SQLite, DataError on PostgreSQL): a 500 from a typed or forged form.
     """
 
-    def _check_values(self, value):
-        for pk in value or ():
+    def clean(self, value):
+        # Before Django's own checks, which end in that lookup.
+        for pk in value if isinstance(value, (list, tuple)) else ():
             try:
                 number = int(str(pk).strip())
             except ValueError:
@@ -58,4 +59,4 @@ class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)

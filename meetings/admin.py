@@ -1,29 +1,35 @@
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
+import functools
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import permissions
+from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import (
     CityScopedAdmin,
-    CityScopedHistoryAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
+from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
-from .cockpit import ContributionCockpitMixin, MeetingCockpitMixin
+from . import admin_actions, admin_views, services
+from .forms import carry_forward_field
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
-from .services import meeting_delete
 
 
-class MeetingScopedAdmin(CityScopedAdmin):
-    """Seeing a meeting (or part of one) is for the city's staff; changing it, for its moderators."""
+class MeetingScopedAdmin:
+    """Seeing a meeting (or part of one) is for the city's staff; changing it, for its moderators.
+
+    Mixed in before CityScopedAdmin, whose ``in_scope`` it narrows.
+    """
 
     def meeting_city_id(self, obj) -> int:
         raise NotImplementedError
@@ -86,17 +92,37 @@ class NextStepInline(KeptRecordInline, admin.TabularInline):
     extra = 0
 
 
+class MeetingAdminForm(VersionedAdminForm):
+    # Offered on the add form only (MeetingAdmin.get_fieldsets); run once the
+    # inlines are saved (MeetingAdmin.save_related).
+    carry_forward = carry_forward_field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            del self.fields["carry_forward"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(
-    MeetingCockpitMixin,
-    OpenedStateAdmin,
-    CityScopedHistoryAdmin,
-    MeetingScopedAdmin,
-    SimpleHistoryAdmin,
+    VersionedAdmin, CityScopedHistoryAdmin, MeetingScopedAdmin, CityScopedAdmin, SimpleHistoryAdmin
 ):
+    form = MeetingAdminForm
+    change_form_template = "meetings/admin/meeting_change_form.html"
+    actions = (
+        admin_actions.accept_meeting_proposals,
+        admin_actions.carry_forward,
+        admin_actions.send_invitations,
+        admin_actions.download_minutes,
+    )
     list_display = ("number", "title", "roadmap", "start", "format", "status", "moderator")
     list_display_links = ("number", "title")
-    list_filter = ("status", "format", ("roadmap", related_filter("city")))
+    list_filter = (
+        "status",
+        "format",
+        ("roadmap", related_filter("city")),
+        admin_actions.LateMinutesFilter,
+    )
     list_select_related = ("roadmap__city", "moderator__organisation")
     search_fields = ("title", "phase", "summary", "roadmap__title")
     autocomplete_fields = ("moderator",)
@@ -142,6 +168,27 @@ class MeetingAdmin(
             )
         )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/close/",
+                view(functools.partial(admin_views.meeting_close, self)),
+                name="meetings_meeting_close",
+            ),
+            path(
+                "<path:object_id>/carry-forward/",
+                view(functools.partial(admin_views.meeting_carry_forward, self)),
+                name="meetings_meeting_carry_forward",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        meeting = self.get_object(request, unquote(object_id))
+        extra = {**admin_views.meeting_cockpit_context(meeting), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
     def scope(self, request):
         return permissions.meeting_filter(request.user)
 
@@ -161,8 +208,14 @@ class MeetingAdmin(
         actions = super().get_actions(request)
         if "delete_selected" in actions:
             _function, name, description = actions["delete_selected"]
-            actions[name] = (_delete_planned_meetings, name, description)
+            actions[name] = (admin_actions.delete_planned_meetings, name, description)
         return actions
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            fieldsets = [*fieldsets, (_("Carry-forward"), {"fields": ["carry_forward"]})]
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -171,9 +224,16 @@ class MeetingAdmin(
             readonly = (*readonly, "roadmap")
         return readonly
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        meeting = form.instance
+        if not change and form.cleaned_data.get("carry_forward"):
+            admin_actions.carry_forward_after_add(request, meeting)
+        admin_actions.warn_attendance_outside_working_group(request, meeting)
+
     def delete_model(self, request, obj):
         try:
-            meeting_delete(meeting=obj, by=request.user)
+            services.meeting_delete(meeting=obj, by=request.user)
         except ValidationError as error:
             # Closed by somebody else since the page asked: a 403, not a 500.
             raise PermissionDenied(" ".join(error.messages)) from error
@@ -181,37 +241,17 @@ class MeetingAdmin(
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for meeting in queryset.select_related("roadmap"):
-                meeting_delete(meeting=meeting, by=request.user)
+                services.meeting_delete(meeting=meeting, by=request.user)
 
 
-def _refuse_kept(modeladmin, request, kept: list) -> None:
-    modeladmin.message_user(
-        request,
-        _(
-            "Nothing was deleted: held meetings are kept as the record of what the "
-            "working group decided (%(meetings)s)."
-        )
-        % {"meetings": ", ".join(str(meeting) for meeting in kept)},
-        messages.ERROR,
-    )
+class MeetingPartAdminForm(VersionedAdminForm):
+    version_parents = ("meeting",)  # the meeting's page shows its parts inline
 
 
-def _delete_planned_meetings(modeladmin, request, queryset):
-    """Django's "delete selected", refused before it asks when a held meeting is among them."""
-    kept = [meeting for meeting in queryset if not meeting.is_deletable]
-    if kept:
-        _refuse_kept(modeladmin, request, kept)
-        return None
-    try:
-        return delete_selected(modeladmin, request, queryset)
-    except ValidationError as error:
-        # Held by somebody else between the check and the deletion.
-        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-        return None
-
-
-class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
+class MeetingPartAdmin(VersionedAdmin, MeetingScopedAdmin, CityScopedAdmin):
     """What hangs on a meeting; mostly edited inline, listed here across meetings."""
+
+    form = MeetingPartAdminForm
 
     def scope(self, request):
         return permissions.meeting_filter(request.user, prefix="meeting__")
@@ -220,27 +260,14 @@ class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
         return obj.meeting.roadmap.city_id
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.meeting.is_deletable
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if "delete_selected" in actions:
             _function, name, description = actions["delete_selected"]
-            actions[name] = (_delete_parts_of_planned_meetings, name, description)
+            actions[name] = (admin_actions.delete_parts_of_planned_meetings, name, description)
         return actions
-
-
-def _delete_parts_of_planned_meetings(modeladmin, request, queryset):
-    """Django's "delete selected" for the parts of meetings, none of a held meeting."""
-    kept = {
-        part.meeting for part in queryset.select_related("meeting") if not part.meeting.is_deletable
-    }
-    if kept:
-        _refuse_kept(modeladmin, request, sorted(kept, key=str))
-        return None
-    return delete_selected(modeladmin, request, queryset)
 
 
 @admin.register(AgendaItem)
@@ -268,15 +295,30 @@ class AttendanceAdmin(MeetingPartAdmin, admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(
-    ContributionCockpitMixin, CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryAdmin
-):
+class ContributionAdmin(CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryAdmin):
+    change_form_template = "meetings/admin/contribution_change_form.html"
+    actions = (admin_actions.accept_selected_proposals,)
     list_display = ("short_text", "kind", "meeting", "author", "organisation", "outcome", "action")
     list_select_related = ("meeting", "author__organisation", "organisation", "action")
     list_filter = ("kind", "outcome", ("meeting", related_filter()))
     search_fields = ("text", "discussion_summary", "author__name", "organisation__name")
     autocomplete_fields = ("author", "organisation", "action")
     ordering = ("-meeting__start", "position")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/accept/",
+                self.admin_site.admin_view(functools.partial(admin_views.proposal_accept, self)),
+                name="meetings_contribution_accept",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        contribution = self.get_object(request, unquote(object_id))
+        extra = {**admin_views.contribution_cockpit_context(contribution), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
     @admin.display(description=_("text"))
     def short_text(self, obj):

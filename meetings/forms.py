@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from core.versions import as_version
 
 
 class ProposalRowForm(forms.Form):
@@ -28,8 +29,13 @@ class MeetingCloseForm(forms.Form):
         required=False,
         help_text=_("Leave unticked to mark the meeting held; tick once the minutes are agreed."),
     )
-    # closing_state of the meeting as the page showed it (lost-update check).
-    opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The meeting's version as the page showed it (lost-update check).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> int:
+        # A page without it (an old page) is checked as stale, not skipped:
+        # no meeting has version 0.
+        return as_version(self.cleaned_data["version"]) or 0
 
 
 class CarryForwardForm(forms.Form):
@@ -38,7 +44,7 @@ class CarryForwardForm(forms.Form):
     )
 
 
-# Added to the meeting's add form in the admin (see meetings.cockpit).
+# Added to the meeting's add form in the admin (meetings.admin.MeetingAdminForm).
 carry_forward_field = forms.BooleanField(
     label=_("start with a review of the previous meeting"),
     required=False,

@@ -83,6 +83,7 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     summary = models.TextField(_("summary"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -150,6 +151,7 @@ class AgendaItem(models.Model):
     # What the item covers in detail: the carry-forward review lists the open
     # next steps and the actions to look at here.
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -176,6 +178,7 @@ class Attendance(models.Model):
     )
     invited = models.BooleanField(_("invited"), default=True)
     attended = models.BooleanField(_("attended"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("attendance")
@@ -257,6 +260,7 @@ class Contribution(models.Model):
         blank=True,
         editable=False,
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -361,6 +365,7 @@ class NextStep(models.Model):
         blank=True,
         editable=False,
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("next step")

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from core import permissions
 from core.admin_scoping import (
     CityScopedAdmin,
-    OpenedStateAdmin,
     ScopedInline,
     related_filter,
 )
+from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 from .models import City, CityAccess, Membership, Organisation, Person
 
@@ -43,7 +43,7 @@ class OrganisationMembershipInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class CityAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "local_name", "country", "language", "is_lead_partner")
     list_filter = ("country", "is_lead_partner")
     search_fields = ("name", "local_name")
@@ -55,7 +55,7 @@ class CityAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "sector", "city", "website")
     list_filter = ("kind", ("city", related_filter()))
     list_select_related = ("city",)
@@ -68,7 +68,7 @@ class OrganisationAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class PersonAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "organisation", "position", "email", "phone", "consent_to_contact")
     list_filter = ("consent_to_contact", ("organisation__city", related_filter()))
     list_select_related = ("organisation",)
@@ -97,8 +97,14 @@ class PersonAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
         return readonly
 
 
+class MembershipAdminForm(VersionedAdminForm):
+    # The city's and the organisation's pages show the membership inline.
+    version_parents = ("city", "organisation")
+
+
 @admin.register(Membership)
-class MembershipAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class MembershipAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ("city", "organisation", "person", "role", "since")
     list_filter = ("role", ("city", related_filter()))
     list_select_related = ("city", "organisation", "person__organisation")
@@ -111,7 +117,7 @@ class MembershipAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(CityAccess)
-class CityAccessAdmin(OpenedStateAdmin, CityScopedAdmin, admin.ModelAdmin):
+class CityAccessAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("user", "city")
     list_filter = (("city", related_filter()),)
     list_select_related = ("user", "city")

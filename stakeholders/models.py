@@ -59,6 +59,7 @@ class City(models.Model):
         default="en",
         help_text=_("The language the app opens in for this city's users."),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("city")
@@ -96,6 +97,7 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -142,6 +144,7 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("user account"),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -196,6 +199,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     since = models.DateField(_("since"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("working-group membership")
@@ -240,6 +244,7 @@ class CityAccess(models.Model):
     city = models.ForeignKey(
         City, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("city")
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("city access")

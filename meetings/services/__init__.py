@@ -17,7 +17,6 @@ from .carry_forward import (
 )
 from .closing import (
     attendance_outside_working_group,
-    closing_state,
     meeting_close,
     meeting_delete,
     unclosed_meetings,
@@ -32,7 +31,6 @@ __all__ = [
     "Review",
     "attendance_outside_working_group",
     "carry_forward_review",
-    "closing_state",
     "meeting_carry_forward",
     "meeting_close",
     "meeting_delete",

@@ -12,6 +12,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from actions.models import Action
+from core.versions import version_bump
 
 from ..models import AgendaItem, Meeting, NextStep
 from .common import (
@@ -132,10 +133,13 @@ def meeting_carry_forward(
             # intermediate state inside the unique (meeting, position) constraint.
             for other in reversed(items):
                 other.position += 1
-                other.save(update_fields=["position"])
+                other.version += 1  # its own page, opened before, is stale now
+                other.save(update_fields=["position", "version"])
             first = items[0].position - 1 if items else 0
             item = AgendaItem(meeting=meeting, position=max(first, 0), title=title)
         item.notes = notes
+        if item.pk is not None:
+            item.version += 1
         item.save()
         carried: list[NextStep] = []
         if carry_next_steps:
@@ -161,4 +165,6 @@ def meeting_carry_forward(
                     )
                 )
                 position += 1
+        # The meeting's page, opened before, would post its agenda back as it was.
+        version_bump(Meeting, [meeting.pk])
     return CarryForward(agenda_item=item, carried_steps=carried, review=review)

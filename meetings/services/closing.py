@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versions import stale_save_error, version_claim
 from stakeholders.models import Membership, Person
 
 from ..models import Attendance, Meeting
@@ -21,24 +21,19 @@ from .common import (
 )
 
 
-def closing_state(meeting: Meeting) -> str:
-    """A fingerprint of what the close page shows: its status and summary."""
-    text = f"{meeting.status}\0{meeting.summary}"
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def meeting_close(
     *,
     meeting: Meeting,
     by,
     summary: str | None = None,
     approve_minutes: bool = False,
-    expected_state: str | None = None,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Record the summary and mark the meeting held, or its minutes approved.
 
-    ``expected_state`` is ``closing_state`` of the meeting as the user saw it:
-    when somebody else closed it or wrote its summary since, nothing is saved.
+    ``expected_version`` is the meeting's version as the user saw it: when
+    somebody else saved the meeting since (closed it, wrote its summary, or
+    changed it in its admin page), nothing is saved. The close bumps it.
     """
     check_can_manage(by, meeting)
     with transaction.atomic():
@@ -47,16 +42,8 @@ def meeting_close(
             .select_related("roadmap")
             .get(pk=meeting.pk)
         )
-        if expected_state is not None and expected_state != closing_state(current):
-            raise ValidationError(
-                _(
-                    "Somebody else closed this meeting or changed its summary since you "
-                    "opened this page (it is now: %(status)s). Nothing was saved: open the "
-                    "page again to see their summary, then make your changes."
-                ),
-                code="conflict",
-                params={"status": current.get_status_display()},
-            )
+        if expected_version is not None and expected_version != current.version:
+            raise stale_save_error(Meeting)
         if current.status == Meeting.Status.MINUTES_APPROVED:
             raise ValidationError(
                 _("The minutes of this meeting are already approved."), code="approved"
@@ -80,6 +67,7 @@ def meeting_close(
         if (current.status, current.summary) == before:
             return current
         reason = _("minutes approved") if approve_minutes else _("meeting held")
+        version_claim(current, current.version)
         save_with_history(current, by=by, reason=reason)
     return current
 

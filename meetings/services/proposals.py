@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from actions import services as action_services
 from actions.models import Action
+from core.versions import version_bump
 
 from ..models import Contribution, Meeting
 from .common import check_can_manage, city_language, save_with_history
@@ -99,6 +100,10 @@ def proposal_accept(
     meeting = Meeting.objects.select_related("roadmap__city").get(pk=contribution.meeting_id)
     check_can_manage(by, meeting)
     with transaction.atomic():
+        # The meeting's page, opened before, would post the proposal back as it
+        # was; bumped first, so that the meeting is locked before its parts, as
+        # its admin page locks them.
+        version_bump(Meeting, [meeting.pk])
         current = (
             # Lock only the contribution: PostgreSQL cannot lock the nullable
             # side of the outer joins that select_related adds.
@@ -153,11 +158,12 @@ def proposal_accept(
         # Compare-and-set: SQLite has no row locks, so two clicks at once must
         # not both produce a row; the loser's transaction rolls back.
         claimed = Contribution.objects.filter(pk=current.pk, produced_action__isnull=True).update(
-            produced_action=row, action=row, outcome=outcome
+            produced_action=row, action=row, outcome=outcome, version=current.version + 1
         )
         if not claimed:
             raise _already_produced(Contribution.objects.get(pk=current.pk))
         current.produced_action, current.action, current.outcome = row, row, outcome
+        current.version += 1
         # Saved again (same values) so that the contribution's history names the moderator.
         save_with_history(
             current, by=by, reason=reason, update_fields=["produced_action", "action", "outcome"]

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from actions import admin as actions_admin
+from actions import admin_rows as actions_admin
 from actions.models import Action, Indicator, Roadmap
 from actions.services import ActionConflict
 from core.permissions import forget_access
@@ -706,7 +706,7 @@ def test_challenge_cannot_be_moved_to_another_roadmap(client, editor, sofia, sof
             "strand": challenge.strand,
             "title": "Air quality, moved",
             "description": "",
-            "_opened_state": page.context["opened_state"],
+            "version": page.context["adminform"].form["version"].value(),
         },
     )
     assert response.status_code == 302

@@ -9,7 +9,6 @@ from django.utils import timezone
 from meetings.models import Attendance, Meeting, NextStep
 from meetings.services import (
     attendance_outside_working_group,
-    closing_state,
     meeting_close,
     unclosed_meetings,
 )
@@ -116,15 +115,15 @@ def test_attendance_outside_the_working_group_is_reported(
 
 
 def test_close_at_a_stale_state_is_refused_and_changes_nothing(moderator, past_meeting):
-    opened = closing_state(past_meeting)
-    meeting_close(meeting=past_meeting, by=moderator, summary="First", expected_state=opened)
+    opened = past_meeting.version
+    meeting_close(meeting=past_meeting, by=moderator, summary="First", expected_version=opened)
     with pytest.raises(ValidationError) as refused:
         meeting_close(
             meeting=past_meeting,
             by=moderator,
             summary="Second",
             approve_minutes=True,
-            expected_state=opened,
+            expected_version=opened,
         )
     assert refused.value.code == "conflict"
     past_meeting.refresh_from_db()
@@ -138,6 +137,6 @@ def test_close_at_the_current_state_goes_through(moderator, past_meeting):
         meeting=past_meeting,
         by=moderator,
         approve_minutes=True,
-        expected_state=closing_state(past_meeting),
+        expected_version=past_meeting.version,
     )
     assert approved.status == Meeting.Status.MINUTES_APPROVED

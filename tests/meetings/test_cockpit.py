@@ -13,7 +13,6 @@ from docx import Document
 
 from actions.models import Action
 from meetings.models import Attendance, Contribution, Meeting, NextStep
-from meetings.services import closing_state
 from tests import factories
 
 CHANGELIST = reverse("admin:meetings_meeting_changelist")
@@ -79,8 +78,9 @@ def _form_data(meeting, **changes):
 
 
 def _opened(client, meeting) -> dict:
-    """The fingerprint the change form carries of the meeting as the user opened it."""
-    return {"_opened_state": client.get(_change(meeting)).context["opened_state"]}
+    """The version the change form carries of the meeting as the user opened it."""
+    page = client.get(_change(meeting))
+    return {"version": page.context["adminform"].form["version"].value()}
 
 
 def _action(action, selected, **extra):
@@ -304,8 +304,8 @@ def test_moderator_closes_then_approves_the_minutes(client, moderator, held_meet
     url = reverse("admin:meetings_meeting_close", args=[meeting.pk])
     client.force_login(moderator)
     assert url in client.get(_change(meeting)).content.decode()
-    opened = closing_state(meeting)
-    response = client.post(url, {"summary": "Three rows agreed.", "opened_state": opened})
+    opened = meeting.version
+    response = client.post(url, {"summary": "Three rows agreed.", "version": opened})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.summary) == ("held", "Three rows agreed.")
@@ -314,7 +314,7 @@ def test_moderator_closes_then_approves_the_minutes(client, moderator, held_meet
         {
             "summary": "Three rows agreed.",
             "approve_minutes": "on",
-            "opened_state": closing_state(meeting),
+            "version": meeting.version,
         },
     )
     meeting.refresh_from_db()
@@ -327,7 +327,7 @@ def test_closing_a_future_meeting_shows_why_and_changes_nothing(client, moderato
     client.force_login(moderator)
     response = client.post(
         reverse("admin:meetings_meeting_close", args=[meeting.pk]),
-        {"summary": "Early", "opened_state": closing_state(meeting)},
+        {"summary": "Early", "version": meeting.version},
     )
     assert response.status_code == 200
     assert "has not started yet" in str(response.context["form"].non_field_errors())
@@ -339,7 +339,7 @@ def test_close_page_carries_the_state_it_was_opened_in(client, moderator, held_m
     meeting = held_meeting["meeting"]
     client.force_login(moderator)
     page = client.get(reverse("admin:meetings_meeting_close", args=[meeting.pk]))
-    assert f'value="{closing_state(meeting)}"' in page.content.decode()
+    assert f'name="version" value="{meeting.version}"' in page.content.decode()
 
 
 def test_second_close_over_anothers_refuses_and_keeps_the_first(client, moderator, held_meeting):
@@ -347,20 +347,20 @@ def test_second_close_over_anothers_refuses_and_keeps_the_first(client, moderato
     meeting.status = Meeting.Status.PLANNED
     meeting.save()
     url = reverse("admin:meetings_meeting_close", args=[meeting.pk])
-    opened = closing_state(meeting)
+    opened = meeting.version
     client.force_login(moderator)
-    first = client.post(url, {"summary": "First moderator's summary.", "opened_state": opened})
+    first = client.post(url, {"summary": "First moderator's summary.", "version": opened})
     assert first.status_code == 302
-    second = client.post(
-        url, {"summary": "Second, from a page opened before.", "opened_state": opened}
-    )
+    second = client.post(url, {"summary": "Second, from a page opened before.", "version": opened})
     assert second.status_code == 200
-    assert "Somebody else closed this meeting" in str(second.context["form"].non_field_errors())
+    assert "Somebody else saved this meeting since you opened it" in str(
+        second.context["form"].non_field_errors()
+    )
     meeting.refresh_from_db()
     assert (meeting.status, meeting.summary) == ("held", "First moderator's summary.")
 
 
-def test_close_without_the_opened_state_is_refused(client, moderator, held_meeting):
+def test_close_without_the_version_is_refused(client, moderator, held_meeting):
     meeting = held_meeting["meeting"]
     client.force_login(moderator)
     response = client.post(

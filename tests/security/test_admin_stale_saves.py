@@ -1,7 +1,8 @@
-"""Lost updates in the admin, for the models without a version of their own.
+"""Lost updates in the admin, for the models the admin saves itself.
 
-The change form carries a fingerprint of the object and its inline rows as the
-user opened it (core.admin_scoping.OpenedStateAdmin). Two people open the
+The change form carries the version of the object as the user opened it, and
+a save of an inline row moves its parent's version on
+(core.admin_versions.VersionedAdmin). Two people open the
 same page; the first saves; the second save is refused, with nothing written,
 rather than silently putting back what the first changed. The forms are posted
 as a browser would send them, read from the page the user was shown.
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from actions.models import Challenge, Roadmap
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
+from meetings.services import proposal_accept
 from stakeholders.models import City, Membership, Organisation, Person
 from tests import factories
 
@@ -182,27 +184,26 @@ def test_second_save_of_the_same_opened_form_is_refused(request, db, client, mod
     assert getattr(obj, field) == FIRST_VALUE.get(model, first)
 
 
-def test_change_form_carries_the_opened_state_as_a_hidden_field(client, editor, sofia_roadmap):
+def test_change_form_carries_the_version_as_a_hidden_field(client, editor, sofia_roadmap):
     client.force_login(editor)
     response = client.get(change_url(sofia_roadmap))
-    token = response.context["opened_state"]
-    assert token
-    assert f'<input type="hidden" name="_opened_state" value="{token}">' in (
+    assert response.context["adminform"].form["version"].value() == sofia_roadmap.version
+    assert f'<input type="hidden" name="version" value="{sofia_roadmap.version}"' in (
         response.content.decode()
     )
 
 
-def test_page_only_to_view_carries_no_opened_state(client, editor, sofia_meeting):
+def test_page_only_to_view_carries_no_version(client, editor, sofia_meeting):
     client.force_login(editor)
     response = client.get(change_url(sofia_meeting))
     assert not response.context["has_change_permission"]
-    assert "opened_state" not in response.context
+    assert 'name="version"' not in response.content.decode()
 
 
-def test_save_without_the_opened_state_is_refused(client, moderator, sofia_meeting):
+def test_save_without_the_version_is_refused(client, moderator, sofia_meeting):
     client.force_login(moderator)
     form = opened_form(client, change_url(sofia_meeting), Meeting)
-    del form["_opened_state"]
+    del form["version"]
     response = client.post(change_url(sofia_meeting), changed(form, title="Blind"))
     assert response.status_code == 200
     assert STALE in str(response.context["adminform"].form.non_field_errors())
@@ -274,7 +275,8 @@ def test_form_shown_again_stays_refused_until_opened_anew(client, editor, sofia_
     client.post(url, changed(first_page, title="First title"))
 
     refused = client.post(url, changed(second_page, title="Second title"))
-    assert refused.context["opened_state"] == second_page["_opened_state"]
+    assert refused.context["adminform"].form["version"].value() == second_page["version"]
+    assert f'name="version" value="{second_page["version"]}"' in refused.content.decode()
     again = client.post(url, changed(second_page, title="Second title"))
     assert again.status_code == 200
 
@@ -293,3 +295,63 @@ def test_unchanged_object_saves_after_a_validation_error(client, editor, sofia_r
     assert response.status_code == 200
     assert STALE not in str(response.context["adminform"].form.non_field_errors())
     assert client.post(url, changed(form, title="Fixed")).status_code == 302
+
+
+def test_inline_row_changed_on_the_meeting_page_makes_its_own_page_stale(
+    client, moderator, sofia_meeting
+):
+    item = AgendaItem.objects.create(meeting=sofia_meeting, position=1, title="Welcome")
+    client.force_login(moderator)
+    item_page = opened_form(client, change_url(item), AgendaItem)
+    meeting_page = opened_form(client, change_url(sofia_meeting), Meeting)
+    saved = client.post(
+        change_url(sofia_meeting), changed(meeting_page, **{"agenda_items-0-title": "Coffee"})
+    )
+    assert saved.status_code == 302
+
+    response = client.post(change_url(item), changed(item_page, duration_minutes="15"))
+
+    assert response.status_code == 200
+    assert STALE in str(response.context["adminform"].form.non_field_errors())
+    item.refresh_from_db()
+    assert (item.title, item.duration_minutes) == ("Coffee", None)
+
+
+def test_proposal_accepted_since_makes_the_meeting_page_stale(client, moderator, sofia_meeting):
+    """Saving the meeting would post the proposal back as not yet accepted."""
+    proposal = Contribution.objects.create(
+        meeting=sofia_meeting,
+        kind=Contribution.Kind.PROPOSAL,
+        outcome=Contribution.Outcome.ACCEPTED,
+        text="A CSR fair",
+    )
+    client.force_login(moderator)
+    meeting_page = opened_form(client, change_url(sofia_meeting), Meeting)
+    proposal_accept(contribution=proposal, by=moderator)
+
+    response = client.post(change_url(sofia_meeting), changed(meeting_page, phase="Drafting"))
+
+    assert response.status_code == 200
+    assert STALE in str(response.context["adminform"].form.non_field_errors())
+    proposal.refresh_from_db()
+    assert proposal.produced_action is not None
+
+
+def test_inline_row_deleted_on_its_own_page_makes_the_meeting_page_stale(
+    client, moderator, sofia_meeting
+):
+    """Saving the meeting would post the deleted agenda item back (and fail on it)."""
+    item = AgendaItem.objects.create(meeting=sofia_meeting, position=1, title="Welcome")
+    client.force_login(moderator)
+    meeting_page = opened_form(client, change_url(sofia_meeting), Meeting)
+    deleted = client.post(
+        reverse("admin:meetings_agendaitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+
+    response = client.post(change_url(sofia_meeting), changed(meeting_page, phase="Drafting"))
+
+    assert response.status_code == 200
+    assert STALE in str(response.context["adminform"].form.non_field_errors())
+    sofia_meeting.refresh_from_db()
+    assert sofia_meeting.phase == ""

@@ -242,15 +242,13 @@ def test_meeting_admin_change_never_fails_and_refusals_change_nothing(
 ):
     client.force_login(moderator)
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-    # The state the form was opened in, as a browser would send it back: without
+    # The version the form was opened at, as a browser would send it back: without
     # it every save is refused as stale before the form's own checks are reached.
-    opened = re.search(
-        r'name="_opened_state" value="([^"]*)"', client.get(url).content.decode()
-    ).group(1)
+    opened = re.search(r'name="version" value="([^"]*)"', client.get(url).content.decode()).group(1)
     before = tuple(Meeting.objects.filter(pk=meeting.pk).values_list())
     with transaction.atomic():
         response = client.post(
-            url, {**_meeting_admin_data(sofia_roadmap.pk, data), "_opened_state": opened}
+            url, {**_meeting_admin_data(sofia_roadmap.pk, data), "version": opened}
         )
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 200:

@@ -162,7 +162,7 @@ def test_consent_time_is_recorded_not_typed(client, moderator, sofia_company):
             "consent_to_contact": "on",
             "consent_recorded_at_0": "2020-01-01",
             "consent_recorded_at_1": "00:00:00",
-            "_opened_state": page.context["opened_state"],
+            "version": page.context["adminform"].form["version"].value(),
         },
     )
 

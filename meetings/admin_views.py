@@ -1,0 +1,238 @@
+"""The meeting admin's own pages, besides Django's: each a function of the ModelAdmin.
+
+``MeetingAdmin.get_urls`` and ``ContributionAdmin.get_urls`` (meetings.admin)
+name them: closing a meeting, the review of previous results (carry-forward),
+accepting a proposal into the Action Table; and what the change forms show of
+the cockpit. Every write goes through ``meetings.services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from actions.models import Action
+from actions.services import ActionConflict
+from core.versions import as_version
+from stakeholders.models import Organisation
+
+from . import services
+from .admin_actions import carried_message, error_text
+from .forms import CarryForwardForm, MeetingCloseForm, ProposalRowForm
+from .models import Contribution, Meeting
+
+
+def meeting_cockpit_context(meeting: Meeting | None) -> dict:
+    """What the meeting's change form shows besides its fields: proposals, late minutes."""
+    if meeting is None:
+        return {}
+    proposals = list(
+        meeting.contributions.filter(kind=Contribution.Kind.PROPOSAL).select_related(
+            "action", "produced_action"
+        )
+    )
+    for proposal in proposals:
+        proposal.can_accept = _can_accept(proposal)
+    return {
+        "proposals": proposals,
+        "late_minutes": services.unclosed_meetings().filter(pk=meeting.pk).exists(),
+    }
+
+
+def contribution_cockpit_context(contribution: Contribution | None) -> dict:
+    """Whether the contribution's change form offers "accept into the Action Table"."""
+    return {"can_accept": contribution is not None and _can_accept(contribution)}
+
+
+def _managed_object(model_admin, request, object_id):
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not model_admin.has_change_permission(request, obj):
+        # Out of scope or not theirs to run: the same answer as the change view.
+        raise PermissionDenied
+    return obj
+
+
+def _render(model_admin, request, template: str, obj, title: str, **context):
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "original": obj,
+            "title": title,
+            **context,
+        },
+    )
+
+
+def _change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def meeting_close(model_admin, request, object_id):
+    """The close page: the summary, then held or minutes approved (``meeting_close``)."""
+    meeting = _managed_object(model_admin, request, object_id)
+    form = MeetingCloseForm(
+        request.POST or None,
+        initial={
+            "summary": meeting.summary,
+            "approve_minutes": meeting.status == Meeting.Status.HELD,
+            "version": meeting.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = services.meeting_close(
+                meeting=meeting,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                approve_minutes=form.cleaned_data["approve_minutes"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(meeting)s is now: %(status)s.")
+                % {"meeting": closed, "status": closed.get_status_display()},
+            )
+            return redirect(_change_url(closed))
+    return _render(
+        model_admin,
+        request,
+        "meetings/admin/meeting_close.html",
+        meeting,
+        _("Close the meeting"),
+        form=form,
+    )
+
+
+def meeting_carry_forward(model_admin, request, object_id):
+    """The review of previous results, added to the agenda (``meeting_carry_forward``)."""
+    meeting = _managed_object(model_admin, request, object_id)
+    form = CarryForwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.meeting_carry_forward(
+                meeting=meeting,
+                by=request.user,
+                carry_next_steps=form.cleaned_data["carry_next_steps"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, carried_message(meeting, result))
+            return redirect(_change_url(meeting))
+    return _render(
+        model_admin,
+        request,
+        "meetings/admin/meeting_carry_forward.html",
+        meeting,
+        _("Review of previous results"),
+        form=form,
+        review=services.carry_forward_review(meeting=meeting),
+    )
+
+
+def proposal_accept(model_admin, request, object_id):
+    """Accept a proposal into the Action Table: a new row, or the changes to its row."""
+    contribution = _managed_object(model_admin, request, object_id)
+    meeting_url = reverse("admin:meetings_meeting_change", args=[contribution.meeting_id])
+    if contribution.produced_action_id:
+        row = contribution.produced_action
+        messages.error(
+            request,
+            _(
+                "This proposal was already accepted: it produced Action Table row %(id)s (“%(title)s”)."
+            )
+            % {"id": row.pk, "title": row.title},
+        )
+        return redirect(meeting_url)
+    related = contribution.action
+    form = None
+    if related is None:
+        form = ProposalRowForm(
+            request.POST or None,
+            initial=services.proposal_prefill(contribution=contribution),
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        version = request.POST.get("version", "")
+        if version and as_version(version) is None:
+            messages.error(
+                request, _("The form's version of the row is not a number; open it again.")
+            )
+            return redirect(request.path)
+        try:
+            row = services.proposal_accept(
+                contribution=contribution,
+                by=request.user,
+                data=form.action_data() if form is not None else None,
+                expected_version=as_version(version),
+            )
+        except ActionConflict as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        except ValidationError as exc:
+            if form is not None and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(request, error_text(exc))
+                return redirect(meeting_url)
+        else:
+            template = (
+                _("Applied to Action Table row %(id)s: %(title)s")
+                if related
+                else _("Created Action Table row %(id)s: %(title)s")
+            )
+            messages.success(request, template % {"id": row.pk, "title": row.title})
+            return redirect(meeting_url)
+    changes = (
+        services.proposal_changes(contribution=contribution, action=related)
+        if related is not None
+        else None
+    )
+    return _render(
+        model_admin,
+        request,
+        "meetings/admin/proposal_accept.html",
+        contribution,
+        _("Accept into the Action Table"),
+        form=form,
+        related=related,
+        changes=_readable_changes(changes) if changes is not None else None,
+        meeting_url=meeting_url,
+    )
+
+
+def _can_accept(contribution: Contribution) -> bool:
+    """Whether the page offers the "accept" button (the service decides in the end)."""
+    return (
+        contribution.kind == Contribution.Kind.PROPOSAL
+        and not contribution.produced_action_id
+        and contribution.outcome in services.ACCEPTABLE_OUTCOMES
+    )
+
+
+def _readable_changes(changes: dict) -> list[tuple[str, str]]:
+    """The changes a proposal makes to its row, as label and value for the confirmation page."""
+    readable = []
+    for name, value in changes.items():
+        label = str(Action._meta.get_field(name).verbose_name)
+        if name == "key_partners":
+            value = ", ".join(str(o) for o in Organisation.objects.filter(pk__in=value))
+        elif name == "status":
+            value = Action.Status(value).label
+        readable.append((label, str(value)))
+    return readable
