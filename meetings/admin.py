@@ -228,9 +228,7 @@ class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
         return obj.meeting.roadmap.city_id
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.meeting.is_deletable
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -242,9 +240,7 @@ class MeetingPartAdmin(OpenedStateAdmin, MeetingScopedAdmin):
 
 def _delete_parts_of_planned_meetings(modeladmin, request, queryset):
     """Django's "delete selected" for the parts of meetings, none of a held meeting."""
-    kept = {
-        part.meeting for part in queryset.select_related("meeting") if not part.meeting.is_deletable
-    }
+    kept = {part.meeting for part in queryset.kept().select_related("meeting")}
     if kept:
         _refuse_kept(modeladmin, request, sorted(kept, key=str))
         return None

@@ -41,6 +41,44 @@ class MeetingQuerySet(models.QuerySet):
             )
 
 
+class MeetingPartQuerySet(models.QuerySet):
+    """Agenda items, attendance, contributions and next steps: the parts of meetings."""
+
+    def kept(self):
+        """The parts of held meetings: the record of what the group decided, never deleted."""
+        return self.filter(meeting__status__in=Meeting.KEPT_STATUSES)
+
+    def delete(self):
+        self.refuse_kept()
+        return super().delete()
+
+    def refuse_kept(self) -> None:
+        """Refuse to delete a part of a held meeting."""
+        kept = self.kept().select_related("meeting").first()
+        if kept is not None:
+            raise ValidationError(
+                _(
+                    "Meeting “%(meeting)s” was held: its parts are kept as the record of what "
+                    "the working group decided, and cannot be deleted."
+                ),
+                code="held",
+                params={"meeting": kept.meeting},
+            )
+
+
+class MeetingPart:
+    """Mixed into the models of a meeting's parts: none of a held meeting's is deleted."""
+
+    @property
+    def is_deletable(self) -> bool:
+        return self.meeting.is_deletable
+
+    def delete(self, *args, **kwargs):
+        # What the database says, not this instance, which may be stale.
+        type(self)._default_manager.filter(pk=self.pk).refuse_kept()
+        return super().delete(*args, **kwargs)
+
+
 class Meeting(models.Model):
     """A meeting of a city's local working group, led by a moderator."""
 
@@ -130,7 +168,7 @@ class Meeting(models.Model):
         return timezone.localdate(self.start)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
@@ -151,6 +189,8 @@ class AgendaItem(models.Model):
     # next steps and the actions to look at here.
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = MeetingPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda")
@@ -167,7 +207,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Attendance(models.Model):
+class Attendance(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
     )
@@ -176,6 +216,8 @@ class Attendance(models.Model):
     )
     invited = models.BooleanField(_("invited"), default=True)
     attended = models.BooleanField(_("attended"), default=False)
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -193,7 +235,7 @@ class Attendance(models.Model):
         return f"{self.person} — {self.meeting}"
 
 
-class Contribution(models.Model):
+class Contribution(MeetingPart, models.Model):
     """A proposal, comment or question made in a meeting, and what became of it."""
 
     class Kind(models.TextChoices):
@@ -258,6 +300,8 @@ class Contribution(models.Model):
         editable=False,
     )
     history = HistoricalRecords()
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contribution")
@@ -327,7 +371,7 @@ class Contribution(models.Model):
         return errors
 
 
-class NextStep(models.Model):
+class NextStep(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("meeting")
     )
@@ -361,6 +405,8 @@ class NextStep(models.Model):
         blank=True,
         editable=False,
     )
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("next step")
