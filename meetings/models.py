@@ -13,7 +13,18 @@ from core import permissions
 from stakeholders.models import Organisation, Person
 
 
-class MeetingQuerySet(models.QuerySet):
+class _RefusesKeptQuerySet(models.QuerySet):
+    """Deleting through this queryset first asks ``refuse_kept``."""
+
+    def refuse_kept(self) -> None:
+        raise NotImplementedError
+
+    def delete(self):
+        self.refuse_kept()
+        return super().delete()
+
+
+class MeetingQuerySet(_RefusesKeptQuerySet):
     def visible_to(self, user):
         return self.filter(permissions.roadmap_filter(user, prefix="roadmap__"))
 
@@ -22,10 +33,6 @@ class MeetingQuerySet(models.QuerySet):
 
     def deletable(self):
         return self.exclude(status__in=Meeting.KEPT_STATUSES)
-
-    def delete(self):
-        self.refuse_kept()
-        return super().delete()
 
     def refuse_kept(self) -> None:
         """Refuse to delete a held meeting: it is the record of what the group decided."""
@@ -41,29 +48,16 @@ class MeetingQuerySet(models.QuerySet):
             )
 
 
-class MeetingPartQuerySet(models.QuerySet):
+class MeetingPartQuerySet(_RefusesKeptQuerySet):
     """Agenda items, attendance, contributions and next steps: the parts of meetings."""
 
     def kept(self):
         """The parts of held meetings: the record of what the group decided, never deleted."""
         return self.filter(meeting__status__in=Meeting.KEPT_STATUSES)
 
-    def delete(self):
-        self.refuse_kept()
-        return super().delete()
-
     def refuse_kept(self) -> None:
-        """Refuse to delete a part of a held meeting."""
-        kept = self.kept().select_related("meeting").first()
-        if kept is not None:
-            raise ValidationError(
-                _(
-                    "Meeting “%(meeting)s” was held: its parts are kept as the record of what "
-                    "the working group decided, and cannot be deleted."
-                ),
-                code="held",
-                params={"meeting": kept.meeting},
-            )
+        """Refuse to delete a part of a held meeting, as the meeting itself is refused."""
+        Meeting.objects.filter(pk__in=self.values("meeting_id")).refuse_kept()
 
 
 class MeetingPart:

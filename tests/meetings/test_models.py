@@ -189,7 +189,7 @@ def test_no_part_of_a_held_meeting_is_deleted(held_meeting, part):
         with pytest.raises(ValidationError) as raised:
             delete()
         assert raised.value.code == "held"
-        assert "its parts are kept as the record" in raised.value.messages[0]
+        assert "was held: it is kept as the record" in raised.value.messages[0]
     assert part.objects.filter(meeting=meeting).count() == count
 
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.PLANNED)
