@@ -276,6 +276,8 @@ def action_update(
     _check_can_edit(by, action.roadmap)
     with _constraints_as_errors(), transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
+        # A row stays in its roadmap: the caller's copy of it saves a query.
+        current.roadmap = action.roadmap
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted=data)
         if not action_changes(action=current, data=data):
