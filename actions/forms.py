@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
 
-from .models import Action, Indicator
+from .models import DATE_FIELDS, Action, Indicator
 from .services import EDITABLE_FIELDS, partner_errors
 
 
@@ -76,9 +76,10 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         ).items():
             for message in messages:
                 self.add_error(name, message)
-        start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
-        if start and deadline and deadline < start:
-            self.add_error("deadline", _("The deadline cannot be before the start."))
+        # The database's constraint on the dates, its message beside the deadline.
+        dates = Action(start_date=cleaned.get("start_date"), deadline=cleaned.get("deadline"))
+        for message in dates.constraint_errors(fields=DATE_FIELDS):
+            self.add_error("deadline", message)
         return cleaned
 
     def hidden_field_errors(self) -> list[str]:

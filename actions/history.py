@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,8 +14,6 @@ from .models import Action, Challenge
 
 _KINDS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 # Fields that are bookkeeping, not something an editor changed.
-# simple-history's reverse accessor from a history record to its key-partner rows.
-_M2M_HISTORY = "historicalaction_key_partners_set"
 _SKIP = {"changed_at", "changed_by", "created_at", "created_by", "version", "position"}
 
 
@@ -35,15 +34,29 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _labeller(records):
+def _fields() -> list[str]:
+    """What an entry compares, in the order of the row's fields; key partners last."""
+    names = [f.name for f in Action._meta.concrete_fields if f.name not in _SKIP and f.name != "id"]
+    names.remove("roadmap")
+    return [*names, "key_partners"]
+
+
+def _partner_ids(rows) -> list[int]:
+    """Key partners as ``diff_against`` gives them: rows of the history's link table."""
+    return [row["organisation"] for row in rows]
+
+
+def _labeller(changes):
     """Return a function turning a stored value of a field into readable text."""
     org_ids, challenge_ids = set(), set()
-    for record in records:
-        if record.lead_partner_id:
-            org_ids.add(record.lead_partner_id)
-        if record.challenge_id:
-            challenge_ids.add(record.challenge_id)
-        org_ids.update(p.organisation_id for p in getattr(record, _M2M_HISTORY).all())
+    for change in changes:
+        for value in (change.old, change.new):
+            if change.field == "lead_partner" and value:
+                org_ids.add(value)
+            elif change.field == "challenge" and value:
+                challenge_ids.add(value)
+            elif change.field == "key_partners":
+                org_ids.update(_partner_ids(value))
     organisations = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     challenges = dict(Challenge.objects.filter(pk__in=challenge_ids).values_list("pk", "title"))
     choices = {
@@ -51,15 +64,15 @@ def _labeller(records):
     }
 
     def text(name, value) -> str:
+        if name == "key_partners":
+            names = sorted(organisations.get(i, str(i)) for i in _partner_ids(value))
+            return ", ".join(names) or "—"
         if value in (None, ""):
             return "—"
         if name == "lead_partner":
             return organisations.get(value, str(value))
         if name == "challenge":
             return challenges.get(value, str(value))
-        if name == "key_partners":
-            ids = [row["organisation"] if isinstance(row, dict) else row for row in value]
-            return ", ".join(sorted(organisations.get(i, str(i)) for i in ids)) or "—"
         if name in choices:
             return str(choices[name].get(value, value))
         return str(value)
@@ -68,46 +81,38 @@ def _labeller(records):
 
 
 def action_history_entries(action: Action) -> list[HistoryEntry]:
-    """Newest first; each entry lists the fields that changed from the one before."""
+    """Newest first; each entry lists the fields that changed from the one before
+    (simple-history's ``diff_against``)."""
     records = list(
-        action.history.select_related("history_user")
-        .prefetch_related(_M2M_HISTORY)
-        .order_by("history_date", "history_id")
+        action.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    text = _labeller(records)
-    entries = []
-    previous = None
-    for record in records:
-        entry = HistoryEntry(
+    fields = _fields()
+    order = {name: index for index, name in enumerate(fields)}
+    deltas = [[]] + [
+        sorted(
+            record.diff_against(previous, included_fields=fields).changes,
+            key=lambda change: order[change.field],
+        )
+        for previous, record in itertools.pairwise(records)
+    ]
+    text = _labeller(change for changes in deltas for change in changes)
+    entries = [
+        HistoryEntry(
             when=record.history_date,
             user=record.history_user.get_username() if record.history_user else "—",
             kind=str(_KINDS.get(record.history_type, record.history_type)),
             reason=record.history_change_reason or "",
             version=record.version,
+            changes=[
+                Change(
+                    str(Action._meta.get_field(change.field).verbose_name),
+                    text(change.field, change.old),
+                    text(change.field, change.new),
+                )
+                for change in changes
+            ],
         )
-        if previous is not None:
-            for name in _fields():
-                if name == "key_partners":
-                    old = sorted(p.organisation_id for p in getattr(previous, _M2M_HISTORY).all())
-                    new = sorted(p.organisation_id for p in getattr(record, _M2M_HISTORY).all())
-                else:
-                    old = getattr(previous, Action._meta.get_field(name).attname)
-                    new = getattr(record, Action._meta.get_field(name).attname)
-                if old != new:
-                    entry.changes.append(
-                        Change(
-                            str(Action._meta.get_field(name).verbose_name),
-                            text(name, old),
-                            text(name, new),
-                        )
-                    )
-        entries.append(entry)
-        previous = record
+        for record, changes in zip(records, deltas, strict=True)
+    ]
     entries.reverse()
     return entries
-
-
-def _fields():
-    names = [f.name for f in Action._meta.concrete_fields if f.name not in _SKIP and f.name != "id"]
-    names.remove("roadmap")
-    return [*names, "key_partners"]

@@ -1,10 +1,12 @@
 import datetime
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -14,9 +16,9 @@ from simple_history.models import HistoricalRecords
 from core import permissions
 from stakeholders.models import City, Organisation
 
-from .constraints import validate_constraints as validate_action_constraints
-
 DUE_SOON_DAYS = 30
+# The fields of the constraint "the deadline is not before the start".
+DATE_FIELDS = ("start_date", "deadline")
 
 # Kept at module level so that the services write exactly one history record
 # per change, after the key partners are set (rather than one for the save and
@@ -359,10 +361,25 @@ class Action(models.Model):
     def get_absolute_url(self):
         return reverse("actions:action", args=[self.pk])
 
-    def validate_constraints(self, exclude=None):
-        # The check constraints in Python, not a query each (the importer
-        # validates thousands of rows); same errors.
-        validate_action_constraints(self, exclude)
+    def constraint_errors(self, *, fields: Collection[str]) -> list[str]:
+        """The messages of the constraints on ``fields`` alone that this row breaks:
+        Django's validation of the database's constraints (a query each), for a
+        caller that places the messages on its own fields."""
+        exclude = {field.name for field in self._meta.concrete_fields} - set(fields)
+        try:
+            self.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            return error.messages
+        return []
+
+    @classmethod
+    def violated_constraint(cls, error: IntegrityError) -> models.BaseConstraint | None:
+        """The constraint of this model that the database names in ``error``, if any."""
+        text = str(error)
+        for constraint in cls._meta.constraints:
+            if re.search(rf"\b{re.escape(constraint.name)}\b", text):
+                return constraint
+        return None
 
     @classmethod
     def overdue_on(cls, *, deadline: datetime.date | None, status: str, today: datetime.date):

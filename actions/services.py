@@ -4,11 +4,12 @@ validation, history and the lost-update check live in one place."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
@@ -158,7 +159,9 @@ def partner_errors(*, lead_partner, key_partners) -> dict[str, list[str]]:
 def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        action.full_clean(exclude=["roadmap"])
+        # The check constraints are the database's: a row that breaks one is
+        # refused by its save, with the constraint's message (_constraints_as_errors).
+        action.full_clean(exclude=["roadmap"], validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if (
@@ -178,6 +181,25 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
         errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+@contextmanager
+def _constraints_as_errors() -> Iterator[None]:
+    """Turn the database's refusal of a row that breaks a named constraint into a
+    ValidationError with the constraint's message, as full_clean would give it.
+
+    Wrap it around a ``transaction.atomic`` block, so that the block (or its
+    savepoint, inside the importer's transaction) is rolled back first.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        constraint = Action.violated_constraint(error)
+        if constraint is None or constraint.violation_error_message is None:
+            raise
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [constraint.get_violation_error_message()]}
+        ) from error
 
 
 def _eligibility_errors(action: Action, key_partner_ids: set[int]) -> dict[str, list[str]]:
@@ -226,7 +248,7 @@ def _save_with_history(
 def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str = "") -> Action:
     """Add a row to the roadmap's Action Table, at the end."""
     _check_can_edit(by, roadmap)
-    with transaction.atomic():
+    with _constraints_as_errors(), transaction.atomic():
         # Lock the roadmap so that two rows added at once get different positions.
         Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
         last = roadmap.actions.aggregate(last=Max("position"))["last"]
@@ -252,8 +274,10 @@ def action_update(
     keeps the version.
     """
     _check_can_edit(by, action.roadmap)
-    with transaction.atomic():
+    with _constraints_as_errors(), transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
+        # A row stays in its roadmap: the caller's copy of it saves a query.
+        current.roadmap = action.roadmap
         if current.version != expected_version:
             raise ActionConflict(current=current, attempted=data)
         if not action_changes(action=current, data=data):

@@ -13,7 +13,18 @@ from core import permissions
 from stakeholders.models import Organisation, Person
 
 
-class MeetingQuerySet(models.QuerySet):
+class _RefusesKeptQuerySet(models.QuerySet):
+    """Deleting through this queryset first asks ``refuse_kept``."""
+
+    def refuse_kept(self) -> None:
+        raise NotImplementedError
+
+    def delete(self):
+        self.refuse_kept()
+        return super().delete()
+
+
+class MeetingQuerySet(_RefusesKeptQuerySet):
     def visible_to(self, user):
         return self.filter(permissions.roadmap_filter(user, prefix="roadmap__"))
 
@@ -22,10 +33,6 @@ class MeetingQuerySet(models.QuerySet):
 
     def deletable(self):
         return self.exclude(status__in=Meeting.KEPT_STATUSES)
-
-    def delete(self):
-        self.refuse_kept()
-        return super().delete()
 
     def refuse_kept(self) -> None:
         """Refuse to delete a held meeting: it is the record of what the group decided."""
@@ -39,6 +46,31 @@ class MeetingQuerySet(models.QuerySet):
                 code="held",
                 params={"meeting": kept},
             )
+
+
+class MeetingPartQuerySet(_RefusesKeptQuerySet):
+    """Agenda items, attendance, contributions and next steps: the parts of meetings."""
+
+    def kept(self):
+        """The parts of held meetings: the record of what the group decided, never deleted."""
+        return self.filter(meeting__status__in=Meeting.KEPT_STATUSES)
+
+    def refuse_kept(self) -> None:
+        """Refuse to delete a part of a held meeting, as the meeting itself is refused."""
+        Meeting.objects.filter(pk__in=self.values("meeting_id")).refuse_kept()
+
+
+class MeetingPart:
+    """Mixed into the models of a meeting's parts: none of a held meeting's is deleted."""
+
+    @property
+    def is_deletable(self) -> bool:
+        return self.meeting.is_deletable
+
+    def delete(self, *args, **kwargs):
+        # What the database says, not this instance, which may be stale.
+        type(self)._default_manager.filter(pk=self.pk).refuse_kept()
+        return super().delete(*args, **kwargs)
 
 
 class Meeting(models.Model):
@@ -131,7 +163,7 @@ class Meeting(models.Model):
         return timezone.localdate(self.start)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
@@ -153,6 +185,8 @@ class AgendaItem(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    objects = MeetingPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda")
@@ -169,7 +203,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Attendance(models.Model):
+class Attendance(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
     )
@@ -179,6 +213,8 @@ class Attendance(models.Model):
     invited = models.BooleanField(_("invited"), default=True)
     attended = models.BooleanField(_("attended"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -196,7 +232,7 @@ class Attendance(models.Model):
         return f"{self.person} — {self.meeting}"
 
 
-class Contribution(models.Model):
+class Contribution(MeetingPart, models.Model):
     """A proposal, comment or question made in a meeting, and what became of it."""
 
     class Kind(models.TextChoices):
@@ -262,6 +298,8 @@ class Contribution(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contribution")
@@ -331,7 +369,7 @@ class Contribution(models.Model):
         return errors
 
 
-class NextStep(models.Model):
+class NextStep(MeetingPart, models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("meeting")
     )
@@ -366,6 +404,8 @@ class NextStep(models.Model):
         editable=False,
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("next step")

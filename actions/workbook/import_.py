@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .. import services
-from ..models import Action, Roadmap
+from ..models import DATE_FIELDS, Action, Roadmap
 from . import reading
 from .cells import same_text
 from .export import COLUMN_KEYS
@@ -378,9 +378,15 @@ class _Reader:
                 return frozenset(p.pk for p in action.key_partners.all())
             return getattr(action, Action._meta.get_field(key).attname)
 
-        start, deadline = value("start_date"), value("deadline")
-        if start and deadline and deadline < start and "deadline" in self.letters:
-            error("deadline", _("The deadline cannot be before the start."))
+        dates = {key: value(key) for key in DATE_FIELDS}
+        if any(key in data for key in DATE_FIELDS) and (
+            action is None or any(dates[key] != getattr(action, key) for key in DATE_FIELDS)
+        ):
+            # New or changed dates (the saved ones keep to the constraint): the
+            # database's constraint, its message on the deadline's cell or the start's.
+            cell = "deadline" if "deadline" in self.letters else "start_date"
+            for message in Action(**dates).constraint_errors(fields=DATE_FIELDS):
+                error(cell, message)
         for key, messages in services.partner_errors(
             lead_partner=value("lead_partner"), key_partners=value("key_partners")
         ).items():

@@ -27,9 +27,24 @@ ACCEPTABLE_OUTCOMES = (
 TITLE_LENGTH = 120
 
 
+def _proposer_as_key_partner(contribution: Contribution, *, lead_partner_id=None) -> int | None:
+    """The proposer's organisation, if it may be a key partner of a row of the
+    meeting's roadmap (``Roadmap.eligible_partners``, and not the row's lead partner)."""
+    organisation_id = contribution.organisation_id
+    if not organisation_id or action_services.partner_errors(
+        lead_partner=lead_partner_id, key_partners=[organisation_id]
+    ):
+        return None
+    roadmap = contribution.meeting.roadmap
+    if not roadmap.eligible_partners().filter(pk=organisation_id).exists():
+        return None
+    return organisation_id
+
+
 def proposal_prefill(*, contribution: Contribution) -> dict[str, Any]:
     """The new Action Table row a proposal suggests, for ``action_create``."""
     meeting = contribution.meeting
+    proposer = _proposer_as_key_partner(contribution)
     first_line = contribution.text.strip().splitlines()[0] if contribution.text.strip() else ""
     with translation.override(city_language(meeting)):
         description = contribution.text.strip()
@@ -43,7 +58,7 @@ def proposal_prefill(*, contribution: Contribution) -> dict[str, Any]:
         "activity_type": Action.ActivityType.OTHER,
         # The working group agreed it; the table's "proposed" is for ideas not yet discussed.
         "status": Action.Status.AGREED,
-        "key_partners": [contribution.organisation_id] if contribution.organisation_id else [],
+        "key_partners": [proposer] if proposer else [],
     }
 
 
@@ -62,14 +77,10 @@ def proposal_changes(*, contribution: Contribution, action: Action) -> dict[str,
                 "text": text,
             }
         changes["description"] = f"{action.description.rstrip()}\n\n{note}".strip()
-    organisation_id = contribution.organisation_id
+    proposer = _proposer_as_key_partner(contribution, lead_partner_id=action.lead_partner_id)
     partner_ids = set(action.key_partners.values_list("pk", flat=True))
-    if (
-        organisation_id
-        and organisation_id != action.lead_partner_id
-        and organisation_id not in partner_ids
-    ):
-        changes["key_partners"] = [*partner_ids, organisation_id]
+    if proposer and proposer not in partner_ids:
+        changes["key_partners"] = [*partner_ids, proposer]
     return changes
 
 

@@ -1,11 +1,10 @@
 """Constraints of the Action Table in the database, not only in forms."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.models import Action
@@ -89,35 +88,3 @@ def test_measurable_lists_what_is_missing(sofia_roadmap, sofia_company):
     assert row.missing_for_measurable() == ["an indicator with baseline and target"]
     factories.indicator(row, baseline=0, target=10)
     assert row.is_measurable()
-
-
-def _errors(callable_) -> dict[str, list[str]]:
-    try:
-        callable_()
-    except ValidationError as exc:
-        return exc.message_dict
-    return {}
-
-
-_DAY = datetime.date(2025, 3, 1)
-
-
-@pytest.mark.parametrize("progress", [-1, 0, 100, 101])
-@pytest.mark.parametrize(
-    "start_date, deadline",
-    [(None, None), (_DAY, None), (None, _DAY), (_DAY, _DAY), (_DAY, _DAY - datetime.timedelta(1))],
-)
-@pytest.mark.parametrize("budget", [None, Decimal("-0.01"), Decimal("0")])
-@pytest.mark.parametrize("people_days", [None, Decimal("-1"), Decimal("2.5")])
-@pytest.mark.parametrize("exclude", [set(), {"deadline"}, {"roadmap", "budget"}])
-def test_constraints_checked_in_python_give_the_databases_answer(
-    sofia_roadmap, progress, start_date, deadline, budget, people_days, exclude
-):
-    """Action.validate_constraints decides the check constraints in Python; Django's
-    own (a query per constraint) must raise the same errors."""
-    row = factories.action(sofia_roadmap)
-    row.progress, row.start_date, row.deadline = progress, start_date, deadline
-    row.budget, row.people_days = budget, people_days
-    ours = _errors(lambda: row.validate_constraints(exclude=exclude))
-    djangos = _errors(lambda: models.Model.validate_constraints(row, exclude=exclude))
-    assert ours == djangos

@@ -8,18 +8,20 @@ the errors it shows, by field: the importer's by the column of the cell.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from actions import services
 from actions.forms import ActionForm
 from actions.models import Action
-from actions.workbook.import_ import preview_import
+from actions.workbook.import_ import ImportFailed, apply_import, preview_import
 from tests import factories
 from tests.actions.test_admin import form_data
 
@@ -197,3 +199,72 @@ def test_history_names_the_author_and_a_reason_cut_alike_for_rows_and_meetings(
     save_with_history(meeting, by=editor, reason=reason)
     for record in (row.history.latest(), meeting.history.latest()):
         assert (record.history_user, record.history_change_reason) == (editor, "r" * 100)
+
+
+# Where each caller places the message of the database's constraint on the dates.
+DATES_ERROR_FIELD = {
+    row_form_errors: "deadline",
+    admin_errors: "__all__",
+    importer_errors: "deadline",
+    service_errors: "__all__",
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_the_deadline_cannot_be_before_the_start(client, editor, row, caller):
+    start, deadline = datetime.date(2024, 5, 1), datetime.date(2024, 4, 1)
+    refused = caller(client, editor, row, {"start_date": start, "deadline": deadline})
+    assert refused == {DATES_ERROR_FIELD[caller]: ["The deadline cannot be before the start."]}
+    row.refresh_from_db()
+    assert (row.start_date, row.deadline, row.version) == (None, None, 1)
+    for accepted in ({"start_date": start, "deadline": start}, {"start_date": None}):
+        assert caller(client, editor, row, accepted) == {}
+        row.refresh_from_db()
+
+
+def test_the_importer_shows_a_start_after_the_saved_deadline_on_the_start_cell(
+    client, editor, sofia_roadmap
+):
+    row = factories.action(sofia_roadmap, deadline=datetime.date(2024, 4, 1))
+    errors = importer_errors(client, editor, row, {"start_date": datetime.date(2024, 5, 1)})
+    assert errors == {"start_date": ["The deadline cannot be before the start."]}
+
+
+def test_a_row_that_breaks_a_constraint_at_apply_is_refused_not_a_500(editor, sofia_roadmap):
+    """The dates moved on between the preview and the apply, without a new version:
+    the database refuses the row, and the import stops with the constraint's message."""
+    first = factories.action(sofia_roadmap, title="First")
+    row = factories.action(sofia_roadmap, title="Second")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Action Table"
+    sheet.append(["Action", "Type of activity", "Start", "ID", "Version"])
+    sheet.append(["First, renamed", "event", None, first.pk, 1])
+    sheet.append(["Second", "event", "01.05.2024", row.pk, 1])
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    preview = preview_import(sofia_roadmap, out)
+    assert preview.can_apply
+    Action.objects.filter(pk=row.pk).update(deadline=datetime.date(2024, 4, 1))
+    with pytest.raises(ImportFailed) as failed:
+        apply_import(roadmap=sofia_roadmap, preview=preview, by=editor)
+    assert failed.value.message == "Row 3: The deadline cannot be before the start."
+    first.refresh_from_db()
+    row.refresh_from_db()
+    assert (first.title, first.version, row.start_date) == ("First", 1, None)
+
+
+def test_violated_constraint_names_the_constraint_the_database_refused(sofia_roadmap):
+    row = factories.action(sofia_roadmap)
+    for changes, name in [
+        ({"progress": 140}, "action_progress_0_100"),
+        (
+            {"start_date": datetime.date(2024, 5, 1), "deadline": datetime.date(2024, 4, 1)},
+            "action_deadline_not_before_start",
+        ),
+    ]:
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            Action.objects.filter(pk=row.pk).update(**changes)
+        assert Action.violated_constraint(refused.value).name == name
+    assert Action.violated_constraint(IntegrityError("UNIQUE constraint failed: x.y")) is None

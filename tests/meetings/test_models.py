@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from actions.services import action_delete
-from meetings.models import Contribution, Meeting
+from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from meetings.services import meeting_delete, proposal_accept
 from tests import factories
 
@@ -171,3 +171,31 @@ def test_only_the_citys_moderators_delete_its_meetings(editor, other_editor, sof
         with pytest.raises(PermissionDenied):
             meeting_delete(meeting=meeting, by=user)
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+# --- The parts of a held meeting -------------------------------------------------
+
+
+@pytest.mark.parametrize("part", [AgendaItem, Attendance, Contribution, NextStep])
+def test_no_part_of_a_held_meeting_is_deleted(held_meeting, part):
+    """The one home of the rule the admin calls: the parts' model and queryset."""
+    meeting = held_meeting["meeting"]
+    rows = part.objects.filter(meeting=meeting)
+    count = rows.count()
+    assert count and rows.kept().count() == count
+    for row in rows:
+        assert not row.is_deletable
+    for delete in (rows.first().delete, rows.delete, part.objects.all().delete):
+        with pytest.raises(ValidationError) as raised:
+            delete()
+        assert raised.value.code == "held"
+        assert "was held: it is kept as the record" in raised.value.messages[0]
+    assert part.objects.filter(meeting=meeting).count() == count
+
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.PLANNED)
+    assert not rows.kept().exists()
+    rows = part.objects.filter(meeting=meeting)
+    assert rows.first().is_deletable
+    rows.first().delete()
+    rows.delete()
+    assert not part.objects.filter(meeting=meeting).exists()

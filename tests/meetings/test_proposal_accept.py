@@ -206,3 +206,18 @@ def test_moderator_of_another_city_cannot_accept(vratsa, held_meeting):
 def test_network_admin_accepts(network_admin, held_meeting):
     row = proposal_accept(contribution=held_meeting["proposal"], by=network_admin)
     assert row.history.first().history_user == network_admin
+
+
+@pytest.mark.parametrize("related", [False, True], ids=["new row", "existing row"])
+def test_a_proposer_that_may_not_partner_the_roadmap_is_not_made_a_key_partner(
+    moderator, held_meeting, sofia_roadmap, vratsa, related
+):
+    """Roadmap.eligible_partners decides, as for every write of a row; the proposal
+    is still accepted."""
+    proposal = held_meeting["proposal"]
+    proposal.organisation = factories.organisation(vratsa, "Vratsa Outsider Ltd")
+    if related:
+        proposal.action = factories.action(sofia_roadmap, title="Awards")
+    proposal.save()
+    row = proposal_accept(contribution=proposal, by=moderator)
+    assert not row.key_partners.exists()
