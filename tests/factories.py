@@ -105,3 +105,40 @@ def meeting(roadmap_: Roadmap, **kwargs) -> Meeting:
         kwargs["number"] = roadmap_.meetings.count() + 1
     kwargs.setdefault("start", timezone.now() + datetime.timedelta(days=7))
     return Meeting.objects.create(roadmap=roadmap_, **kwargs)
+
+
+# --- The cast of tests/conftest.py, for fixtures of any scope ------------------------
+# The function fixtures (sofia, editor, ...) and the worlds that a module builds once
+# (tests/security/conftest.py) make the same cities and users through these.
+
+
+def sofia() -> City:
+    return city("Sofia", local_name="София", country="BG", language="bg")
+
+
+def vratsa() -> City:
+    return city("Vratsa", local_name="Враца", country="BG", language="bg")
+
+
+def sofia_company(sofia_: City) -> Organisation:
+    return organisation(sofia_, "Demo Company Ltd")
+
+
+def editor(sofia_: City) -> User:
+    return user("editor", role="editor", cities=[sofia_])
+
+
+def other_editor(vratsa_: City) -> User:
+    return user("editor-vratsa", role="editor", cities=[vratsa_])
+
+
+def moderator(sofia_: City) -> User:
+    return user("moderator", role="moderator", cities=[sofia_])
+
+
+def partner(company: Organisation) -> User:
+    return user("partner", role="partner", organisation_=company)
+
+
+def network_admin() -> User:
+    return user("admin", role="network admin")
