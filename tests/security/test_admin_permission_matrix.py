@@ -15,13 +15,22 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
 
 from . import test_admin_actions as scoping
-from .adminmatrix import CUSTOM, MODELS, SITE, AdminRoute, admin_routes, expected
+from .adminmatrix import (
+    CUSTOM,
+    MODELS,
+    SITE,
+    AdminRoute,
+    admin_routes,
+    expected,
+    may_have_written,
+)
 from .headers import assert_security_headers
 from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
 
@@ -130,7 +139,8 @@ def test_admin_permission_matrix(route, world, client_as):
                 allowed = (expect.get if method == "get" else expect.post)[rel]
                 where = f"{method.upper()} {url} as {role} ({rel}, {side_name} city)"
                 with transaction.atomic():
-                    response = client.get(url) if method == "get" else client.post(url, {})
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(url) if method == "get" else client.post(url, {})
                     status = response.status_code
                     if status not in allowed:
                         problems.append(f"{where}: {status}, expected {sorted(allowed)}")
@@ -143,10 +153,36 @@ def test_admin_permission_matrix(route, world, client_as):
                         problems.append(f"{where}: another city's object answered {status}")
                     assert_security_headers(response, admin=True)
                     refused = method == "post" and not 200 <= status < 300
-                    if refused and scoping.snapshot() != before:
+                    # Reading every row again is the matrix's main cost after the
+                    # requests: only a request that may have written pays for it.
+                    wrote = may_have_written(queries.captured_queries, scoping.APPS)
+                    if refused and wrote and scoping.snapshot() != before:
                         problems.append(f"{where}: refused, but changed data")
                     transaction.set_rollback(True)
     assert not problems, "\n".join(problems)
+
+
+def test_write_detection_sees_every_kind_of_write(world):
+    action = world.own.action
+    history = Action.history.filter(id=action.pk)
+    writes = {
+        "update": lambda: Action.objects.filter(pk=action.pk).update(title="Changed"),
+        "history": lambda: history.update(history_change_reason="Changed"),
+        "delete": lambda: action.indicators.all().delete(),
+        "insert": lambda: Group.objects.get(name="editor").user_set.add(world.users["partner"]),
+        "raw": lambda: connection.cursor().execute(
+            f"DELETE FROM {connection.ops.quote_name(Action._meta.db_table)} WHERE 1 = 0"
+        ),
+    }
+    for name, write in writes.items():
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            write()
+            transaction.set_rollback(True)
+        assert may_have_written(queries.captured_queries, scoping.APPS) == (name != "insert"), name
+    with CaptureQueriesContext(connection) as queries:
+        list(Action.objects.all())
+        list(history)
+    assert not may_have_written(queries.captured_queries, scoping.APPS)
 
 
 def test_partner_and_anonymous_never_reach_an_admin_page(world, client_as):
