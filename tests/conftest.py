@@ -44,7 +44,9 @@ def module_db(django_db_setup, django_db_blocker):
     savepoint of its own (pytest-django's ``db``), so no test sees what another
     wrote. Tests that take such a world should take a deep copy of its objects
     (as setUpTestData does), so that no test sees another's changes to them in
-    memory either.
+    memory either. Once built, the world is there for the rest of the module:
+    for the module's tests that want a database without it too, keep it
+    per test.
     """
     with (
         django_db_blocker.unblock(),
