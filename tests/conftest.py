@@ -6,38 +6,70 @@ company in Sofia's working group, ``network_admin`` sees everything.
 """
 
 import pytest
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+from django.test import override_settings
 
 from actions.models import Action
 from tests import factories
 
 
+def _settings_for_tests() -> dict:
+    return {
+        # Tests read English text unless they ask for Bulgarian.
+        "LANGUAGE_CODE": "en",
+        # Hashing "pw" with PBKDF2 for every user would dominate the suite's time.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Production settings want collectstatic's manifest; tests don't run it.
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    # Tests read English text unless they ask for Bulgarian.
-    settings.LANGUAGE_CODE = "en"
-    # Hashing "pw" with PBKDF2 for every user would dominate the suite's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Production settings want collectstatic's manifest; tests don't run it.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in _settings_for_tests().items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back after its last test.
+
+    What a module-scoped fixture that asks for ``module_db`` writes, every test
+    of the module sees and no other module does: a world built once instead of
+    once per test (TestCase.setUpTestData, for pytest). Each test still runs in a
+    savepoint of its own (pytest-django's ``db``), so no test sees what another
+    wrote. Tests that take such a world should take a deep copy of its objects
+    (as setUpTestData does), so that no test sees another's changes to them in
+    memory either. Once built, the world is there for the rest of the module:
+    for the module's tests that want a database without it too, keep it
+    per test.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**_settings_for_tests()),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def sofia(db):
-    return factories.city("Sofia", local_name="София", country="BG", language="bg")
+    return factories.sofia()
 
 
 @pytest.fixture
 def vratsa(db):
-    return factories.city("Vratsa", local_name="Враца", country="BG", language="bg")
+    return factories.vratsa()
 
 
 @pytest.fixture
 def sofia_company(sofia):
-    return factories.organisation(sofia, "Demo Company Ltd")
+    return factories.sofia_company(sofia)
 
 
 @pytest.fixture
@@ -52,27 +84,27 @@ def vratsa_roadmap(vratsa):
 
 @pytest.fixture
 def editor(sofia):
-    return factories.user("editor", role="editor", cities=[sofia])
+    return factories.editor(sofia)
 
 
 @pytest.fixture
 def other_editor(vratsa):
-    return factories.user("editor-vratsa", role="editor", cities=[vratsa])
+    return factories.other_editor(vratsa)
 
 
 @pytest.fixture
 def moderator(sofia):
-    return factories.user("moderator", role="moderator", cities=[sofia])
+    return factories.moderator(sofia)
 
 
 @pytest.fixture
 def partner(sofia_company):
-    return factories.user("partner", role="partner", organisation_=sofia_company)
+    return factories.partner(sofia_company)
 
 
 @pytest.fixture
 def network_admin(db):
-    return factories.user("admin", role="network admin")
+    return factories.network_admin()
 
 
 @pytest.fixture

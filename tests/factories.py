@@ -94,6 +94,13 @@ def action(roadmap_: Roadmap, *, key_partners=(), **kwargs) -> Action:
     return row
 
 
+def school_programme(roadmap_: Roadmap) -> Action:
+    """The row the editing tests edit: with a challenge and a lead partner."""
+    challenge_ = challenge(roadmap_, title="Inclusion")
+    lead = organisation(roadmap_.city, "Sofia Municipality", kind="municipality")
+    return action(roadmap_, challenge=challenge_, title="School programme", lead_partner=lead)
+
+
 def indicator(action_: Action, **kwargs) -> Indicator:
     kwargs.setdefault("name", f"Indicator {next(_seq)}")
     return Indicator.objects.create(action=action_, **kwargs)
@@ -105,3 +112,110 @@ def meeting(roadmap_: Roadmap, **kwargs) -> Meeting:
         kwargs["number"] = roadmap_.meetings.count() + 1
     kwargs.setdefault("start", timezone.now() + datetime.timedelta(days=7))
     return Meeting.objects.create(roadmap=roadmap_, **kwargs)
+
+
+# --- What a form posts --------------------------------------------------------------
+
+
+def action_form(action: Action, **changes) -> dict:
+    """The POST of an Action Table row's form (in place or on its page) for
+    ``action`` as the user loaded it, with ``changes``."""
+    data = {
+        "challenge": action.challenge_id or "",
+        "activity_type": action.activity_type,
+        "title": action.title,
+        "description": action.description,
+        "expected_results": action.expected_results,
+        "resources": action.resources,
+        "budget": "" if action.budget is None else action.budget,
+        "currency": action.currency,
+        "people_days": "" if action.people_days is None else action.people_days,
+        "in_kind": action.in_kind,
+        "lead_partner": action.lead_partner_id or "",
+        "key_partners": list(action.key_partners.values_list("pk", flat=True)) if action.pk else [],
+        "start_date": action.start_date or "",
+        "deadline": action.deadline or "",
+        "status": action.status,
+        "progress": action.progress,
+        "version": action.version,
+    }
+    data.update(changes)
+    return data
+
+
+def action_admin_form(action: Action, **changes) -> dict:
+    """The POST of the admin's change form for ``action``: the row's fields and
+    an empty indicators inline."""
+    return action_form(
+        action,
+        **{
+            "indicators-TOTAL_FORMS": 0,
+            "indicators-INITIAL_FORMS": 0,
+            "indicators-MIN_NUM_FORMS": 0,
+            "indicators-MAX_NUM_FORMS": 1000,
+            **changes,
+        },
+    )
+
+
+def meeting_admin_form(meeting: Meeting, **changes) -> dict:
+    """The POST of the admin's change form for ``meeting``, with empty inlines."""
+    start = timezone.localtime(meeting.start)
+    end = timezone.localtime(meeting.end) if meeting.end else None
+    data = {
+        "roadmap": meeting.roadmap_id,
+        "number": meeting.number,
+        "title": meeting.title,
+        "phase": meeting.phase,
+        "status": meeting.status,
+        "start_0": start.date().isoformat(),
+        "start_1": start.time().strftime("%H:%M:%S"),
+        "end_0": end.date().isoformat() if end else "",
+        "end_1": end.time().strftime("%H:%M:%S") if end else "",
+        "format": meeting.format,
+        "place": meeting.place,
+        "link": meeting.link,
+        "moderator": meeting.moderator_id or "",
+        "summary": meeting.summary,
+    }
+    for prefix in ("agenda_items", "attendances", "contributions", "next_steps"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+# --- The cast of tests/conftest.py, for fixtures of any scope ------------------------
+# The function fixtures (sofia, editor, ...) and the worlds that a module builds once
+# (tests/security/conftest.py) make the same cities and users through these.
+
+
+def sofia() -> City:
+    return city("Sofia", local_name="София", country="BG", language="bg")
+
+
+def vratsa() -> City:
+    return city("Vratsa", local_name="Враца", country="BG", language="bg")
+
+
+def sofia_company(sofia_: City) -> Organisation:
+    return organisation(sofia_, "Demo Company Ltd")
+
+
+def editor(sofia_: City) -> User:
+    return user("editor", role="editor", cities=[sofia_])
+
+
+def other_editor(vratsa_: City) -> User:
+    return user("editor-vratsa", role="editor", cities=[vratsa_])
+
+
+def moderator(sofia_: City) -> User:
+    return user("moderator", role="moderator", cities=[sofia_])
+
+
+def partner(company: Organisation) -> User:
+    return user("partner", role="partner", organisation_=company)
+
+
+def network_admin() -> User:
+    return user("admin", role="network admin")

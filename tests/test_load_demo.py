@@ -23,11 +23,6 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 DEMO_USERNAMES = {"editor", "moderator", "partner", "editor-vratsa", "admin"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load_demo() -> str:
     out = io.StringIO()
     call_command("load_demo", stdout=out)

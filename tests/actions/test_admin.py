@@ -15,17 +15,6 @@ from tests import factories
 CHANGELIST = reverse("admin:actions_action_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_admin_pages(settings):
-    # Tests run with DEBUG off, where the manifest storage wants collectstatic;
-    # and every fixture user's password is hashed, slowly unless told otherwise.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def change_url(action):
     return reverse("admin:actions_action_change", args=[action.pk])
 
@@ -52,35 +41,6 @@ def vratsa_challenge(vratsa_roadmap):
 @pytest.fixture
 def both_actions(sofia_action, vratsa_action):
     return sofia_action, vratsa_action
-
-
-def form_data(action, **changes):
-    """The POST the admin change form sends for ``action``, as the user loaded it."""
-    data = {
-        "challenge": action.challenge_id or "",
-        "activity_type": action.activity_type,
-        "title": action.title,
-        "description": action.description,
-        "version": action.version,
-        "expected_results": action.expected_results,
-        "resources": action.resources,
-        "budget": "" if action.budget is None else action.budget,
-        "currency": action.currency,
-        "people_days": "" if action.people_days is None else action.people_days,
-        "in_kind": action.in_kind,
-        "lead_partner": action.lead_partner_id or "",
-        "key_partners": [org.pk for org in action.key_partners.all()] if action.pk else [],
-        "start_date": action.start_date or "",
-        "deadline": action.deadline or "",
-        "status": action.status,
-        "progress": action.progress,
-        "indicators-TOTAL_FORMS": 0,
-        "indicators-INITIAL_FORMS": 0,
-        "indicators-MIN_NUM_FORMS": 0,
-        "indicators-MAX_NUM_FORMS": 1000,
-    }
-    data.update(changes)
-    return data
 
 
 # --- Who sees what ----------------------------------------------------------
@@ -130,7 +90,9 @@ def test_sofia_editor_cannot_open_vratsa_action(client, editor, vratsa_action):
 
 def test_sofia_editor_cannot_change_vratsa_action_by_post(client, editor, vratsa_action):
     client.force_login(editor)
-    response = client.post(change_url(vratsa_action), form_data(vratsa_action, title="Hijacked"))
+    response = client.post(
+        change_url(vratsa_action), factories.action_admin_form(vratsa_action, title="Hijacked")
+    )
     assert response.status_code == 302
     vratsa_action.refresh_from_db()
     assert vratsa_action.title == "Vratsa volunteering day"
@@ -220,7 +182,7 @@ def test_sofia_editor_cannot_pick_vratsa_roadmap_or_challenge(
 
     response = client.post(
         reverse("admin:actions_action_add"),
-        form_data(
+        factories.action_admin_form(
             Action(roadmap=vratsa_roadmap, activity_type="event", title="Sneaked in"),
             roadmap=vratsa_roadmap.pk,
             challenge=vratsa_challenge.pk,
@@ -264,7 +226,7 @@ def test_autocomplete_offers_sofia_editor_no_vratsa_only_organisation(
 def test_admin_change_bumps_version_and_records_admin_user(client, editor, sofia_action):
     client.force_login(editor)
     response = client.post(
-        change_url(sofia_action), form_data(sofia_action, title="Sofia CSR week")
+        change_url(sofia_action), factories.action_admin_form(sofia_action, title="Sofia CSR week")
     )
     assert response.status_code == 302
     sofia_action.refresh_from_db()
@@ -283,7 +245,10 @@ def test_admin_change_of_key_partners_goes_through_service_in_one_history_record
     chamber = factories.organisation(sofia, "Chamber of Commerce")
     client.force_login(editor)
     before = sofia_action.history.count()
-    client.post(change_url(sofia_action), form_data(sofia_action, key_partners=[chamber.pk]))
+    client.post(
+        change_url(sofia_action),
+        factories.action_admin_form(sofia_action, key_partners=[chamber.pk]),
+    )
     sofia_action.refresh_from_db()
     assert list(sofia_action.key_partners.all()) == [chamber]
     assert sofia_action.version == 2
@@ -296,7 +261,7 @@ def test_admin_add_creates_the_row_through_the_service(client, editor, sofia_roa
     client.force_login(editor)
     response = client.post(
         reverse("admin:actions_action_add"),
-        form_data(
+        factories.action_admin_form(
             Action(roadmap=sofia_roadmap, activity_type="training", title="Training for SMEs"),
             roadmap=sofia_roadmap.pk,
             version="",
@@ -323,7 +288,7 @@ def test_admin_add_creates_the_row_through_the_service(client, editor, sofia_roa
 
 def test_stale_admin_save_is_refused_and_changes_nothing(client, editor, sofia_action):
     client.force_login(editor)
-    opened = form_data(sofia_action, title="My edit")
+    opened = factories.action_admin_form(sofia_action, title="My edit")
     # Somebody else saves after the editor opened the page.
     Action.objects.filter(pk=sofia_action.pk).update(version=2, title="Their edit")
 
@@ -349,7 +314,7 @@ def test_conflict_raised_by_the_service_becomes_a_form_error(
     client.force_login(editor)
     response = client.post(
         change_url(sofia_action),
-        form_data(
+        factories.action_admin_form(
             sofia_action,
             title="Lost",
             **{
@@ -384,7 +349,9 @@ def test_invalid_action_is_refused_with_form_error(
     client, editor, sofia_action, changes, field, message
 ):
     client.force_login(editor)
-    response = client.post(change_url(sofia_action), form_data(sofia_action, **changes))
+    response = client.post(
+        change_url(sofia_action), factories.action_admin_form(sofia_action, **changes)
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors[field])
     sofia_action.refresh_from_db()
@@ -395,7 +362,9 @@ def test_lead_partner_cannot_also_be_key_partner(client, editor, sofia_company, 
     client.force_login(editor)
     response = client.post(
         change_url(sofia_action),
-        form_data(sofia_action, lead_partner=sofia_company.pk, key_partners=[sofia_company.pk]),
+        factories.action_admin_form(
+            sofia_action, lead_partner=sofia_company.pk, key_partners=[sofia_company.pk]
+        ),
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["key_partners"] == [
@@ -478,7 +447,10 @@ def test_history_revert_of_an_action_is_refused(client, editor, sofia_action):
     client.force_login(editor)
     url = reverse("admin:actions_action_simple_history", args=[sofia_action.pk, record.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, form_data(sofia_action, title="Old title")).status_code == 403
+    assert (
+        client.post(url, factories.action_admin_form(sofia_action, title="Old title")).status_code
+        == 403
+    )
     sofia_action.refresh_from_db()
     assert sofia_action.title == "Sofia awareness campaign"
 
@@ -515,7 +487,9 @@ def test_admin_indicator_change_bumps_the_action_version_with_history(client, ed
     client.force_login(editor)
     response = client.post(
         change_url(sofia_action),
-        form_data(sofia_action, **indicator_rows(reached, **{"indicators-0-current": "12"})),
+        factories.action_admin_form(
+            sofia_action, **indicator_rows(reached, **{"indicators-0-current": "12"})
+        ),
     )
     assert response.status_code == 302
     reached.refresh_from_db()
@@ -536,7 +510,7 @@ def test_admin_indicator_delete_and_add_go_through_the_service_as_one_change(
     before = sofia_action.history.count()
     response = client.post(
         change_url(sofia_action),
-        form_data(
+        factories.action_admin_form(
             sofia_action,
             **indicator_rows(
                 old,
@@ -563,7 +537,7 @@ def test_admin_indicators_keep_the_order_of_their_positions(client, editor, sofi
     client.force_login(editor)
     client.post(
         change_url(sofia_action),
-        form_data(
+        factories.action_admin_form(
             sofia_action,
             **indicator_rows(first, second, **{"indicators-0-position": 5}),
         ),
@@ -577,7 +551,9 @@ def test_admin_save_with_unchanged_indicators_writes_none_of_them(client, editor
     records = reached.history.count()
     response = client.post(
         change_url(sofia_action),
-        form_data(sofia_action, title="Sofia CSR week", **indicator_rows(reached)),
+        factories.action_admin_form(
+            sofia_action, title="Sofia CSR week", **indicator_rows(reached)
+        ),
     )
     assert response.status_code == 302
     sofia_action.refresh_from_db()
@@ -588,7 +564,9 @@ def test_admin_save_with_unchanged_indicators_writes_none_of_them(client, editor
 def test_stale_admin_indicator_change_is_refused_and_changes_nothing(client, editor, sofia_action):
     reached = factories.indicator(sofia_action, name="Companies reached")
     client.force_login(editor)
-    opened = form_data(sofia_action, **indicator_rows(reached, **{"indicators-0-current": "99"}))
+    opened = factories.action_admin_form(
+        sofia_action, **indicator_rows(reached, **{"indicators-0-current": "99"})
+    )
     # Somebody else saves the row after the editor opened it.
     Action.objects.filter(pk=sofia_action.pk).update(version=2)
 
@@ -617,7 +595,7 @@ def test_indicator_refused_by_the_service_rolls_back_the_row_change_too(
     client.force_login(editor)
     response = client.post(
         change_url(sofia_action),
-        form_data(
+        factories.action_admin_form(
             sofia_action,
             title="Half written",
             **indicator_rows(reached, **{"indicators-0-name": "Changed"}),
@@ -784,7 +762,7 @@ def test_service_validation_error_on_add_becomes_form_error(client, editor, sofi
     client.force_login(editor)
     response = client.post(
         reverse("admin:actions_action_add"),
-        form_data(
+        factories.action_admin_form(
             Action(roadmap=sofia_roadmap, activity_type="event", title="Misfiled"),
             roadmap=sofia_roadmap.pk,
             challenge=other_challenge.pk,

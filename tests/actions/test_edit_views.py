@@ -11,36 +11,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def row(sofia_roadmap, sofia):
-    challenge = factories.challenge(sofia_roadmap, title="Inclusion")
-    lead = factories.organisation(sofia, "Sofia Municipality", kind="municipality")
-    return factories.action(
-        sofia_roadmap, challenge=challenge, title="School programme", lead_partner=lead
-    )
-
-
-def _form_data(row, **changes):
-    data = {
-        "challenge": row.challenge_id or "",
-        "activity_type": row.activity_type,
-        "title": row.title,
-        "description": row.description,
-        "expected_results": row.expected_results,
-        "resources": row.resources,
-        "budget": "" if row.budget is None else row.budget,
-        "currency": row.currency,
-        "people_days": "" if row.people_days is None else row.people_days,
-        "in_kind": row.in_kind,
-        "lead_partner": row.lead_partner_id or "",
-        "key_partners": list(row.key_partners.values_list("pk", flat=True)),
-        "start_date": row.start_date or "",
-        "deadline": row.deadline or "",
-        "status": row.status,
-        "progress": row.progress,
-        "version": row.version,
-    }
-    data.update(changes)
-    return data
+def row(sofia_roadmap):
+    return factories.school_programme(sofia_roadmap)
 
 
 def edit_url(row):
@@ -68,7 +40,7 @@ def test_editor_gets_a_full_form_page_without_javascript(client, editor, row):
 def test_editor_saves_in_place_and_gets_the_row_back(client, editor, row):
     client.force_login(editor)
     response = client.post(
-        edit_url(row), _form_data(row, title="School CSR programme", progress=30), **HTMX
+        edit_url(row), factories.action_form(row, title="School CSR programme", progress=30), **HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -82,14 +54,14 @@ def test_editor_saves_in_place_and_gets_the_row_back(client, editor, row):
 
 def test_plain_post_redirects_to_the_row_in_the_table(client, editor, row):
     client.force_login(editor)
-    response = client.post(edit_url(row), _form_data(row, progress=50))
+    response = client.post(edit_url(row), factories.action_form(row, progress=50))
     assert response.status_code == 302
     assert response["Location"].endswith(f"#action-{row.pk}")
 
 
 def test_validation_errors_show_in_the_row_and_keep_the_input(client, editor, row):
     client.force_login(editor)
-    data = _form_data(
+    data = factories.action_form(
         row, title="Kept title", progress=140, start_date="2024-05-01", deadline="2024-04-01"
     )
     response = client.post(edit_url(row), data, **HTMX)
@@ -109,7 +81,9 @@ def test_validation_errors_show_in_the_row_and_keep_the_input(client, editor, ro
 def test_a_missing_or_bad_version_is_shown_not_swallowed(client, editor, row, version, htmx):
     client.force_login(editor)
     headers = HTMX if htmx else {}
-    response = client.post(edit_url(row), _form_data(row, title="Mine", version=version), **headers)
+    response = client.post(
+        edit_url(row), factories.action_form(row, title="Mine", version=version), **headers
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "The form is missing the row&#x27;s version; open the action again." in html
@@ -135,7 +109,7 @@ def test_wide_fields_get_wide_columns(client, editor, row):
 def test_lead_partner_as_key_partner_is_a_row_error(client, editor, row):
     client.force_login(editor)
     response = client.post(
-        edit_url(row), _form_data(row, key_partners=[row.lead_partner_id]), **HTMX
+        edit_url(row), factories.action_form(row, key_partners=[row.lead_partner_id]), **HTMX
     )
     assert response.status_code == 422
     assert "The lead partner cannot also be a key partner." in response.content.decode()
@@ -144,7 +118,7 @@ def test_lead_partner_as_key_partner_is_a_row_error(client, editor, row):
 def test_errors_in_bulgarian_for_a_bulgarian_user(client, editor, row, settings):
     client.force_login(editor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
-    response = client.post(edit_url(row), _form_data(row, progress=140), **HTMX)
+    response = client.post(edit_url(row), factories.action_form(row, progress=140), **HTMX)
     assert response.status_code == 422
     assert "Уверете се, че тази стойност е по-малка или равна на 100" in response.content.decode()
 
@@ -163,7 +137,9 @@ def test_the_apps_own_errors_in_bulgarian(client, editor, row, settings, field, 
         "deadline": {"start_date": "2026-06-01", "deadline": "2026-05-01"},
         "key_partners": {"key_partners": [row.lead_partner_id]},
     }[field]
-    response = client.post(edit_url(row), _form_data(row, title="Въведено от мен", **bad), **HTMX)
+    response = client.post(
+        edit_url(row), factories.action_form(row, title="Въведено от мен", **bad), **HTMX
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert message in page
@@ -176,10 +152,12 @@ def test_two_stale_edits_one_wins_the_other_sees_the_conflict(client, editor, mo
     first, second = client, client.__class__()
     first.force_login(editor)
     second.force_login(moderator)
-    ok = first.post(edit_url(row), _form_data(row, title="Editor's title", progress=20), **HTMX)
+    ok = first.post(
+        edit_url(row), factories.action_form(row, title="Editor's title", progress=20), **HTMX
+    )
     assert ok.status_code == 200
     refused = second.post(
-        edit_url(row), _form_data(row, title="Moderator's title", progress=90), **HTMX
+        edit_url(row), factories.action_form(row, title="Moderator's title", progress=90), **HTMX
     )
     assert refused.status_code == 409
     html = refused.content.decode()
@@ -190,7 +168,9 @@ def test_two_stale_edits_one_wins_the_other_sees_the_conflict(client, editor, mo
     assert (row.title, row.progress, row.version) == ("Editor's title", 20, 2)
     # The moderator decides to reapply their values over the editor's.
     again = second.post(
-        edit_url(row), _form_data(row, title="Moderator's title", progress=90, version=2), **HTMX
+        edit_url(row),
+        factories.action_form(row, title="Moderator's title", progress=90, version=2),
+        **HTMX,
     )
     assert again.status_code == 200
     row.refresh_from_db()
@@ -203,7 +183,7 @@ def test_non_editors_cannot_post_edits(client, request, row, sofia_roadmap, role
     sofia_roadmap.save()
     user = request.getfixturevalue(role)
     client.force_login(user)
-    response = client.post(edit_url(row), _form_data(row, title="Hijack"))
+    response = client.post(edit_url(row), factories.action_form(row, title="Hijack"))
     # A partner can see the row (403); an editor of another city cannot (404).
     assert response.status_code == (403 if role == "partner" else 404)
     row.refresh_from_db()
@@ -211,7 +191,7 @@ def test_non_editors_cannot_post_edits(client, request, row, sofia_roadmap, role
 
 
 def test_anonymous_post_goes_to_login(client, row):
-    response = client.post(edit_url(row), _form_data(row, title="Hijack"))
+    response = client.post(edit_url(row), factories.action_form(row, title="Hijack"))
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.title == "School programme"
@@ -229,7 +209,7 @@ def test_editor_adds_a_row_in_a_challenge(client, editor, row, sofia_roadmap):
     url = reverse("actions:action_create", args=[sofia_roadmap.pk])
     page = client.get(url + f"?challenge={row.challenge_id}")
     assert page.status_code == 200
-    data = _form_data(row, title="Green procurement guide", version="")
+    data = factories.action_form(row, title="Green procurement guide", version="")
     response = client.post(url, data)
     assert response.status_code == 302
     created = Action.objects.get(title="Green procurement guide")
@@ -241,7 +221,9 @@ def test_editor_adds_a_row_in_a_challenge(client, editor, row, sofia_roadmap):
 def test_add_with_errors_keeps_the_input(client, editor, row, sofia_roadmap):
     client.force_login(editor)
     url = reverse("actions:action_create", args=[sofia_roadmap.pk])
-    response = client.post(url, _form_data(row, title="", description="keep me", version=""))
+    response = client.post(
+        url, factories.action_form(row, title="", description="keep me", version="")
+    )
     assert response.status_code == 422
     assert "keep me" in response.content.decode()
     assert Action.objects.count() == 1
@@ -258,7 +240,7 @@ def test_add_page_ignores_a_challenge_that_is_not_one_of_the_roadmap(
     page = client.get(url)
     assert page.status_code == 200
     assert "Elsewhere" not in page.content.decode()
-    response = client.post(url, _form_data(row, title="Added anyway", version=""))
+    response = client.post(url, factories.action_form(row, title="Added anyway", version=""))
     assert response.status_code == 302
     assert Action.objects.get(title="Added anyway").challenge_id == row.challenge_id
 
@@ -269,7 +251,7 @@ def test_partner_cannot_add(client, partner, sofia_roadmap, row):
     client.force_login(partner)
     url = reverse("actions:action_create", args=[sofia_roadmap.pk])
     assert client.get(url).status_code == 403
-    assert client.post(url, _form_data(row, title="X", version="")).status_code == 403
+    assert client.post(url, factories.action_form(row, title="X", version="")).status_code == 403
 
 
 def test_remove_asks_for_confirmation_then_keeps_history(client, editor, row):
@@ -329,7 +311,7 @@ def test_move_without_a_direction_says_so_and_moves_nothing(client, editor, row,
 
 def test_move_to_another_challenge_of_the_roadmap(client, editor, row, sofia_roadmap):
     other = factories.challenge(sofia_roadmap, title="Another strand")
-    opened = _form_data(row, title="Stale")
+    opened = factories.action_form(row, title="Stale")
     client.force_login(editor)
     response = client.post(reverse("actions:action_move", args=[row.pk]), {"challenge": other.pk})
     assert response.status_code == 302

@@ -10,12 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def row(sofia_roadmap, sofia):
-    challenge = factories.challenge(sofia_roadmap, title="Inclusion")
-    lead = factories.organisation(sofia, "Sofia Municipality", kind="municipality")
-    return factories.action(
-        sofia_roadmap, challenge=challenge, title="School programme", lead_partner=lead
-    )
+def row(sofia_roadmap):
+    return factories.school_programme(sofia_roadmap)
 
 
 def _open_table(page, live_server, roadmap):

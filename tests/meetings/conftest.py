@@ -1,4 +1,4 @@
-"""A Sofia meeting with every part, for the meeting app and cockpit tests."""
+"""Fixtures of the meeting tests: Vratsa's moderator, and a Sofia meeting with every part."""
 
 import datetime
 
@@ -9,9 +9,9 @@ from meetings.models import AgendaItem, Attendance, Contribution, NextStep
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def vratsa_moderator(vratsa):
+    return factories.user("moderator-vratsa", role="moderator", cities=[vratsa])
 
 
 @pytest.fixture

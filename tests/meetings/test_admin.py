@@ -13,22 +13,6 @@ from tests import factories
 CHANGELIST = reverse("admin:meetings_meeting_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_admin_pages(settings):
-    # Tests run with DEBUG off, where the manifest storage wants collectstatic;
-    # and every fixture user's password is hashed, slowly unless told otherwise.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
-def vratsa_moderator(vratsa):
-    return factories.user("moderator-vratsa", role="moderator", cities=[vratsa])
-
-
 @pytest.fixture
 def sofia_meeting(sofia_roadmap):
     return factories.meeting(sofia_roadmap, title="Preparing the Action Table")
@@ -50,29 +34,6 @@ def change_url(meeting):
 
 def titles(response):
     return {m.title for m in response.context["cl"].result_list}
-
-
-def meeting_form_data(meeting, **changes):
-    data = {
-        "roadmap": meeting.roadmap_id,
-        "number": meeting.number,
-        "title": meeting.title,
-        "phase": meeting.phase,
-        "status": meeting.status,
-        "start_0": timezone.localtime(meeting.start).date().isoformat(),
-        "start_1": timezone.localtime(meeting.start).time().strftime("%H:%M:%S"),
-        "end_0": "",
-        "end_1": "",
-        "format": meeting.format,
-        "place": meeting.place,
-        "link": meeting.link,
-        "moderator": "",
-        "summary": meeting.summary,
-    }
-    for prefix in ("agenda_items", "attendances", "contributions", "next_steps"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(changes)
-    return data
 
 
 # --- Who sees what ----------------------------------------------------------
@@ -114,7 +75,9 @@ def test_sofia_moderator_cannot_open_vratsa_meeting(client, moderator, vratsa_me
 
 def test_vratsa_moderator_cannot_change_sofia_meeting(client, vratsa_moderator, sofia_meeting):
     client.force_login(vratsa_moderator)
-    client.post(change_url(sofia_meeting), meeting_form_data(sofia_meeting, title="Hijacked"))
+    client.post(
+        change_url(sofia_meeting), factories.meeting_admin_form(sofia_meeting, title="Hijacked")
+    )
     sofia_meeting.refresh_from_db()
     assert sofia_meeting.title == "Preparing the Action Table"
 
@@ -125,7 +88,7 @@ def test_sofia_editor_views_sofia_meeting_but_cannot_change_it(client, editor, s
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
     response = client.post(
-        change_url(sofia_meeting), meeting_form_data(sofia_meeting, title="Changed")
+        change_url(sofia_meeting), factories.meeting_admin_form(sofia_meeting, title="Changed")
     )
     assert response.status_code == 403
     sofia_meeting.refresh_from_db()
@@ -136,7 +99,7 @@ def test_sofia_editor_cannot_revert_sofia_meeting_from_history(client, editor, s
     record = sofia_meeting.history.get()
     client.force_login(editor)
     url = reverse("admin:meetings_meeting_simple_history", args=[sofia_meeting.pk, record.pk])
-    response = client.post(url, meeting_form_data(sofia_meeting, title="Reverted"))
+    response = client.post(url, factories.meeting_admin_form(sofia_meeting, title="Reverted"))
     assert response.status_code == 403
     sofia_meeting.refresh_from_db()
     assert sofia_meeting.title == "Preparing the Action Table"
@@ -184,7 +147,7 @@ def test_moderator_saves_meeting_with_agenda_item(client, moderator, sofia_meeti
     client.force_login(moderator)
     response = client.post(
         change_url(sofia_meeting),
-        meeting_form_data(
+        factories.meeting_admin_form(
             sofia_meeting,
             phase="Drafting",
             **opened(client, change_url(sofia_meeting)),
@@ -215,7 +178,7 @@ def test_meeting_status_and_summary_change_only_on_the_close_page(client, modera
 
     response = client.post(
         change_url(sofia_meeting),
-        meeting_form_data(
+        factories.meeting_admin_form(
             sofia_meeting,
             phase="Drafting",
             status="minutes_approved",
@@ -236,7 +199,9 @@ def test_new_meeting_starts_planned_without_summary(client, moderator, sofia_roa
     draft = Meeting(roadmap=sofia_roadmap, number=1, title="Kick-off", start=start)
     response = client.post(
         reverse("admin:meetings_meeting_add"),
-        meeting_form_data(draft, status="minutes_approved", summary="Closed before it met."),
+        factories.meeting_admin_form(
+            draft, status="minutes_approved", summary="Closed before it met."
+        ),
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get(title="Kick-off")
@@ -252,7 +217,7 @@ def test_moderator_cannot_revert_a_meeting_from_history(client, moderator, sofia
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["revert_disabled"]
-    response = client.post(url, meeting_form_data(sofia_meeting, title="Reverted"))
+    response = client.post(url, factories.meeting_admin_form(sofia_meeting, title="Reverted"))
     assert response.status_code == 403
     sofia_meeting.refresh_from_db()
     assert (sofia_meeting.title, sofia_meeting.status) == ("Preparing the Action Table", "held")
@@ -290,7 +255,7 @@ def test_moderator_cannot_pick_vratsa_roadmap_for_a_meeting(
     start = timezone.now() + datetime.timedelta(days=3)
     response = client.post(
         url,
-        meeting_form_data(
+        factories.meeting_admin_form(
             Meeting(roadmap=vratsa_roadmap, number=1, title="Planted", start=start),
         ),
     )
@@ -508,7 +473,7 @@ def test_meeting_stays_in_its_roadmap(client, moderator, sofia_meeting, sofia):
     client.force_login(moderator)
     response = client.post(
         change_url(sofia_meeting),
-        meeting_form_data(
+        factories.meeting_admin_form(
             sofia_meeting, roadmap=other.pk, **opened(client, change_url(sofia_meeting))
         ),
     )

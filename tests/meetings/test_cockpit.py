@@ -34,11 +34,6 @@ def _english_city(sofia):
     sofia.save()
 
 
-@pytest.fixture
-def vratsa_moderator(vratsa):
-    return factories.user("moderator-vratsa", role="moderator", cities=[vratsa])
-
-
 def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -49,32 +44,6 @@ def _change(meeting) -> str:
 
 def _accept_url(contribution) -> str:
     return reverse("admin:meetings_contribution_accept", args=[contribution.pk])
-
-
-def _form_data(meeting, **changes):
-    """The meeting's admin form as posted, with empty inlines."""
-    start = timezone.localtime(meeting.start)
-    end = timezone.localtime(meeting.end) if meeting.end else None
-    data = {
-        "roadmap": meeting.roadmap_id,
-        "number": meeting.number,
-        "title": meeting.title,
-        "phase": meeting.phase,
-        "status": meeting.status,
-        "start_0": start.date().isoformat(),
-        "start_1": start.time().strftime("%H:%M:%S"),
-        "end_0": end.date().isoformat() if end else "",
-        "end_1": end.time().strftime("%H:%M:%S") if end else "",
-        "format": meeting.format,
-        "place": meeting.place,
-        "link": meeting.link,
-        "moderator": meeting.moderator_id or "",
-        "summary": meeting.summary,
-    }
-    for prefix in ("agenda_items", "attendances", "contributions", "next_steps"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(changes)
-    return data
 
 
 def _opened(client, meeting) -> dict:
@@ -250,7 +219,7 @@ def test_adding_the_next_meeting_starts_with_the_review(
     assert "carry_forward" in client.get(ADD).context["adminform"].form.fields
     start = timezone.now() + datetime.timedelta(days=14)
     draft = Meeting(roadmap=sofia_roadmap, number=2, title="Fourth meeting", start=start)
-    response = client.post(ADD, _form_data(draft, carry_forward="on"))
+    response = client.post(ADD, factories.meeting_admin_form(draft, carry_forward="on"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     meeting = Meeting.objects.get(title="Fourth meeting")
     first = meeting.agenda_items.first()
@@ -264,7 +233,7 @@ def test_adding_without_the_review(client, moderator, held_meeting, sofia_roadma
     client.force_login(moderator)
     start = timezone.now() + datetime.timedelta(days=14)
     draft = Meeting(roadmap=sofia_roadmap, number=2, title="Fourth meeting", start=start)
-    client.post(ADD, _form_data(draft))
+    client.post(ADD, factories.meeting_admin_form(draft))
     assert not Meeting.objects.get(title="Fourth meeting").agenda_items.exists()
 
 
@@ -432,7 +401,7 @@ def test_attendance_outside_the_working_group_warns_but_saves(
     client.force_login(moderator)
     response = client.post(
         _change(meeting),
-        _form_data(
+        factories.meeting_admin_form(
             meeting,
             **_opened(client, meeting),
             **{
@@ -455,7 +424,7 @@ def test_next_step_due_before_the_meeting_is_refused_in_the_inline(client, moder
     client.force_login(moderator)
     response = client.post(
         _change(meeting),
-        _form_data(
+        factories.meeting_admin_form(
             meeting,
             **_opened(client, meeting),
             **{
@@ -478,7 +447,7 @@ def test_end_before_start_is_shown_on_the_end_field(client, moderator, held_meet
     client.force_login(moderator)
     response = client.post(
         _change(meeting),
-        _form_data(
+        factories.meeting_admin_form(
             meeting,
             **_opened(client, meeting),
             end_0=earlier.date().isoformat(),

@@ -16,9 +16,11 @@ import zipfile
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from actions.models import Roadmap
+from cities4csr import demo
 
 ROLES = ["partner", "editor", "moderator", "admin"]
 
@@ -65,6 +67,19 @@ def _get(client, url: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return _body(response)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(module_db):
+    # The demo users (editor, moderator, partner, editor-vratsa, admin) are made only with DEBUG on.
+    with override_settings(DEBUG=True):
+        demo.load()
+
+
+@pytest.fixture
+def demo_data(demo_loaded, db):
+    """The demo data of tests/ops/conftest.py, loaded once for this module: every
+    test here reads it, and each runs in a savepoint that is rolled back."""
 
 
 @pytest.fixture

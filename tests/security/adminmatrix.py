@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib import admin
+from django.db import connection
 from django.urls import URLPattern, URLResolver
 
 from .urlmatrix import ADMIN, ANON, MODERATOR, OUTSIDER, PARTNER, RELATIONS, STAFF
@@ -219,3 +221,28 @@ def expected(route: AdminRoute) -> Statuses:
         # A historical version can be read; reverting to it is off for everyone.
         return _staff(_by(rights.view | rights.change, 200), _by((), 200))
     raise AssertionError(f"{route.name}: no rule for the view {route.view!r}")
+
+
+# --- Did a request write? ------------------------------------------------------------
+
+# What a statement that only reads (or only handles the test's savepoints) begins with.
+READS = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def may_have_written(queries: list[dict], app_labels) -> bool:
+    """Whether any of ``queries`` (CaptureQueriesContext's) may have changed a row of
+    the apps' tables (their history tables included).
+
+    Anything but a plain read that names one of the tables counts, so a False is
+    sure: the rows are as they were, without reading them all again.
+    """
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for label in app_labels
+        for model in apps.get_app_config(label).get_models()
+    ]
+    return any(
+        not query["sql"].lstrip().upper().startswith(READS)
+        and any(table in query["sql"] for table in tables)
+        for query in queries
+    )

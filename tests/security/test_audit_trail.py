@@ -48,30 +48,6 @@ def _assert_shown_on_the_action_page(client, action, user, text):
     assert text in page
 
 
-def _edit_form(action, **changes):
-    data = {
-        "challenge": action.challenge_id or "",
-        "activity_type": action.activity_type,
-        "title": action.title,
-        "description": action.description,
-        "expected_results": action.expected_results,
-        "resources": action.resources,
-        "budget": "" if action.budget is None else action.budget,
-        "currency": action.currency,
-        "people_days": "" if action.people_days is None else action.people_days,
-        "in_kind": action.in_kind,
-        "lead_partner": action.lead_partner_id or "",
-        "key_partners": list(action.key_partners.values_list("pk", flat=True)),
-        "start_date": action.start_date or "",
-        "deadline": action.deadline or "",
-        "status": action.status,
-        "progress": action.progress,
-        "version": action.version,
-    }
-    data.update(changes)
-    return data
-
-
 def test_browser_edit_leaves_a_history_record(client, editor, table):
     school = table["school"]
     client.force_login(editor)
@@ -79,7 +55,7 @@ def test_browser_edit_leaves_a_history_record(client, editor, table):
 
     response = client.post(
         reverse("actions:action_edit", args=[school.pk]),
-        _edit_form(school, title="School CSR programme"),
+        factories.action_form(school, title="School CSR programme"),
         **HTMX,
     )
 
@@ -92,7 +68,7 @@ def test_admin_edit_leaves_a_history_record(client, moderator, table):
     school = table["school"]
     client.force_login(moderator)
     started = timezone.now()
-    data = _edit_form(school, progress=70)
+    data = factories.action_form(school, progress=70)
     data.update(
         {
             f"indicators-{i}-{name}": value

@@ -7,6 +7,8 @@ no 2xx that it does not, another city's private objects answer 404, anonymous
 visitors go to the login page, and a refused request changes nothing.
 """
 
+import copy
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -32,9 +34,16 @@ from .urlmatrix import (
 ROUTES = sorted(url_patterns(), key=lambda r: r.name)
 
 
+@pytest.fixture(scope="module")
+def module_world(matrix_cast):
+    sofia, vratsa, users = matrix_cast
+    return build_world(sofia=sofia, vratsa=vratsa, users=users)
+
+
 @pytest.fixture
-def world(sofia, vratsa, matrix_users):
-    return build_world(sofia=sofia, vratsa=vratsa, users=matrix_users)
+def world(module_world, db):
+    """The world built once for the module; its objects copied for each test."""
+    return copy.deepcopy(module_world)
 
 
 def _client(user) -> Client:
@@ -62,7 +71,7 @@ def test_every_url_pattern_has_an_entry_in_the_expected_table(db):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
-def test_permission_matrix(route, world):
+def test_permission_matrix(route, world, client_as):
     if route.name not in EXPECTED or route.name not in URL_KWARGS:
         pytest.fail(f"{route.name} ({route.route}) has no entry in the permission matrix")
     expect = EXPECTED[route.name]
@@ -83,7 +92,7 @@ def test_permission_matrix(route, world):
                 # Each request runs in a savepoint that is rolled back, so that
                 # an allowed write (a delete, say) does not change what the
                 # next role meets.
-                client = _client(world.users[role])
+                client = client_as(role)
                 with transaction.atomic():
                     response = client.get(url) if method == "get" else client.post(url, post_data)
                     status = response.status_code
@@ -138,7 +147,7 @@ def test_public_roadmap_is_readable_by_anybody_but_changed_by_its_staff_only(wor
         assert edit.status_code == (302 if role == "anonymous" else 403), role
 
 
-def test_a_user_without_any_role_sees_nothing_private(world, sofia):
+def test_a_user_without_any_role_sees_nothing_private(world):
     nobody = factories.user("nobody")
     client = _client(nobody)
     assert client.get(reverse("actions:roadmap", args=[world.own.roadmap.pk])).status_code == 404

@@ -10,17 +10,6 @@ from stakeholders.models import Membership, Organisation
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_admin_pages(settings):
-    # Tests run with DEBUG off, where the manifest storage wants collectstatic;
-    # and every fixture user's password is hashed, slowly unless told otherwise.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def vratsa_dairy(vratsa):
     return factories.organisation(vratsa, "Vratsa Dairy")
