@@ -111,12 +111,6 @@ def _render_row(request, action_pk: int, *, saved: bool = False):
 def action_detail(request, pk: int):
     action = get_action_for_user(request, pk)
     action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
-    # What was said about the row, and the proposals that made or changed it.
-    contributions = (
-        (action.contributions.all() | action.produced_by.all())
-        .select_related("meeting", "author__organisation", "organisation")
-        .order_by("meeting__start", "position", "pk")
-    )
     can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
     return render(
         request,
@@ -126,7 +120,6 @@ def action_detail(request, pk: int):
             "roadmap": action.roadmap,
             "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
             "can_see_people": can_see_people,
-            "contributions": contributions,
             "history": _history_for(action, can_see_people=can_see_people),
             "today": timezone.localdate(),
         },
