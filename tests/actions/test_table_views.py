@@ -293,6 +293,24 @@ def test_roadmap_list_per_role(
     assert list(response.context["roadmaps"]) == [vratsa_roadmap]
 
 
+@pytest.mark.parametrize("size", [3, 30])
+def test_roadmap_list_query_count_does_not_grow_with_roadmaps(
+    client, editor, sofia, vratsa, django_assert_num_queries, size
+):
+    for n in range(size):
+        roadmap = factories.roadmap(sofia if n % 3 else vratsa, visibility="public")
+        factories.action(roadmap)
+    client.force_login(editor)
+    url = reverse("actions:roadmap_list")
+    client.get(url)  # warm the session
+    # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
+    # 6 the roadmaps with their city and their count of actions.
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert len(response.context["roadmaps"]) == size
+    assert {roadmap.action_count for roadmap in response.context["roadmaps"]} == {1}
+
+
 def _fill(roadmap, count, organisations):
     challenges = [factories.challenge(roadmap) for _ in range(3)]
     for i in range(count):
