@@ -57,7 +57,8 @@ class ActionFilter(django_filters.FilterSet):
     ours = django_filters.BooleanFilter(
         label=_("Our actions"),
         method="filter_ours",
-        widget=forms.CheckboxInput,
+        # Sent as "ours=true", as the links and bookmarks to this view write it.
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "value": "true"}),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None

@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from actions.views.common import get_roadmap_for_user
+from actions.views.common import get_roadmap_for_user, not_found
 from core import permissions
-from core.middleware import LoginNeeded
 
 from . import calendar
 from .minutes import MinutesData, minutes_data, minutes_document
@@ -35,9 +34,7 @@ def get_meeting_for_user(request, pk: int) -> Meeting:
         .first()
     )
     if meeting is None or not permissions.can_view_roadmap(request.user, meeting.roadmap):
-        if not request.user.is_authenticated:
-            raise LoginNeeded
-        raise Http404
+        not_found(request)
     return meeting
 
 

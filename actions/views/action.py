@@ -24,7 +24,7 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
-from .table import TableRows, table_actions
+from .table import TableRows
 
 
 def _history_for(action: Action, *, can_see_people: bool) -> list:
@@ -100,17 +100,10 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
 
 
 def _render_row(request, action_pk: int, *, saved: bool = False):
-    """The action's row, read and built as the table page reads and builds its rows."""
-    today = timezone.localdate()
-    presenter = TableRows(today)
-    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action_pk)))
-    context = {
-        "row": row,
-        "row_labels": presenter.labels,
-        "can_edit": True,
-        "today": today,
-        "saved": saved,
-    }
+    """The action's row, read as the table page reads its rows."""
+    presenter = TableRows()
+    (row,) = presenter.rows(Action.objects.filter(pk=action_pk))
+    context = {"action": row, "row_words": presenter.words, "can_edit": True, "saved": saved}
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 
 
@@ -118,12 +111,6 @@ def _render_row(request, action_pk: int, *, saved: bool = False):
 def action_detail(request, pk: int):
     action = get_action_for_user(request, pk)
     action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
-    # What was said about the row, and the proposals that made or changed it.
-    contributions = (
-        (action.contributions.all() | action.produced_by.all())
-        .select_related("meeting", "author__organisation", "organisation")
-        .order_by("meeting__start", "position", "pk")
-    )
     can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
     return render(
         request,
@@ -133,7 +120,6 @@ def action_detail(request, pk: int):
             "roadmap": action.roadmap,
             "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
             "can_see_people": can_see_people,
-            "contributions": contributions,
             "history": _history_for(action, can_see_people=can_see_people),
             "today": timezone.localdate(),
         },

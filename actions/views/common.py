@@ -15,7 +15,8 @@ from core.middleware import LoginNeeded
 from ..models import Action, Roadmap
 
 
-def _not_found(request):
+def not_found(request):
+    """Answer what ``request.user`` may not see: 404, or the login page when anonymous."""
     if not request.user.is_authenticated:
         raise LoginNeeded
     raise Http404
@@ -30,7 +31,7 @@ def _refuse_change(request):
 def get_roadmap_for_user(request, pk: int) -> Roadmap:
     roadmap = Roadmap.objects.select_related("city").filter(pk=pk).first()
     if roadmap is None or not permissions.can_view_roadmap(request.user, roadmap):
-        _not_found(request)
+        not_found(request)
     return roadmap
 
 
@@ -48,7 +49,7 @@ def get_action_for_user(request, pk: int) -> Action:
         .first()
     )
     if action is None or not permissions.can_view_roadmap(request.user, action.roadmap):
-        _not_found(request)
+        not_found(request)
     return action
 
 

@@ -95,6 +95,27 @@ def test_detail_lists_the_meetings_the_action_came_from(client, editor, row, sof
     assert "Build a volunteering platform" in html
 
 
+def test_detail_names_who_spoke_in_a_meeting_only_to_staff(
+    client, editor, partner, row, sofia_roadmap, sofia_company
+):
+    meeting = factories.meeting(sofia_roadmap, title="Kick-off", start=timezone.now())
+    speaker = factories.person(sofia_company, name="Maria Ivanova")
+    Contribution.objects.create(meeting=meeting, text="Spoken", action=row, author=speaker)
+    Contribution.objects.create(
+        meeting=meeting, text="Proposed", produced_action=row, outcome="accepted"
+    )
+    sofia_roadmap.visibility = "partners"
+    sofia_roadmap.save()
+    url = reverse("actions:action", args=[row.pk])
+    client.force_login(editor)
+    html = client.get(url).content.decode()
+    assert "(Maria Ivanova (Demo Company Ltd))" in html
+    assert "Proposed" in html and "this proposal made or changed the row" in html
+    client.force_login(partner)
+    html = client.get(url).content.decode()
+    assert "Spoken" in html and "Maria Ivanova" not in html
+
+
 def test_detail_per_role(
     client, row, sofia_roadmap, editor, other_editor, partner, moderator, network_admin
 ):
