@@ -17,7 +17,6 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import islice
 from typing import IO
 
@@ -192,43 +191,6 @@ _ROW_FIELDS = (
 )
 
 
-def is_overdue(deadline: datetime.date | None, status: str, today: datetime.date) -> bool:
-    """``Action.is_overdue`` of a row read as values (a test holds the two together)."""
-    return deadline is not None and deadline < today and status not in Action.CLOSED_STATUSES
-
-
-def is_measurable(
-    *,
-    lead_partner_id: int | None,
-    deadline: datetime.date | None,
-    resources: str,
-    budget: Decimal | None,
-    people_days: Decimal | None,
-    indicators: list[tuple],
-) -> bool:
-    """``Action.is_measurable`` of a row read as values, with its indicators as
-    (name, unit, baseline, target) (a test holds the two together)."""
-    return bool(
-        lead_partner_id
-        and deadline
-        and (resources.strip() or budget is not None or people_days)
-        and any(
-            baseline is not None and target is not None
-            for _name, _unit, baseline, target in indicators
-        )
-    )
-
-
-def _indicator_text(indicators: list[tuple]) -> str:
-    lines = []
-    for name, unit, baseline, target in indicators:
-        baseline = "?" if baseline is None else f"{baseline.normalize():f}"
-        target = "?" if target is None else f"{target.normalize():f}"
-        unit = f" {unit}" if unit else ""
-        lines.append(f"{name}: {baseline} → {target}{unit}")
-    return "\n".join(lines)
-
-
 def _choice_labels() -> dict[str, dict[str, str]]:
     """The labels of the choices in the active language, looked up once per workbook
     (get_FOO_display rebuilds its dict and translates again for every row)."""
@@ -249,10 +211,7 @@ def _table_chunks(actions: QuerySet) -> Iterator[tuple[list, dict, dict]]:
     rows = actions.values_list(*_ROW_FIELDS, named=True).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row.pk for row in chunk]
-        partners: dict[int, list[str]] = defaultdict(list)
-        through = Action.key_partners.through.objects.filter(action_id__in=ids)
-        for action_id, name in through.values_list("action_id", "organisation__name"):
-            partners[action_id].append(name)
+        partners = Action.objects.filter(pk__in=ids).key_partner_names()
         indicators: dict[int, list[tuple]] = defaultdict(list)
         for action_id, *indicator in (
             Indicator.objects.filter(action_id__in=ids)
@@ -285,7 +244,7 @@ def _write_action_table(
     activity_types, statuses = _choice_labels().values()
     for chunk, partners, indicators in _table_chunks(actions):
         for row in chunk:
-            overdue = is_overdue(row.deadline, row.status, today)
+            overdue = Action.overdue_on(deadline=row.deadline, status=row.status, today=today)
             # In the order of COLUMNS.
             values = (
                 row.title,
@@ -293,11 +252,14 @@ def _write_action_table(
                 row.expected_results,
                 row.resources,
                 row.lead_partner__name or "",
-                "; ".join(sorted(partners[row.pk])),
+                "; ".join(partners.get(row.pk, ())),
                 row.deadline,
                 statuses.get(row.status, row.status),
                 row.progress,
-                _indicator_text(indicators[row.pk]),
+                "\n".join(
+                    Indicator.text_of(name=name, unit=unit, baseline=baseline, target=target)
+                    for name, unit, baseline, target in indicators[row.pk]
+                ),
                 row.start_date,
                 challenges.get(row.challenge_id, ""),
                 row.description,
@@ -310,13 +272,13 @@ def _write_action_table(
             )
             ws.append([_cell(cells, value, overdue) for value in values])
             stats.total += 1
-            stats.complete += is_measurable(
+            stats.complete += not Action.measurable_gaps(
                 lead_partner_id=row.lead_partner_id,
                 deadline=row.deadline,
                 resources=row.resources,
                 budget=row.budget,
                 people_days=row.people_days,
-                indicators=indicators[row.pk],
+                indicators=((baseline, target) for _n, _u, baseline, target in indicators[row.pk]),
             )
             stats.per_status[row.status] += 1
             stats.per_challenge[row.challenge_id] += 1

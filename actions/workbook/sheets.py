@@ -73,9 +73,7 @@ def write_timeline(
         row = [cells.text(title), cells.value(start), cells.value(deadline)]
         begin, end = start or deadline, deadline or start
         if begin is not None:
-            overdue = (
-                deadline is not None and deadline < today and status not in Action.CLOSED_STATUSES
-            )
+            overdue = Action.overdue_on(deadline=deadline, status=status, today=today)
             style = SPAN_OVERDUE if overdue else SPAN
             # Cut to the grid: a span wholly outside it fills no cell.
             from_index = max(month_number(min(begin, end)) - first, 0)

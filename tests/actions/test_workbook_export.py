@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 import zipfile
 from decimal import Decimal
 
@@ -14,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from actions.models import Action, Indicator, Roadmap
+from actions.models import Action, Roadmap
 from actions.workbook.cells import (
     CUT_MARK,
     DATE_FORMAT,
@@ -29,7 +28,7 @@ from actions.workbook.cells import (
     Cells,
     add_styles,
 )
-from actions.workbook.export import COLUMN_KEYS, is_measurable, is_overdue
+from actions.workbook.export import COLUMN_KEYS
 from meetings.models import Attendance, Contribution, NextStep
 from tests import factories
 
@@ -292,6 +291,21 @@ def test_timeline_indicators_partners_and_meetings_sheets(
         assert personal not in text
 
 
+def test_indicators_are_written_as_the_page_writes_them(client, editor, sofia_roadmap):
+    action = factories.action(sofia_roadmap, title="Trees")
+    factories.indicator(action, name="Trees", unit="trees", baseline=Decimal("2.50"), target=None)
+    factories.indicator(action, name="Shade", unit="", baseline=Decimal("1000"), target=10)
+    client.force_login(editor)
+    for language, expected in (
+        ("en", "Trees: 2.5 → ? trees\nShade: 1000 → 10"),
+        ("bg", "Trees: 2,5 → ? trees\nShade: 1000 → 10"),
+    ):
+        _header, row = table_rows(download(client, sofia_roadmap, lang=language))
+        assert row[COLUMN_KEYS.index("indicators")] == expected
+        with translation.override(language):
+            assert expected == "\n".join(indicator.text() for indicator in action.indicators.all())
+
+
 def test_export_keeps_formulas_as_text(client, editor, sofia_roadmap):
     for index, text in enumerate(INJECTIONS):
         factories.action(sofia_roadmap, title=text, expected_results=text, in_kind=f"x{index}")
@@ -408,55 +422,6 @@ def test_export_query_count_does_not_grow_with_rows(client, editor, sofia_roadma
     small = queries_for(2)
     assert queries_for(20) == small
     assert small <= 22
-
-
-def test_rows_read_as_values_are_overdue_as_the_model_says():
-    today = datetime.date(2024, 6, 15)
-    deadlines = (None, today - datetime.timedelta(days=1), today, today + datetime.timedelta(1))
-    for status, deadline in itertools.product(Action.Status.values, deadlines):
-        action = Action(status=status, deadline=deadline)
-        assert is_overdue(deadline, status, today) == action.is_overdue(today), (status, deadline)
-
-
-def test_rows_read_as_values_are_measurable_as_the_model_says():
-    indicator_sets = (
-        [],
-        [(None, Decimal(1))],
-        [(Decimal(1), None)],
-        [(Decimal(0), Decimal(0))],
-        [(None, None), (Decimal(1), Decimal(2))],
-    )
-    combinations = itertools.product(
-        (None, 7),
-        (None, datetime.date(2024, 1, 1)),
-        ("", "  ", "two trainers"),
-        (None, Decimal(0), Decimal(5)),
-        (None, Decimal(0), Decimal(2)),
-        indicator_sets,
-    )
-    for lead_partner_id, deadline, resources, budget, people_days, pairs in combinations:
-        action = Action(
-            pk=1,
-            lead_partner_id=lead_partner_id,
-            deadline=deadline,
-            resources=resources,
-            budget=budget,
-            people_days=people_days,
-        )
-        action._prefetched_objects_cache = {
-            "indicators": [Indicator(name="n", baseline=b, target=t) for b, t in pairs]
-        }
-        assert (
-            is_measurable(
-                lead_partner_id=lead_partner_id,
-                deadline=deadline,
-                resources=resources,
-                budget=budget,
-                people_days=people_days,
-                indicators=[("n", "", b, t) for b, t in pairs],
-            )
-            == action.is_measurable()
-        ), (lead_partner_id, deadline, resources, budget, pairs)
 
 
 # Text as users type it: spaces around, markup characters, CR, Cyrillic, an emoji,
