@@ -1,5 +1,6 @@
 """Write a roadmap's workbook: Overview, Action Table, Timeline, Indicators,
-Partners and Meetings, in the language that is active.
+Partners, and the sheets other apps add (the meetings app its Meetings), in the
+language that is active.
 
 The workbook is written in openpyxl's write-only mode: rows stream to
 temporary files as they are appended. Measured with tracemalloc on 5,000
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO
+from typing import IO, Protocol
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -106,8 +107,10 @@ def write_workbook(
     *,
     filter_description: str = "",
     now: datetime.datetime | None = None,
+    extra_sheets: Sequence[SheetWriter] = (),
 ) -> TableStats:
-    """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``."""
+    """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``,
+    with ``extra_sheets`` after the Partners sheet (``registered_sheets()``)."""
     now = timezone.localtime(now)
     today = now.date()
     wb = Workbook(write_only=True)
@@ -119,7 +122,7 @@ def write_workbook(
     timeline = wb.create_sheet(label("sheet_timeline"))
     indicators = wb.create_sheet(label("sheet_indicators"))
     partners = wb.create_sheet(label("sheet_partners"))
-    meetings = wb.create_sheet(label("sheet_meetings"))
+    extra = [(sheet, wb.create_sheet(sheet.title())) for sheet in extra_sheets]
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
 
@@ -130,10 +133,36 @@ def write_workbook(
     sheets.write_timeline(Cells(timeline, styles), actions, today, period)
     sheets.write_indicators(Cells(indicators, styles), actions)
     sheets.write_partners(Cells(partners, styles), actions)
-    sheets.write_meetings(Cells(meetings, styles), roadmap)
+    for sheet, ws in extra:
+        sheet.write(Cells(ws, styles), roadmap, actions)
     _write_lists(Cells(lists, styles))
     wb.save(out)
     return stats
+
+
+class SheetWriter(Protocol):
+    """A sheet another app adds to the workbook (the meetings app its Meetings)."""
+
+    def title(self) -> str:
+        """The sheet's name in the active language."""
+
+    def write(self, cells: Cells, roadmap: Roadmap, actions: QuerySet) -> None:
+        """Write the sheet's rows to ``cells.ws`` (write-only: widths and panes first)."""
+
+
+_registered: list[SheetWriter] = []
+
+
+def register_sheet(sheet: SheetWriter) -> None:
+    """Add ``sheet`` to every roadmap's workbook; an app calls it in its ``ready()``,
+    so that the actions app need not import the app that supplies the sheet."""
+    if sheet not in _registered:
+        _registered.append(sheet)
+
+
+def registered_sheets() -> list[SheetWriter]:
+    """The sheets other apps add to the workbook, in the order they registered."""
+    return list(_registered)
 
 
 def _choices_list(choices) -> list[str]:

@@ -1,6 +1,7 @@
-"""The workbook's sheets after the Action Table: Timeline, Indicators,
-Partners and Meetings. Each reads what it shows in a fixed number of
-streamed queries; none shows a person, only organisations."""
+"""The workbook's sheets after the Action Table: Timeline, Indicators and
+Partners (the Meetings sheet is the meetings app's, ``meetings.workbook``).
+Each reads what it shows in a fixed number of streamed queries; none shows a
+person, only organisations."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import F, Max, Min, QuerySet
-from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from meetings.models import Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import Organisation
 
 from ..models import Action, Indicator
@@ -120,7 +119,7 @@ def write_indicators(cells: Cells, actions: QuerySet) -> None:
         )
 
 
-class _Lines:
+class CellLines:
     """Lines of one cell, kept only up to what a cell can hold (bounded memory)."""
 
     def __init__(self):
@@ -147,8 +146,8 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append([cells.header(label(key)) for key in keys])
-    leads: dict[int, _Lines] = defaultdict(_Lines)
-    partnered: dict[int, _Lines] = defaultdict(_Lines)
+    leads: dict[int, CellLines] = defaultdict(CellLines)
+    partnered: dict[int, CellLines] = defaultdict(CellLines)
     led = actions.filter(lead_partner__isnull=False).values_list("lead_partner_id", "title")
     for organisation_id, title in led.iterator(chunk_size=CHUNK_SIZE):
         leads[organisation_id].add(title)
@@ -172,77 +171,5 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
                 cells.text(
                     partnered[organisation.pk].text() if organisation.pk in partnered else ""
                 ),
-            ]
-        )
-
-
-def write_meetings(cells: Cells, roadmap) -> None:
-    """The roadmap's meetings: who came (organisations), what was decided, what next."""
-    ws = cells.ws
-    keys = (
-        "date",
-        "number",
-        "meeting",
-        "format",
-        "organisations_present",
-        "decisions",
-        "next_steps",
-        "summary",
-    )
-    for index, width in enumerate((12, 6, 30, 12, 36, 50, 50, 50), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([cells.header(label(key)) for key in keys])
-
-    present: dict[int, set[str]] = defaultdict(set)
-    attended = Attendance.objects.filter(
-        meeting__roadmap=roadmap, attended=True, person__organisation__isnull=False
-    ).values_list("meeting_id", "person__organisation__name")
-    for meeting_id, name in attended:
-        present[meeting_id].add(name)
-
-    decisions: dict[int, _Lines] = defaultdict(_Lines)
-    decided = (
-        Contribution.objects.filter(meeting__roadmap=roadmap)
-        .exclude(outcome__in=(Contribution.Outcome.OPEN, Contribution.Outcome.NOTED))
-        .order_by("meeting_id", "position", "pk")
-    )
-    outcomes = dict(Contribution.Outcome.choices)
-    for meeting_id, outcome, text, organisation in decided.values_list(
-        "meeting_id", "outcome", "text", "organisation__name"
-    ):
-        by = f" ({organisation})" if organisation else ""
-        decisions[meeting_id].add(f"{outcomes.get(outcome, outcome)}: {text}{by}")
-
-    next_steps: dict[int, _Lines] = defaultdict(_Lines)
-    steps = NextStep.objects.filter(meeting__roadmap=roadmap).order_by(
-        "meeting_id", "position", "pk"
-    )
-    for meeting_id, description, organisation, due, done in steps.values_list(
-        "meeting_id", "description", "responsible_organisation__name", "due_date", "done"
-    ):
-        parts = [description]
-        if organisation:
-            parts.append(organisation)
-        if due:
-            parts.append(due.strftime("%d.%m.%Y"))
-        line = " — ".join(parts)
-        next_steps[meeting_id].add(f"✓ {line}" if done else line)
-
-    formats = dict(Meeting.Format.choices)
-    meetings = Meeting.objects.filter(roadmap=roadmap).order_by("start", "number")
-    for pk, start, number, title, format_, summary in meetings.values_list(
-        "pk", "start", "number", "title", "format", "summary"
-    ):
-        ws.append(
-            [
-                cells.value(timezone.localtime(start).date()),
-                cells.value(number),
-                cells.text(title),
-                cells.text(str(formats.get(format_, format_))),
-                cells.text("\n".join(sorted(present[pk]))),
-                cells.text(decisions[pk].text() if pk in decisions else ""),
-                cells.text(next_steps[pk].text() if pk in next_steps else ""),
-                cells.text(summary),
             ]
         )
