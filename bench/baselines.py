@@ -41,9 +41,9 @@ def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
         .values_list("action_id", "name", "baseline", "target", "unit")
     )
     for action_id, name, baseline, target, unit in rows.iterator():
-        baseline = "?" if baseline is None else f"{baseline.normalize():f}"
-        target = "?" if target is None else f"{target.normalize():f}"
-        indicators[action_id].append(f"{name}: {baseline} → {target}{f' {unit}' if unit else ''}")
+        indicators[action_id].append(
+            Indicator.text_of(name=name, unit=unit, baseline=baseline, target=target)
+        )
     activity_types = {value: str(text) for value, text in Action.ActivityType.choices}
     statuses = {value: str(text) for value, text in Action.Status.choices}
 

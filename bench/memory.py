@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     from django.utils import translation
 
     from actions.models import Roadmap
-    from actions.workbook.export import export_queryset, write_workbook
+    from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 
     translation.activate("en")
 
@@ -72,7 +72,12 @@ def main(argv: list[str]) -> int:
         # A file on disk, as the download view spools a large workbook: the bytes
         # of the result are then not part of what the export holds in memory.
         with tempfile.TemporaryFile() as out:
-            write_workbook(roadmap, export_queryset(roadmap.actions.all()), out)
+            write_workbook(
+                roadmap,
+                export_queryset(roadmap.actions.all()),
+                out,
+                extra_sheets=registered_sheets(),
+            )
 
     try:
         export(Roadmap.objects.get(pk=warmup_id))

@@ -34,12 +34,20 @@ def timed(function: Callable[[], object]) -> float:
 def compare(
     ours: Callable[[], object], baseline: Callable[[], object], *, repeat: int, warmup: bool = True
 ) -> tuple[Runs, Runs]:
-    """Run each ``repeat`` times, alternating, after one untimed run of each (caches, imports)."""
+    """Run each ``repeat`` times, alternating, after one untimed run of each (caches, imports).
+
+    The side that goes first changes every round (ours first, then theirs first...),
+    so that neither always runs on caches the other warmed, or always second.
+    """
     if warmup:
         ours()
         baseline()
     ours_runs, baseline_runs = [], []
-    for _ in range(repeat):
-        ours_runs.append(timed(ours))
-        baseline_runs.append(timed(baseline))
+    for round_ in range(repeat):
+        if round_ % 2:
+            baseline_runs.append(timed(baseline))
+            ours_runs.append(timed(ours))
+        else:
+            ours_runs.append(timed(ours))
+            baseline_runs.append(timed(baseline))
     return Runs(ours_runs), Runs(baseline_runs)

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from actions.models import Roadmap
-from actions.workbook.export import export_queryset, write_workbook
+from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 from actions.workbook.safety import MAX_UPLOAD_BYTES
 
 from .timing import Runs, compare
@@ -77,7 +77,12 @@ def _post(client: Client, url: str, content: bytes, statuses: set[int]) -> Calla
 def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
     """Per bad file, its refusal ÷ the preview of ``roadmap``'s own workbook."""
     good_file = io.BytesIO()
-    write_workbook(roadmap, export_queryset(roadmap.actions.all()), good_file)
+    write_workbook(
+        roadmap,
+        export_queryset(roadmap.actions.all()),
+        good_file,
+        extra_sheets=registered_sheets(),
+    )
     good = good_file.getvalue()
     url = reverse("actions:import", args=[roadmap.pk])
     per_kind: dict[str, tuple[Runs, Runs]] = {}

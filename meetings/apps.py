@@ -6,3 +6,11 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # The roadmap's workbook (actions) shows the meetings; actions never imports meetings.
+        from actions.workbook.export import register_sheet
+
+        from .workbook import MEETINGS_SHEET
+
+        register_sheet(MEETINGS_SHEET)

@@ -17,7 +17,13 @@ from core import permissions
 
 from ..filters import ActionFilter
 from ..workbook import uploads
-from ..workbook.export import describe_filter, export_queryset, workbook_filename, write_workbook
+from ..workbook.export import (
+    describe_filter,
+    export_queryset,
+    registered_sheets,
+    workbook_filename,
+    write_workbook,
+)
 from ..workbook.import_ import ImportFailed, WorkbookRejected, apply_import, preview_import
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from .common import get_roadmap_for_editor, get_roadmap_for_user
@@ -52,6 +58,7 @@ def export(request, pk: int):
             export_queryset(filterset.qs, sorted_by_user=filterset.is_sorted),
             out,
             filter_description=describe_filter(filterset),
+            extra_sheets=registered_sheets(),
         )
     out.seek(0)
     return FileResponse(

@@ -2,13 +2,13 @@
 
 openpyxl turns any string starting with "=" into a formula and strings such as
 "#N/A" into error cells, and Excel would evaluate "+", "-" and "@" when the
-cell is edited. User text is therefore always written as a string cell with
-the quote prefix set, after removing the control characters the format
-forbids and cutting text longer than a cell may hold.
+cell is edited. User text is therefore always written as a string cell
+(``data_type`` "s") with the quote prefix set where it looks like a formula,
+after removing the control characters the format forbids and cutting text
+longer than a cell may hold.
 
-The cells made here are the XML that openpyxl would write for them, escaped
-here and written as it is by the sheets of ``streaming`` (openpyxl's own cell
-objects, written element by element, were most of the export's time).
+Cells are openpyxl's own, each in one of the workbook's named styles,
+registered once per workbook (``add_styles``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from math import isinf, isnan
+from typing import TYPE_CHECKING
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.datetime import to_excel
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+if TYPE_CHECKING:
+    from openpyxl.styles.cell_style import StyleArray
 
 MAX_CELL_TEXT = 32_767
 # Language-neutral, so that the import recognises a cut text in either language.
@@ -37,9 +39,56 @@ OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 SPAN_FILL = PatternFill("solid", fgColor="8FBC8F")
 SPAN_OVERDUE_FILL = PatternFill("solid", fgColor="E06666")
 
+# The workbook's named styles: (name, alignment, fill, font, number format).
+TEXT = "CSR text"
+TEXT_OVERDUE = "CSR text, overdue"
+HEADER = "CSR header"
+VALUE = "CSR value"
+VALUE_OVERDUE = "CSR value, overdue"
+DATE = "CSR date"
+DATE_OVERDUE = "CSR date, overdue"
+DATETIME = "CSR date and time"
+PERCENT = "CSR percent"
+MONTH = "CSR month"
+SPAN = "CSR span"
+SPAN_OVERDUE = "CSR span, overdue"
+_STYLES = (
+    (TEXT, WRAP, None, None, None),
+    (TEXT_OVERDUE, WRAP, OVERDUE_FILL, None, None),
+    (HEADER, WRAP, HEADER_FILL, BOLD, None),
+    (VALUE, TOP, None, None, None),
+    (VALUE_OVERDUE, TOP, OVERDUE_FILL, None, None),
+    (DATE, TOP, None, None, DATE_FORMAT),
+    (DATE_OVERDUE, TOP, OVERDUE_FILL, None, DATE_FORMAT),
+    (DATETIME, TOP, None, None, DATETIME_FORMAT),
+    (PERCENT, TOP, None, None, "0%"),
+    (MONTH, TOP, None, None, "mm.yyyy"),
+    (SPAN, TOP, SPAN_FILL, None, None),
+    (SPAN_OVERDUE, TOP, SPAN_OVERDUE_FILL, None, None),
+)
+# The style a date takes in place of a number's.
+_DATE_STYLES = {VALUE: DATE, VALUE_OVERDUE: DATE_OVERDUE}
+
 # What XML 1.0 cannot hold: the control characters openpyxl refuses
 # (ILLEGAL_CHARACTERS_RE), and surrogates and U+FFFE, U+FFFF.
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def add_styles(workbook) -> dict[str, StyleArray]:
+    """Register the named styles of ``workbook``'s cells, once; return each one's
+    style array by name, which the cells of ``Cells`` are made with."""
+    arrays = {}
+    for name, alignment, fill, font, number_format in _STYLES:
+        style = NamedStyle(
+            name=name,
+            alignment=alignment,
+            fill=fill,
+            font=font,
+            number_format=number_format or "General",
+        )
+        workbook.add_named_style(style)
+        arrays[name] = style.as_tuple()
+    return arrays
 
 
 def clean_text(value: str) -> str:
@@ -71,118 +120,51 @@ def same_text(stored: str, from_cell: str) -> bool:
     return False
 
 
-class SheetCell:
-    """A cell for a sheet of ``streaming``: its XML after the cell's reference,
-    escaped. Only cells made here have it, so a value cannot slip into the
-    file as markup."""
+class Cells:
+    """The cells of one write-only sheet, each in a named style of its workbook.
 
-    __slots__ = ("xml",)
-
-    def __init__(self, xml: str):
-        self.xml = xml
-
-
-def _style(
-    ws,
-    alignment: Alignment,
-    *,
-    fill: PatternFill | None = None,
-    font: Font | None = None,
-    number_format: str = "",
-    quote_prefix: bool = False,
-) -> str:
-    """The ``s`` attribute of a cell of this style, made once per workbook.
-
-    The style objects are module constants, so their ids make a key; the cache
-    holds them alive. The workbook numbers a style when a cell first asks for
-    it, as openpyxl does when it first writes one.
+    A cell is made with its named style's style array, as openpyxl makes the cells
+    it reads (``Cell(style_array=...)``): the same cell as one given the style by
+    name (``cell.style = name``), without looking the style up again for each cell.
     """
-    cache = ws.parent.__dict__.setdefault("_csr_styles", {})
-    key = (id(alignment), id(fill), id(font), number_format, quote_prefix)
-    found = cache.get(key)
-    if found is None:
-        # A scratch cell turns the style objects into the array of their ids.
-        cell = WriteOnlyCell(ws)
-        cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
-        if number_format:
-            cell.number_format = number_format
-        if font is not None:
-            cell.font = font
-        cell.quotePrefix = quote_prefix
-        style_id = ws.parent._cell_styles.add(cell._style)
-        found = cache[key] = (f' s="{style_id}"', alignment, fill, font)
-    return found[0]
 
+    def __init__(self, ws, styles: dict[str, StyleArray]):
+        self.ws = ws
+        self.styles = styles
 
-def _escape(text: str) -> str:
-    # As lxml escapes text; a carriage return as a reference, or a reader
-    # would take it for a new line.
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
+    def styled(self, style: str, value: object = None) -> Cell:
+        """A cell of ``style``, empty unless given a value (a month of the Timeline)."""
+        return Cell(self.ws, row=1, column=1, value=value, style_array=self.styles[style])
 
+    def text(self, value: object, style: str = TEXT) -> Cell:
+        """A string cell that is never a formula, an error value or a number."""
+        text = clean_text(str(value)) if value not in (None, "") else ""
+        if not text:
+            return self.styled(style)
+        cell = self.styled(style, text)
+        # Text as text, whatever openpyxl guessed from its first character.
+        cell.data_type = "s"
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+        return cell
 
-def _text_xml(style: str, text: str) -> SheetCell:
-    if not text:
-        return SheetCell(f'{style} t="inlineStr"></c>')
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return SheetCell(f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
+    def value(self, value: object, style: str = VALUE) -> Cell:
+        """A date, number or empty cell (values the app computed, not typed text).
 
-
-def text_cell(
-    ws,
-    value: object,
-    *,
-    fill: PatternFill | None = None,
-    wrap: bool = True,
-    font: Font | None = None,
-) -> SheetCell:
-    """A string cell that is never a formula, an error value or a number."""
-    # Written as it is, never guessed a formula or an error from its first
-    # character: this is text. clean_text already removed what the format
-    # forbids, and cut it to size.
-    text = clean_text(str(value)) if value not in (None, "") else ""
-    style = _style(
-        ws,
-        WRAP if wrap else TOP,
-        fill=fill,
-        font=font,
-        quote_prefix=text.startswith(FORMULA_STARTS),
-    )
-    return _text_xml(style, text)
-
-
-def value_cell(
-    ws, value: object, *, fill: PatternFill | None = None, number_format: str = ""
-) -> SheetCell:
-    """A date, number or empty cell (values the app computed, not typed text).
-
-    Dates show as DATE_FORMAT unless ``number_format`` says otherwise.
-    """
-    if value is None:
-        # An empty cell has no number format of its own.
-        return SheetCell(f'{_style(ws, TOP, fill=fill)} t="n"></c>')
-    if isinstance(value, datetime.date):
+        Dates take the date style of ``style`` (DATE_FORMAT), unless ``style`` has a
+        number format of its own (MONTH); a date and time is DATETIME.
+        """
         if isinstance(value, datetime.datetime):
             if value.tzinfo is not None:
                 raise TypeError("A cell holds no time zone: make the datetime naive first.")
-            number_format = number_format or DATETIME_FORMAT
-        else:
-            number_format = number_format or DATE_FORMAT
-        number = to_excel(value, ws.parent.epoch)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        number = value
-    else:
-        raise TypeError(f"value_cell takes dates and numbers, not {type(value).__name__}")
-    style = _style(ws, TOP, fill=fill, number_format=number_format)
-    # openpyxl's number text (safe_string): a float's 16 digits, no value for
-    # NaN or infinity. (A Decimal formatted as itself would keep its zeros.)
-    number = float(number)
-    shown = "" if isnan(number) or isinf(number) else f"{number:.16g}"
-    return SheetCell(f'{style} t="n"><v>{shown}</v></c>')
+            style = DATETIME
+        elif isinstance(value, datetime.date):
+            style = _DATE_STYLES.get(style, style)
+        elif value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float, Decimal))
+        ):
+            raise TypeError(f"Cells.value takes dates and numbers, not {type(value).__name__}")
+        return self.styled(style, value)
 
-
-def header_cell(ws, text: str) -> SheetCell:
-    return text_cell(ws, text, fill=HEADER_FILL, font=BOLD)
+    def header(self, text: str) -> Cell:
+        return self.text(text, HEADER)

@@ -1,5 +1,6 @@
 """Write a roadmap's workbook: Overview, Action Table, Timeline, Indicators,
-Partners and Meetings, in the language that is active.
+Partners, and the sheets other apps add (the meetings app its Meetings), in the
+language that is active.
 
 The workbook is written in openpyxl's write-only mode: rows stream to
 temporary files as they are appended. Measured with tracemalloc on 5,000
@@ -15,11 +16,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import islice
-from typing import IO
+from typing import IO, Protocol
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -31,9 +31,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import Action, Indicator, Roadmap
 from . import sheets
-from .cells import OVERDUE_FILL, header_cell, text_cell, value_cell
+from .cells import (
+    PERCENT,
+    TEXT,
+    TEXT_OVERDUE,
+    VALUE,
+    VALUE_OVERDUE,
+    Cells,
+    add_styles,
+)
 from .labels import LISTS_SHEET, label
-from .streaming import add_sheet
 
 CHUNK_SIZE = 2000
 
@@ -100,48 +107,78 @@ def write_workbook(
     *,
     filter_description: str = "",
     now: datetime.datetime | None = None,
+    extra_sheets: Sequence[SheetWriter] = (),
 ) -> TableStats:
-    """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``."""
+    """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``,
+    with ``extra_sheets`` after the Partners sheet (``registered_sheets()``)."""
     now = timezone.localtime(now)
     today = now.date()
     wb = Workbook(write_only=True)
+    styles = add_styles(wb)
     # Write-only sheets must be created in their final order; each streams to
     # its own temporary file, so the Overview can be filled in last.
-    overview = add_sheet(wb, label("sheet_overview"))
-    table = add_sheet(wb, label("sheet_actions"))
-    timeline = add_sheet(wb, label("sheet_timeline"))
-    indicators = add_sheet(wb, label("sheet_indicators"))
-    partners = add_sheet(wb, label("sheet_partners"))
-    meetings = add_sheet(wb, label("sheet_meetings"))
-    lists = add_sheet(wb, LISTS_SHEET)
+    overview = wb.create_sheet(label("sheet_overview"))
+    table = wb.create_sheet(label("sheet_actions"))
+    timeline = wb.create_sheet(label("sheet_timeline"))
+    indicators = wb.create_sheet(label("sheet_indicators"))
+    partners = wb.create_sheet(label("sheet_partners"))
+    extra = [(sheet, wb.create_sheet(sheet.title())) for sheet in extra_sheets]
+    lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
 
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
-    stats = _write_action_table(table, actions, challenges, today)
-    _write_overview(overview, roadmap, stats, challenges, now, filter_description)
-    sheets.write_timeline(timeline, actions, today, (roadmap.period_start, roadmap.period_end))
-    sheets.write_indicators(indicators, actions)
-    sheets.write_partners(partners, actions)
-    sheets.write_meetings(meetings, roadmap)
-    _write_lists(lists)
+    stats = _write_action_table(Cells(table, styles), actions, challenges, today)
+    _write_overview(Cells(overview, styles), roadmap, stats, challenges, now, filter_description)
+    period = (roadmap.period_start, roadmap.period_end)
+    sheets.write_timeline(Cells(timeline, styles), actions, today, period)
+    sheets.write_indicators(Cells(indicators, styles), actions)
+    sheets.write_partners(Cells(partners, styles), actions)
+    for sheet, ws in extra:
+        sheet.write(Cells(ws, styles), roadmap, actions)
+    _write_lists(Cells(lists, styles))
     wb.save(out)
     return stats
+
+
+class SheetWriter(Protocol):
+    """A sheet another app adds to the workbook (the meetings app its Meetings)."""
+
+    def title(self) -> str:
+        """The sheet's name in the active language."""
+
+    def write(self, cells: Cells, roadmap: Roadmap, actions: QuerySet) -> None:
+        """Write the sheet's rows to ``cells.ws`` (write-only: widths and panes first)."""
+
+
+_registered: list[SheetWriter] = []
+
+
+def register_sheet(sheet: SheetWriter) -> None:
+    """Add ``sheet`` to every roadmap's workbook; an app calls it in its ``ready()``,
+    so that the actions app need not import the app that supplies the sheet."""
+    if sheet not in _registered:
+        _registered.append(sheet)
+
+
+def registered_sheets() -> list[SheetWriter]:
+    """The sheets other apps add to the workbook, in the order they registered."""
+    return list(_registered)
 
 
 def _choices_list(choices) -> list[str]:
     return [str(text) for _value, text in choices]
 
 
-def _write_lists(ws) -> None:
+def _write_lists(cells: Cells) -> None:
     statuses = _choices_list(Action.Status.choices)
     types = _choices_list(Action.ActivityType.choices)
     currencies = [value for value, _text in Action.Currency.choices]
     for row in range(max(len(statuses), len(types), len(currencies))):
-        ws.append(
+        cells.ws.append(
             [
-                text_cell(ws, statuses[row]) if row < len(statuses) else None,
-                text_cell(ws, types[row]) if row < len(types) else None,
-                text_cell(ws, currencies[row]) if row < len(currencies) else None,
+                cells.text(statuses[row]) if row < len(statuses) else None,
+                cells.text(types[row]) if row < len(types) else None,
+                cells.text(currencies[row]) if row < len(currencies) else None,
             ]
         )
 
@@ -183,43 +220,6 @@ _ROW_FIELDS = (
 )
 
 
-def is_overdue(deadline: datetime.date | None, status: str, today: datetime.date) -> bool:
-    """``Action.is_overdue`` of a row read as values (a test holds the two together)."""
-    return deadline is not None and deadline < today and status not in Action.CLOSED_STATUSES
-
-
-def is_measurable(
-    *,
-    lead_partner_id: int | None,
-    deadline: datetime.date | None,
-    resources: str,
-    budget: Decimal | None,
-    people_days: Decimal | None,
-    indicators: list[tuple],
-) -> bool:
-    """``Action.is_measurable`` of a row read as values, with its indicators as
-    (name, unit, baseline, target) (a test holds the two together)."""
-    return bool(
-        lead_partner_id
-        and deadline
-        and (resources.strip() or budget is not None or people_days)
-        and any(
-            baseline is not None and target is not None
-            for _name, _unit, baseline, target in indicators
-        )
-    )
-
-
-def _indicator_text(indicators: list[tuple]) -> str:
-    lines = []
-    for name, unit, baseline, target in indicators:
-        baseline = "?" if baseline is None else f"{baseline.normalize():f}"
-        target = "?" if target is None else f"{target.normalize():f}"
-        unit = f" {unit}" if unit else ""
-        lines.append(f"{name}: {baseline} → {target}{unit}")
-    return "\n".join(lines)
-
-
 def _choice_labels() -> dict[str, dict[str, str]]:
     """The labels of the choices in the active language, looked up once per workbook
     (get_FOO_display rebuilds its dict and translates again for every row)."""
@@ -240,10 +240,7 @@ def _table_chunks(actions: QuerySet) -> Iterator[tuple[list, dict, dict]]:
     rows = actions.values_list(*_ROW_FIELDS, named=True).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row.pk for row in chunk]
-        partners: dict[int, list[str]] = defaultdict(list)
-        through = Action.key_partners.through.objects.filter(action_id__in=ids)
-        for action_id, name in through.values_list("action_id", "organisation__name"):
-            partners[action_id].append(name)
+        partners = Action.objects.filter(pk__in=ids).key_partner_names()
         indicators: dict[int, list[tuple]] = defaultdict(list)
         for action_id, *indicator in (
             Indicator.objects.filter(action_id__in=ids)
@@ -254,28 +251,29 @@ def _table_chunks(actions: QuerySet) -> Iterator[tuple[list, dict, dict]]:
         yield chunk, partners, indicators
 
 
-def _cell(ws, value: object, fill):
+def _cell(cells: Cells, value: object, overdue: bool):
     if isinstance(value, str):
-        return text_cell(ws, value, fill=fill)
-    return value_cell(ws, value, fill=fill)
+        return cells.text(value, TEXT_OVERDUE if overdue else TEXT)
+    return cells.value(value, VALUE_OVERDUE if overdue else VALUE)
 
 
 def _write_action_table(
-    ws, actions: QuerySet, challenges: dict[int, str], today: datetime.date
+    cells: Cells, actions: QuerySet, challenges: dict[int, str], today: datetime.date
 ) -> TableStats:
     # Widths, frozen panes and validations go into the sheet's XML before the rows.
+    ws = cells.ws
     for index, (_key, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "B2"
     _dropdown(ws, "status", "A", len(Action.Status.choices))
     _dropdown(ws, "activity_type", "B", len(Action.ActivityType.choices))
     _dropdown(ws, "currency", "C", len(Action.Currency.choices))
-    ws.append([header_cell(ws, label(key)) for key in COLUMN_KEYS])
+    ws.append([cells.header(label(key)) for key in COLUMN_KEYS])
     stats = TableStats()
     activity_types, statuses = _choice_labels().values()
     for chunk, partners, indicators in _table_chunks(actions):
         for row in chunk:
-            fill = OVERDUE_FILL if is_overdue(row.deadline, row.status, today) else None
+            overdue = Action.overdue_on(deadline=row.deadline, status=row.status, today=today)
             # In the order of COLUMNS.
             values = (
                 row.title,
@@ -283,11 +281,14 @@ def _write_action_table(
                 row.expected_results,
                 row.resources,
                 row.lead_partner__name or "",
-                "; ".join(sorted(partners[row.pk])),
+                "; ".join(partners.get(row.pk, ())),
                 row.deadline,
                 statuses.get(row.status, row.status),
                 row.progress,
-                _indicator_text(indicators[row.pk]),
+                "\n".join(
+                    Indicator.text_of(name=name, unit=unit, baseline=baseline, target=target)
+                    for name, unit, baseline, target in indicators[row.pk]
+                ),
                 row.start_date,
                 challenges.get(row.challenge_id, ""),
                 row.description,
@@ -298,15 +299,15 @@ def _write_action_table(
                 row.pk,
                 row.version,
             )
-            ws.append([_cell(ws, value, fill) for value in values])
+            ws.append([_cell(cells, value, overdue) for value in values])
             stats.total += 1
-            stats.complete += is_measurable(
+            stats.complete += not Action.measurable_gaps(
                 lead_partner_id=row.lead_partner_id,
                 deadline=row.deadline,
                 resources=row.resources,
                 budget=row.budget,
                 people_days=row.people_days,
-                indicators=indicators[row.pk],
+                indicators=((baseline, target) for _n, _u, baseline, target in indicators[row.pk]),
             )
             stats.per_status[row.status] += 1
             stats.per_challenge[row.challenge_id] += 1
@@ -315,13 +316,14 @@ def _write_action_table(
 
 
 def _write_overview(
-    ws,
+    cells: Cells,
     roadmap: Roadmap,
     stats: TableStats,
     challenges: dict[int, str],
     now: datetime.datetime,
     filter_description: str,
 ) -> None:
+    ws = cells.ws
     ws.column_dimensions["A"].width = 36
     ws.column_dimensions["B"].width = 24
     period = " – ".join(
@@ -330,30 +332,30 @@ def _write_overview(
     )
     share = stats.complete / stats.total if stats.total else 0
     rows: list[list] = [
-        [header_cell(ws, label("roadmap")), text_cell(ws, roadmap.title)],
-        [text_cell(ws, label("city")), text_cell(ws, roadmap.city.name)],
-        [text_cell(ws, label("period")), text_cell(ws, period)],
-        [text_cell(ws, label("roadmap_status")), text_cell(ws, roadmap.get_status_display())],
-        [text_cell(ws, label("generated_at")), value_cell(ws, now.replace(tzinfo=None))],
-        [text_cell(ws, label("filter")), text_cell(ws, filter_description or "—")],
-        [text_cell(ws, label("actions_count")), value_cell(ws, stats.total)],
-        [text_cell(ws, label("complete")), value_cell(ws, stats.complete)],
-        [text_cell(ws, label("complete_share")), value_cell(ws, share, number_format="0%")],
+        [cells.header(label("roadmap")), cells.text(roadmap.title)],
+        [cells.text(label("city")), cells.text(roadmap.city.name)],
+        [cells.text(label("period")), cells.text(period)],
+        [cells.text(label("roadmap_status")), cells.text(roadmap.get_status_display())],
+        [cells.text(label("generated_at")), cells.value(now.replace(tzinfo=None))],
+        [cells.text(label("filter")), cells.text(filter_description or "—")],
+        [cells.text(label("actions_count")), cells.value(stats.total)],
+        [cells.text(label("complete")), cells.value(stats.complete)],
+        [cells.text(label("complete_share")), cells.value(share, PERCENT)],
         [],
-        [header_cell(ws, label("per_status")), header_cell(ws, label("count"))],
+        [cells.header(label("per_status")), cells.header(label("count"))],
     ]
     for row in rows:
         ws.append(row)
     first_status_row = len(rows) + 1
     for value, text in Action.Status.choices:
-        ws.append([text_cell(ws, str(text)), value_cell(ws, stats.per_status[value])])
+        ws.append([cells.text(str(text)), cells.value(stats.per_status[value])])
     last_status_row = first_status_row + len(Action.Status.choices) - 1
     ws.append([])
-    ws.append([header_cell(ws, label("per_challenge")), header_cell(ws, label("count"))])
+    ws.append([cells.header(label("per_challenge")), cells.header(label("count"))])
     for pk, title in challenges.items():
-        ws.append([text_cell(ws, title), value_cell(ws, stats.per_challenge[pk])])
+        ws.append([cells.text(title), cells.value(stats.per_challenge[pk])])
     if stats.per_challenge[None]:
-        ws.append([text_cell(ws, label("no_challenge")), value_cell(ws, stats.per_challenge[None])])
+        ws.append([cells.text(label("no_challenge")), cells.value(stats.per_challenge[None])])
 
     chart = BarChart()
     chart.type = "bar"

@@ -1,11 +1,11 @@
-"""Sheet names and column headers of the workbook, in English and Bulgarian.
+"""Sheet names and column headers of the workbook.
 
-English labels are gettext message ids (marked with gettext_noop and
-translated when used), so that the catalogue can translate them for any
-language. Bulgarian headers are also spelled out here, in the words of the
-Bulgarian interface (locale/bg): the export writes them and the import
-recognises them whether or not the Bulgarian catalogue has been compiled, so a
-Bulgarian workbook always comes back in.
+Each label is a message of the gettext catalogue (marked with gettext_noop,
+translated when used), so the workbook is written in the words the interface
+uses in the reader's language, and a translator's fix reaches it. The import
+recognises a header in any of the site's languages, and also the labels that
+workbooks exported before carried (``FORMER_LABELS``), so that an old file
+still comes back in whatever the catalogue says today.
 """
 
 from __future__ import annotations
@@ -18,77 +18,136 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
-# key: (English label, Bulgarian label)
-LABELS: dict[str, tuple[str, str]] = {
+# key: the label's message id
+LABELS: dict[str, str] = {
     # Sheets
-    "sheet_overview": (_("Overview"), "Обобщение"),
-    "sheet_actions": (_("Action Table"), "Таблица за действия"),
-    "sheet_timeline": (_("Timeline"), "Времева линия"),
-    "sheet_indicators": (_("Indicators"), "Индикатори"),
-    "sheet_partners": (_("Partners"), "Партньори"),
-    "sheet_meetings": (_("Meetings"), "Срещи"),
+    "sheet_overview": _("Overview"),
+    "sheet_actions": _("Action Table"),
+    "sheet_timeline": _("Timeline"),
+    "sheet_indicators": _("Indicators"),
+    "sheet_partners": _("Partners"),
+    "sheet_meetings": _("Meetings"),
     # Action Table columns (keys are Action field names where they are one)
-    "title": (_("Action"), "Действие"),
-    "activity_type": (_("Type of activity"), "Вид дейност"),
-    "expected_results": (_("Expected results"), "Очаквани резултати"),
-    "resources": (_("Necessary resources"), "Необходими ресурси"),
-    "lead_partner": (_("Lead partner"), "Водещ партньор"),
-    "key_partners": (_("Key partners"), "Ключови партньори"),
-    "deadline": (_("Deadline"), "Срок"),
-    "status": (_("Status"), "Статус"),
-    "progress": (_("Progress (%)"), "Напредък (%)"),
-    "indicators": (_("Indicators (baseline → target)"), "Индикатори (изходна → целева стойност)"),
-    "start_date": (_("Start"), "Начало"),
-    "challenge": (_("Challenge"), "Предизвикателство"),
-    "description": (_("Description"), "Описание"),
-    "budget": (_("Estimated budget"), "Прогнозен бюджет"),
-    "currency": (_("Currency"), "Валута"),
-    "people_days": (_("People-days"), "Човекодни"),
-    "in_kind": (_("In-kind contributions"), "Непарични приноси"),
-    "id": (_("ID"), "ID"),
-    "version": (_("Version"), "Версия"),
+    "title": _("Action"),
+    "activity_type": _("Type of activity"),
+    "expected_results": _("Expected results"),
+    "resources": _("Necessary resources"),
+    "lead_partner": _("Lead partner"),
+    "key_partners": _("Key partners"),
+    "deadline": _("Deadline"),
+    "status": _("Status"),
+    "progress": _("Progress (%)"),
+    "indicators": _("Indicators (baseline → target)"),
+    "start_date": _("Start"),
+    "challenge": _("Challenge"),
+    "description": _("Description"),
+    "budget": _("Estimated budget"),
+    "currency": _("Currency"),
+    "people_days": _("People-days"),
+    "in_kind": _("In-kind contributions"),
+    "id": _("ID"),
+    "version": _("Version"),
     # Other sheets
-    "roadmap": (_("Roadmap"), "Пътна карта"),
-    "city": (_("City"), "Град"),
-    "period": (_("Period"), "Период"),
-    "roadmap_status": (_("Roadmap status"), "Статус на пътната карта"),
-    "generated_at": (_("Generated at"), "Създаден на"),
-    "filter": (_("Filter"), "Филтър"),
-    "actions_count": (_("Actions"), "Действия"),
-    "complete": (_("Tangible and measurable"), "Конкретни и измерими"),
-    "complete_share": (_("Share tangible and measurable"), "Дял конкретни и измерими"),
-    "per_status": (_("Actions per status"), "Действия по статус"),
-    "per_challenge": (_("Actions per challenge"), "Действия по предизвикателство"),
-    "count": (_("Number"), "Брой"),
-    "no_challenge": (_("Not assigned to a challenge"), "Без предизвикателство"),
-    "indicator": (_("Indicator"), "Индикатор"),
-    "unit": (_("Unit"), "Мерна единица"),
-    "baseline": (_("Baseline"), "Изходна стойност"),
-    "target": (_("Target"), "Целева стойност"),
-    "current": (_("Current value"), "Текуща стойност"),
-    "source": (_("Source"), "Източник"),
-    "organisation": (_("Organisation"), "Организация"),
-    "kind": (_("Kind"), "Вид"),
-    "sector": (_("Sector"), "Сектор"),
-    "website": (_("Website"), "Уебсайт"),
-    "leads": (_("Leads"), "Води"),
-    "partners_in": (_("Key partner in"), "Ключов партньор в"),
-    "date": (_("Date"), "Дата"),
-    "number": (_("No."), "№"),
-    "meeting": (_("Meeting"), "Среща"),
-    "format": (_("Format"), "Формат"),
-    "organisations_present": (_("Organisations present"), "Присъствали организации"),
-    "decisions": (_("Decisions"), "Решения"),
-    "next_steps": (_("Next steps"), "Следващи стъпки"),
-    "summary": (_("Summary"), "Резюме"),
-    "overdue": (_("overdue"), "просрочено"),
+    "roadmap": _("Roadmap"),
+    "city": _("City"),
+    "period": _("Period"),
+    "roadmap_status": _("Roadmap status"),
+    "generated_at": _("Generated at"),
+    "filter": _("Filter"),
+    "actions_count": _("Actions"),
+    "complete": _("Tangible and measurable"),
+    "complete_share": _("Share tangible and measurable"),
+    "per_status": _("Actions per status"),
+    "per_challenge": _("Actions per challenge"),
+    "count": _("Number"),
+    "no_challenge": _("Not assigned to a challenge"),
+    "indicator": _("Indicator"),
+    "unit": _("Unit"),
+    "baseline": _("Baseline"),
+    "target": _("Target"),
+    "current": _("Current value"),
+    "source": _("Source"),
+    "organisation": _("Organisation"),
+    "kind": _("Kind"),
+    "sector": _("Sector"),
+    "website": _("Website"),
+    "leads": _("Leads"),
+    "partners_in": _("Key partner in"),
+    "date": _("Date"),
+    "number": _("No."),
+    "meeting": _("Meeting"),
+    "format": _("Format"),
+    "organisations_present": _("Organisations present"),
+    "decisions": _("Decisions"),
+    "next_steps": _("Next steps"),
+    "summary": _("Summary"),
+    "overdue": _("overdue"),
 }
 
-# Labels that workbooks exported before carried, before they took the words of
-# the Bulgarian interface: the import still recognises them.
+# What workbooks exported before wrote, in English and Bulgarian (read only:
+# the export writes LABELS). Until issue 11 the Bulgarian labels were spelled
+# out here rather than taken from the catalogue; before that, two were other
+# words ("График", "Краен срок").
 FORMER_LABELS: dict[str, tuple[str, ...]] = {
-    "sheet_timeline": ("График",),
-    "deadline": ("Краен срок",),
+    "sheet_overview": ("Overview", "Обобщение"),
+    "sheet_actions": ("Action Table", "Таблица за действия"),
+    "sheet_timeline": ("Timeline", "Времева линия", "График"),
+    "sheet_indicators": ("Indicators", "Индикатори"),
+    "sheet_partners": ("Partners", "Партньори"),
+    "sheet_meetings": ("Meetings", "Срещи"),
+    "title": ("Action", "Действие"),
+    "activity_type": ("Type of activity", "Вид дейност"),
+    "expected_results": ("Expected results", "Очаквани резултати"),
+    "resources": ("Necessary resources", "Необходими ресурси"),
+    "lead_partner": ("Lead partner", "Водещ партньор"),
+    "key_partners": ("Key partners", "Ключови партньори"),
+    "deadline": ("Deadline", "Срок", "Краен срок"),
+    "status": ("Status", "Статус"),
+    "progress": ("Progress (%)", "Напредък (%)"),
+    "indicators": ("Indicators (baseline → target)", "Индикатори (изходна → целева стойност)"),
+    "start_date": ("Start", "Начало"),
+    "challenge": ("Challenge", "Предизвикателство"),
+    "description": ("Description", "Описание"),
+    "budget": ("Estimated budget", "Прогнозен бюджет"),
+    "currency": ("Currency", "Валута"),
+    "people_days": ("People-days", "Човекодни"),
+    "in_kind": ("In-kind contributions", "Непарични приноси"),
+    "id": ("ID",),
+    "version": ("Version", "Версия"),
+    "roadmap": ("Roadmap", "Пътна карта"),
+    "city": ("City", "Град"),
+    "period": ("Period", "Период"),
+    "roadmap_status": ("Roadmap status", "Статус на пътната карта"),
+    "generated_at": ("Generated at", "Създаден на"),
+    "filter": ("Filter", "Филтър"),
+    "actions_count": ("Actions", "Действия"),
+    "complete": ("Tangible and measurable", "Конкретни и измерими"),
+    "complete_share": ("Share tangible and measurable", "Дял конкретни и измерими"),
+    "per_status": ("Actions per status", "Действия по статус"),
+    "per_challenge": ("Actions per challenge", "Действия по предизвикателство"),
+    "count": ("Number", "Брой"),
+    "no_challenge": ("Not assigned to a challenge", "Без предизвикателство"),
+    "indicator": ("Indicator", "Индикатор"),
+    "unit": ("Unit", "Мерна единица"),
+    "baseline": ("Baseline", "Изходна стойност"),
+    "target": ("Target", "Целева стойност"),
+    "current": ("Current value", "Текуща стойност"),
+    "source": ("Source", "Източник"),
+    "organisation": ("Organisation", "Организация"),
+    "kind": ("Kind", "Вид"),
+    "sector": ("Sector", "Сектор"),
+    "website": ("Website", "Уебсайт"),
+    "leads": ("Leads", "Води"),
+    "partners_in": ("Key partner in", "Ключов партньор в"),
+    "date": ("Date", "Дата"),
+    "number": ("No.", "№"),
+    "meeting": ("Meeting", "Среща"),
+    "format": ("Format", "Формат"),
+    "organisations_present": ("Organisations present", "Присъствали организации"),
+    "decisions": ("Decisions", "Решения"),
+    "next_steps": ("Next steps", "Следващи стъпки"),
+    "summary": ("Summary", "Резюме"),
+    "overdue": ("overdue", "просрочено"),
 }
 
 # Hidden sheet holding the dropdown lists; its name is in formulas, so it is fixed.
@@ -97,10 +156,7 @@ LISTS_SHEET = "Lists"
 
 def label(key: str) -> str:
     """The label of ``key`` in the active language."""
-    english, bulgarian = LABELS[key]
-    if (translation.get_language() or "").startswith("bg"):
-        return bulgarian
-    return gettext(english)
+    return gettext(LABELS[key])
 
 
 def normalise(text: object) -> str:
@@ -114,17 +170,17 @@ def _recognised(language_codes: tuple[str, ...]) -> dict[str, str]:
     for key, former in FORMER_LABELS.items():
         for text in former:
             found[normalise(text)] = key
-    for key, (english, bulgarian) in LABELS.items():
-        found[normalise(bulgarian)] = key
-        found[normalise(english)] = key
+    for key, message in LABELS.items():
+        found[normalise(message)] = key
         for code in language_codes:
             with translation.override(code):
-                found[normalise(gettext(english))] = key
+                found[normalise(gettext(message))] = key
     return found
 
 
 def recognise(text: object) -> str | None:
-    """The key whose label, in any of the site's languages, is ``text``."""
+    """The key whose label, in any of the site's languages or as workbooks exported
+    before wrote it, is ``text``."""
     if text is None:
         return None
     codes = tuple(code for code, _name in settings.LANGUAGES)

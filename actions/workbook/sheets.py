@@ -1,6 +1,7 @@
-"""The workbook's sheets after the Action Table: Timeline, Indicators,
-Partners and Meetings. Each reads what it shows in a fixed number of
-streamed queries; none shows a person, only organisations."""
+"""The workbook's sheets after the Action Table: Timeline, Indicators and
+Partners (the Meetings sheet is the meetings app's, ``meetings.workbook``).
+Each reads what it shows in a fixed number of streamed queries; none shows a
+person, only organisations."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import F, Max, Min, QuerySet
-from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from meetings.models import Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import Organisation
 
 from ..models import Action, Indicator
@@ -19,11 +18,10 @@ from ..timeline import month_date, month_number, month_window
 from .cells import (
     CUT_MARK,
     MAX_CELL_TEXT,
-    SPAN_FILL,
-    SPAN_OVERDUE_FILL,
-    header_cell,
-    text_cell,
-    value_cell,
+    MONTH,
+    SPAN,
+    SPAN_OVERDUE,
+    Cells,
 )
 from .labels import label
 
@@ -34,7 +32,7 @@ CHUNK_SIZE = 2000
 
 
 def write_timeline(
-    ws,
+    cells: Cells,
     actions: QuerySet,
     today: datetime.date,
     period: tuple[datetime.date | None, datetime.date | None] = (None, None),
@@ -56,45 +54,42 @@ def write_timeline(
     )
     months = last - first + 1
 
+    ws = cells.ws
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 12
     for index in range(months):
         ws.column_dimensions[get_column_letter(4 + index)].width = 8
     ws.freeze_panes = "D2"
-    header = [header_cell(ws, label(key)) for key in ("title", "start_date", "deadline")]
-    header.extend(
-        value_cell(ws, month_date(first + index), number_format="mm.yyyy")
-        for index in range(months)
-    )
+    header = [cells.header(label(key)) for key in ("title", "start_date", "deadline")]
+    header.extend(cells.value(month_date(first + index), MONTH) for index in range(months))
     ws.append(header)
 
     rows = actions.values_list("title", "start_date", "deadline", "status").iterator(
         chunk_size=CHUNK_SIZE
     )
     for title, start, deadline, status in rows:
-        row = [text_cell(ws, title), value_cell(ws, start), value_cell(ws, deadline)]
+        row = [cells.text(title), cells.value(start), cells.value(deadline)]
         begin, end = start or deadline, deadline or start
         if begin is not None:
-            overdue = (
-                deadline is not None and deadline < today and status not in Action.CLOSED_STATUSES
-            )
-            fill = SPAN_OVERDUE_FILL if overdue else SPAN_FILL
+            overdue = Action.overdue_on(deadline=deadline, status=status, today=today)
+            style = SPAN_OVERDUE if overdue else SPAN
             # Cut to the grid: a span wholly outside it fills no cell.
             from_index = max(month_number(min(begin, end)) - first, 0)
             to_index = min(month_number(max(begin, end)) - first, months - 1)
             if from_index <= to_index:
                 row.extend([None] * from_index)
-                row.extend(text_cell(ws, "", fill=fill) for _ in range(from_index, to_index + 1))
+                row.extend(cells.styled(style) for _ in range(from_index, to_index + 1))
         ws.append(row)
 
 
-def write_indicators(ws, actions: QuerySet) -> None:
+def write_indicators(cells: Cells, actions: QuerySet) -> None:
+    ws = cells.ws
     keys = ("title", "id", "indicator", "unit", "baseline", "target", "current", "source")
     for index, width in enumerate((36, 8, 30, 14, 14, 14, 14, 24), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([header_cell(ws, label(key)) for key in keys])
+    ws.append([cells.header(label(key)) for key in keys])
     rows = (
         Indicator.objects.filter(action__in=actions.order_by().values("pk"))
         .order_by(
@@ -112,19 +107,19 @@ def write_indicators(ws, actions: QuerySet) -> None:
     for title, action_id, name, unit, baseline, target, current, source in rows:
         ws.append(
             [
-                text_cell(ws, title),
-                value_cell(ws, action_id),
-                text_cell(ws, name),
-                text_cell(ws, unit),
-                value_cell(ws, baseline),
-                value_cell(ws, target),
-                value_cell(ws, current),
-                text_cell(ws, source),
+                cells.text(title),
+                cells.value(action_id),
+                cells.text(name),
+                cells.text(unit),
+                cells.value(baseline),
+                cells.value(target),
+                cells.value(current),
+                cells.text(source),
             ]
         )
 
 
-class _Lines:
+class CellLines:
     """Lines of one cell, kept only up to what a cell can hold (bounded memory)."""
 
     def __init__(self):
@@ -143,15 +138,16 @@ class _Lines:
         return "\n".join(self.lines) + (CUT_MARK if self.cut else "")
 
 
-def write_partners(ws, actions: QuerySet) -> None:
+def write_partners(cells: Cells, actions: QuerySet) -> None:
     """Each organisation involved in the actions, with what it leads and partners."""
+    ws = cells.ws
     keys = ("organisation", "kind", "sector", "website", "leads", "partners_in")
     for index, width in enumerate((32, 22, 20, 28, 50, 50), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([header_cell(ws, label(key)) for key in keys])
-    leads: dict[int, _Lines] = defaultdict(_Lines)
-    partnered: dict[int, _Lines] = defaultdict(_Lines)
+    ws.append([cells.header(label(key)) for key in keys])
+    leads: dict[int, CellLines] = defaultdict(CellLines)
+    partnered: dict[int, CellLines] = defaultdict(CellLines)
     led = actions.filter(lead_partner__isnull=False).values_list("lead_partner_id", "title")
     for organisation_id, title in led.iterator(chunk_size=CHUNK_SIZE):
         leads[organisation_id].add(title)
@@ -167,84 +163,13 @@ def write_partners(ws, actions: QuerySet) -> None:
     for organisation in organisations.only("pk", "name", "kind", "sector", "website"):
         ws.append(
             [
-                text_cell(ws, organisation.name),
-                text_cell(ws, organisation.get_kind_display()),
-                text_cell(ws, organisation.sector),
-                text_cell(ws, organisation.website),
-                text_cell(ws, leads[organisation.pk].text() if organisation.pk in leads else ""),
-                text_cell(
-                    ws, partnered[organisation.pk].text() if organisation.pk in partnered else ""
+                cells.text(organisation.name),
+                cells.text(organisation.get_kind_display()),
+                cells.text(organisation.sector),
+                cells.text(organisation.website),
+                cells.text(leads[organisation.pk].text() if organisation.pk in leads else ""),
+                cells.text(
+                    partnered[organisation.pk].text() if organisation.pk in partnered else ""
                 ),
-            ]
-        )
-
-
-def write_meetings(ws, roadmap) -> None:
-    """The roadmap's meetings: who came (organisations), what was decided, what next."""
-    keys = (
-        "date",
-        "number",
-        "meeting",
-        "format",
-        "organisations_present",
-        "decisions",
-        "next_steps",
-        "summary",
-    )
-    for index, width in enumerate((12, 6, 30, 12, 36, 50, 50, 50), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([header_cell(ws, label(key)) for key in keys])
-
-    present: dict[int, set[str]] = defaultdict(set)
-    attended = Attendance.objects.filter(
-        meeting__roadmap=roadmap, attended=True, person__organisation__isnull=False
-    ).values_list("meeting_id", "person__organisation__name")
-    for meeting_id, name in attended:
-        present[meeting_id].add(name)
-
-    decisions: dict[int, _Lines] = defaultdict(_Lines)
-    decided = (
-        Contribution.objects.filter(meeting__roadmap=roadmap)
-        .exclude(outcome__in=(Contribution.Outcome.OPEN, Contribution.Outcome.NOTED))
-        .order_by("meeting_id", "position", "pk")
-    )
-    outcomes = dict(Contribution.Outcome.choices)
-    for meeting_id, outcome, text, organisation in decided.values_list(
-        "meeting_id", "outcome", "text", "organisation__name"
-    ):
-        by = f" ({organisation})" if organisation else ""
-        decisions[meeting_id].add(f"{outcomes.get(outcome, outcome)}: {text}{by}")
-
-    next_steps: dict[int, _Lines] = defaultdict(_Lines)
-    steps = NextStep.objects.filter(meeting__roadmap=roadmap).order_by(
-        "meeting_id", "position", "pk"
-    )
-    for meeting_id, description, organisation, due, done in steps.values_list(
-        "meeting_id", "description", "responsible_organisation__name", "due_date", "done"
-    ):
-        parts = [description]
-        if organisation:
-            parts.append(organisation)
-        if due:
-            parts.append(due.strftime("%d.%m.%Y"))
-        line = " — ".join(parts)
-        next_steps[meeting_id].add(f"✓ {line}" if done else line)
-
-    formats = dict(Meeting.Format.choices)
-    meetings = Meeting.objects.filter(roadmap=roadmap).order_by("start", "number")
-    for pk, start, number, title, format_, summary in meetings.values_list(
-        "pk", "start", "number", "title", "format", "summary"
-    ):
-        ws.append(
-            [
-                value_cell(ws, timezone.localtime(start).date()),
-                value_cell(ws, number),
-                text_cell(ws, title),
-                text_cell(ws, str(formats.get(format_, format_))),
-                text_cell(ws, "\n".join(sorted(present[pk]))),
-                text_cell(ws, decisions[pk].text() if pk in decisions else ""),
-                text_cell(ws, next_steps[pk].text() if pk in next_steps else ""),
-                text_cell(ws, summary),
             ]
         )

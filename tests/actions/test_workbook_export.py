@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
-import math
 import zipfile
 from decimal import Decimal
 
@@ -15,25 +13,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from actions.models import Action, Indicator, Roadmap
-from actions.workbook import streaming
+from actions.models import Action, Roadmap
 from actions.workbook.cells import (
-    BOLD,
     CUT_MARK,
     DATE_FORMAT,
     DATETIME_FORMAT,
-    HEADER_FILL,
     MAX_CELL_TEXT,
-    OVERDUE_FILL,
-    TOP,
-    WRAP,
-    header_cell,
-    text_cell,
-    value_cell,
+    MONTH,
+    PERCENT,
+    TEXT_OVERDUE,
+    VALUE_OVERDUE,
+    Cells,
+    add_styles,
 )
-from actions.workbook.export import COLUMN_KEYS, is_measurable, is_overdue
+from actions.workbook.export import COLUMN_KEYS
 from meetings.models import Attendance, Contribution, NextStep
 from tests import factories
 
@@ -296,6 +291,21 @@ def test_timeline_indicators_partners_and_meetings_sheets(
         assert personal not in text
 
 
+def test_indicators_are_written_as_the_page_writes_them(client, editor, sofia_roadmap):
+    action = factories.action(sofia_roadmap, title="Trees")
+    factories.indicator(action, name="Trees", unit="trees", baseline=Decimal("2.50"), target=None)
+    factories.indicator(action, name="Shade", unit="", baseline=Decimal("1000"), target=10)
+    client.force_login(editor)
+    for language, expected in (
+        ("en", "Trees: 2.5 → ? trees\nShade: 1000 → 10"),
+        ("bg", "Trees: 2,5 → ? trees\nShade: 1000 → 10"),
+    ):
+        _header, row = table_rows(download(client, sofia_roadmap, lang=language))
+        assert row[COLUMN_KEYS.index("indicators")] == expected
+        with translation.override(language):
+            assert expected == "\n".join(indicator.text() for indicator in action.indicators.all())
+
+
 def test_export_keeps_formulas_as_text(client, editor, sofia_roadmap):
     for index, text in enumerate(INJECTIONS):
         factories.action(sofia_roadmap, title=text, expected_results=text, in_kind=f"x{index}")
@@ -414,134 +424,18 @@ def test_export_query_count_does_not_grow_with_rows(client, editor, sofia_roadma
     assert small <= 22
 
 
-def test_rows_read_as_values_are_overdue_as_the_model_says():
-    today = datetime.date(2024, 6, 15)
-    deadlines = (None, today - datetime.timedelta(days=1), today, today + datetime.timedelta(1))
-    for status, deadline in itertools.product(Action.Status.values, deadlines):
-        action = Action(status=status, deadline=deadline)
-        assert is_overdue(deadline, status, today) == action.is_overdue(today), (status, deadline)
-
-
-def test_rows_read_as_values_are_measurable_as_the_model_says():
-    indicator_sets = (
-        [],
-        [(None, Decimal(1))],
-        [(Decimal(1), None)],
-        [(Decimal(0), Decimal(0))],
-        [(None, None), (Decimal(1), Decimal(2))],
-    )
-    combinations = itertools.product(
-        (None, 7),
-        (None, datetime.date(2024, 1, 1)),
-        ("", "  ", "two trainers"),
-        (None, Decimal(0), Decimal(5)),
-        (None, Decimal(0), Decimal(2)),
-        indicator_sets,
-    )
-    for lead_partner_id, deadline, resources, budget, people_days, pairs in combinations:
-        action = Action(
-            pk=1,
-            lead_partner_id=lead_partner_id,
-            deadline=deadline,
-            resources=resources,
-            budget=budget,
-            people_days=people_days,
-        )
-        action._prefetched_objects_cache = {
-            "indicators": [Indicator(name="n", baseline=b, target=t) for b, t in pairs]
-        }
-        assert (
-            is_measurable(
-                lead_partner_id=lead_partner_id,
-                deadline=deadline,
-                resources=resources,
-                budget=budget,
-                people_days=people_days,
-                indicators=[("n", "", b, t) for b, t in pairs],
-            )
-            == action.is_measurable()
-        ), (lead_partner_id, deadline, resources, budget, pairs)
-
-
 # Text as users type it: spaces around, markup characters, CR, Cyrillic, an emoji,
-# formula-like text, and nothing at all.
-ODD_TEXTS = [" padded ", "a & b < c > d", "one\rtwo\nthree\ttab", "Действие 🚲", "=1+1", "-3", ""]
-
-
-def _rows_of_our_cells(ws) -> list[list]:
-    today = datetime.date(2024, 6, 15)
-    return [
-        [header_cell(ws, "Action"), header_cell(ws, "Deadline"), None, header_cell(ws, "No.")],
-        *(
-            [text_cell(ws, text), None, text_cell(ws, text, fill=OVERDUE_FILL, wrap=False)]
-            for text in ODD_TEXTS
-        ),
-        [],
-        [
-            value_cell(ws, 42),
-            value_cell(ws, Decimal("1500.50")),
-            value_cell(ws, 0.25, number_format="0%"),
-            value_cell(ws, today),
-            value_cell(ws, datetime.datetime(2024, 6, 15, 10, 30)),
-            value_cell(ws, today, number_format="mm.yyyy"),
-            value_cell(ws, None, fill=OVERDUE_FILL),
-            value_cell(ws, math.nan),
-        ],
-    ]
-
-
-def _openpyxl_cell(ws, value, *, alignment, fill=None, font=None, number_format=None):
-    cell = openpyxl.cell.WriteOnlyCell(ws)
-    if isinstance(value, str):
-        # Text as text, as the export means it, whatever its first character.
-        cell._value, cell.data_type = value, "s"
-        cell.quotePrefix = value.startswith(("=", "-"))
-    else:
-        cell.value = value
-    cell.alignment = alignment
-    if fill is not None:
-        cell.fill = fill
-    if font is not None:
-        cell.font = font
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
-
-
-def _rows_of_openpyxl_cells(ws) -> list[list]:
-    """The rows of _rows_of_our_cells, as openpyxl's own cells with the same styles."""
-    today = datetime.date(2024, 6, 15)
-
-    def header(text):
-        return _openpyxl_cell(ws, text, alignment=WRAP, fill=HEADER_FILL, font=BOLD)
-
-    return [
-        [header("Action"), header("Deadline"), None, header("No.")],
-        *(
-            [
-                _openpyxl_cell(ws, text, alignment=WRAP),
-                None,
-                _openpyxl_cell(ws, text, alignment=TOP, fill=OVERDUE_FILL),
-            ]
-            for text in ODD_TEXTS
-        ),
-        [],
-        [
-            _openpyxl_cell(ws, 42, alignment=TOP),
-            _openpyxl_cell(ws, Decimal("1500.50"), alignment=TOP),
-            _openpyxl_cell(ws, 0.25, alignment=TOP, number_format="0%"),
-            _openpyxl_cell(ws, today, alignment=TOP, number_format=DATE_FORMAT),
-            _openpyxl_cell(
-                ws,
-                datetime.datetime(2024, 6, 15, 10, 30),
-                alignment=TOP,
-                number_format=DATETIME_FORMAT,
-            ),
-            _openpyxl_cell(ws, today, alignment=TOP, number_format="mm.yyyy"),
-            _openpyxl_cell(ws, None, alignment=TOP, fill=OVERDUE_FILL),
-            _openpyxl_cell(ws, math.nan, alignment=TOP),
-        ],
-    ]
+# formula-like text, an error value, and nothing at all.
+ODD_TEXTS = [
+    " padded ",
+    "a & b < c > d",
+    "one\rtwo\nthree\ttab",
+    "Действие 🚲",
+    "=1+1",
+    "-3",
+    "#N/A",
+    "",
+]
 
 
 def _saved(workbook) -> bytes:
@@ -550,63 +444,63 @@ def _saved(workbook) -> bytes:
     return out.getvalue()
 
 
-def _looks(sheet) -> list[tuple]:
-    """What a user sees of each cell (the style proxies compare by their text)."""
-    return [
-        (
-            cell.coordinate,
-            "NaN" if cell.value != cell.value else cell.value,
-            cell.data_type,
-            cell.number_format,
-            cell.quotePrefix,
-            repr(cell.font),
-            repr(cell.fill),
-            repr(cell.alignment),
-        )
-        for row in sheet.iter_rows()
-        for cell in row
-    ]
-
-
-def test_sheet_rows_are_written_as_openpyxl_writes_the_same_cells():
-    ours = openpyxl.Workbook(write_only=True)
-    sheet = streaming.add_sheet(ours, "Sheet")
-    sheet.freeze_panes = "B2"
-    for row in _rows_of_our_cells(sheet):
-        sheet.append(row)
-    theirs = openpyxl.Workbook(write_only=True)
-    sheet = theirs.create_sheet("Sheet")
-    sheet.freeze_panes = "B2"
-    for row in _rows_of_openpyxl_cells(sheet):
-        sheet.append(row)
-
-    ours, theirs = _saved(ours), _saved(theirs)
-    # Byte for byte, style numbers included.
-    assert sheet_xml(ours, 1) == sheet_xml(theirs, 1)
-    ours_sheet = openpyxl.load_workbook(io.BytesIO(ours))["Sheet"]
-    theirs_sheet = openpyxl.load_workbook(io.BytesIO(theirs))["Sheet"]
-    assert _looks(ours_sheet) == _looks(theirs_sheet)
-    assert ours_sheet["A2"].value == " padded "
-    assert ours_sheet["A4"].value == "one\rtwo\nthree\ttab"
-
-
-def test_sheet_rows_without_lxml_hold_the_same_cells(monkeypatch):
-    monkeypatch.setattr(streaming, "LXML", False)
+def test_cells_keep_typed_text_as_text_and_values_as_values():
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = streaming.add_sheet(workbook, "Sheet")
-    for row in _rows_of_our_cells(sheet):
-        sheet.append(row)
-    cells = openpyxl.load_workbook(io.BytesIO(_saved(workbook)))["Sheet"]
-    assert [cells.cell(row, 1).value for row in range(2, 2 + len(ODD_TEXTS))] == [
-        text or None for text in ODD_TEXTS
-    ]
-    assert cells["D10"].value == datetime.datetime(2024, 6, 15)
+    ws = workbook.create_sheet("Sheet")
+    cells = Cells(ws, add_styles(workbook))
+    ws.append([cells.header("Action"), cells.header("No.")])
+    for text in ODD_TEXTS:
+        ws.append([cells.text(text), cells.text(text, TEXT_OVERDUE)])
+    today = datetime.date(2024, 6, 15)
+    ws.append(
+        [
+            cells.value(42),
+            cells.value(Decimal("1500.50")),
+            cells.value(0.25, PERCENT),
+            cells.value(today),
+            cells.value(datetime.datetime(2024, 6, 15, 10, 30)),
+            cells.value(today, MONTH),
+            cells.value(None, VALUE_OVERDUE),
+            cells.value(today, VALUE_OVERDUE),
+        ]
+    )
+    content = _saved(workbook)
+    assert "<f>" not in sheet_xml(content, 1) and 't="e"' not in sheet_xml(content, 1)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Sheet"]
+
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("D9E2D0")
+    for row, text in enumerate(ODD_TEXTS, start=2):
+        plain, overdue = sheet.cell(row, 1), sheet.cell(row, 2)
+        assert plain.value == overdue.value == (text or None)
+        if text:
+            assert plain.data_type == "s"
+            assert plain.quotePrefix == text.startswith(("=", "-"))
+        assert plain.alignment.wrap_text and plain.alignment.vertical == "top"
+        assert plain.fill.fill_type is None
+        assert overdue.fill.fgColor.rgb.endswith("F8D7DA")
+    assert sheet["A2"].value == " padded "
+    assert sheet["A4"].value == "one\rtwo\nthree\ttab"
+
+    values = sheet[2 + len(ODD_TEXTS)]
+    assert [cell.value for cell in values[:3]] == [42, 1500.5, 0.25]
+    assert values[2].number_format == "0%"
+    assert values[3].is_date and values[3].number_format == DATE_FORMAT
+    assert values[4].value == datetime.datetime(2024, 6, 15, 10, 30)
+    assert values[4].number_format == DATETIME_FORMAT
+    assert values[5].number_format == "mm.yyyy"
+    assert values[6].value is None and values[6].fill.fgColor.rgb.endswith("F8D7DA")
+    assert values[7].number_format == DATE_FORMAT
+    assert values[7].fill.fgColor.rgb.endswith("F8D7DA")
+    assert all(cell.alignment.vertical == "top" for cell in values)
 
 
-def test_sheet_rows_take_only_cells_made_for_them():
-    sheet = streaming.add_sheet(openpyxl.Workbook(write_only=True), "Sheet")
-    with pytest.raises(AttributeError):
-        sheet.append(["<b>not a cell</b>"])
+def test_cells_refuse_what_is_neither_text_nor_a_value():
+    workbook = openpyxl.Workbook(write_only=True)
+    cells = Cells(workbook.create_sheet("Sheet"), add_styles(workbook))
+    with pytest.raises(TypeError):
+        cells.value("text")
+    with pytest.raises(TypeError):
+        cells.value(timezone.now())
 
 
 def test_text_that_xml_cannot_hold_is_dropped_not_written(client, editor, sofia_roadmap):

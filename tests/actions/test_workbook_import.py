@@ -259,6 +259,14 @@ def test_bulgarian_labels_are_the_words_of_the_interface():
             assert label(key) == translation.gettext(english)
 
 
+def test_every_label_a_workbook_carried_before_is_still_recognised():
+    from actions.workbook.labels import FORMER_LABELS, recognise
+
+    for key, spellings in FORMER_LABELS.items():
+        for text in spellings:
+            assert recognise(f"  {text.upper()} ") == key, text
+
+
 @pytest.mark.parametrize("deadline_header", ["Краен срок", "Срок", "Deadline"])
 def test_workbooks_exported_before_with_the_old_bulgarian_headers_still_import(
     editor, sofia_roadmap, deadline_header

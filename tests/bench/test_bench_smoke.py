@@ -75,3 +75,14 @@ def test_benchmark_leaves_the_developer_database_alone(tmp_path):
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = before
+
+
+def test_the_sides_take_turns_going_first():
+    from bench.timing import compare
+
+    order = []
+    ours, theirs = compare(
+        lambda: order.append("ours"), lambda: order.append("theirs"), repeat=4, warmup=False
+    )
+    assert order == ["ours", "theirs", "theirs", "ours", "ours", "theirs", "theirs", "ours"]
+    assert len(ours.seconds) == len(theirs.seconds) == 4

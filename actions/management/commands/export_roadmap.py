@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from actions.models import Roadmap
-from actions.workbook.export import export_queryset, write_workbook
+from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 
 
 class Command(BaseCommand):
@@ -26,5 +26,10 @@ class Command(BaseCommand):
         if roadmap is None:
             raise CommandError(f"No roadmap with ID {roadmap_id}.")
         with open(output, "wb") as out, translation.override(lang):
-            stats = write_workbook(roadmap, export_queryset(roadmap.actions.all()), out)
+            stats = write_workbook(
+                roadmap,
+                export_queryset(roadmap.actions.all()),
+                out,
+                extra_sheets=registered_sheets(),
+            )
         self.stdout.write(f"Wrote {stats.total} actions of “{roadmap}” to {output}.")
