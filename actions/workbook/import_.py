@@ -211,6 +211,7 @@ class _Reader:
         self.challenges_named = {normalise(title): pk for pk, title in challenges}
         self.choices = {name: reading.choice_lookup(c) for name, c in CHOICE_FIELDS.items()}
         self.choice_labels = {name: dict(c) for name, c in CHOICE_FIELDS.items()}
+        self.checked_dates: dict[tuple, list[str]] = {}
 
     # --- the sheet -------------------------------------------------------
 
@@ -385,7 +386,7 @@ class _Reader:
             # New or changed dates (the saved ones keep to the constraint): the
             # database's constraint, its message on the deadline's cell or the start's.
             cell = "deadline" if "deadline" in self.letters else "start_date"
-            for message in Action(**dates).constraint_errors(fields=DATE_FIELDS):
+            for message in self._dates_errors(dates["start_date"], dates["deadline"]):
                 error(cell, message)
         for key, messages in services.partner_errors(
             lead_partner=value("lead_partner"), key_partners=value("key_partners")
@@ -393,6 +394,15 @@ class _Reader:
             if key in self.letters:
                 for message in messages:
                     error(key, message)
+
+    def _dates_errors(self, start_date, deadline) -> list[str]:
+        """What the constraint says of two dates: a query for each pair of them,
+        however many rows share it."""
+        key = (start_date, deadline)
+        if key not in self.checked_dates:
+            dates = Action(start_date=start_date, deadline=deadline)
+            self.checked_dates[key] = dates.constraint_errors(fields=DATE_FIELDS)
+        return self.checked_dates[key]
 
     def _compare(self, row: RowPreview, action: Action, data: dict) -> RowPreview:
         row.action = action
