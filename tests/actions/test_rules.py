@@ -23,7 +23,7 @@ from actions.forms import ActionForm
 from actions.models import Action
 from actions.workbook.import_ import ImportFailed, apply_import, preview_import
 from tests import factories
-from tests.actions.test_admin import form_data
+from tests.factories import action_admin_form
 
 # The importer's headers, in English.
 HEADERS = {
@@ -48,7 +48,7 @@ def _posted(action: Action, changes: dict) -> dict:
             posted[name] = value.pk if value else ""
         else:
             posted[name] = "" if value is None else value
-    return form_data(action, **posted)
+    return action_admin_form(action, **posted)
 
 
 def row_form_errors(client, editor, action: Action, changes: dict) -> dict[str, list[str]]:
