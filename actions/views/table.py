@@ -61,10 +61,11 @@ class TableRows:
     measurable check stay with the template (``|date``, ``|localize``) and the model.
 
     Why not ``{% url %}``, ``{% translate %}`` and ``get_status_display`` in each
-    row: at 200 rows they made the page 1.8 x its time with this, so the page
-    missed its goal (bench ``table_vs_admin`` <= 0.5; 0.75-0.82 measured). Django
-    reverses a URL in about the time it renders a row's cells, and ``get_FOO_display``
-    translates all of the field's choices again at every call.
+    row: at 200 rows the page then took 1.5 x the work it takes with this (1,128 M
+    instructions a request against 739 M; the admin changelist of the same rows
+    1,075 M) and missed its goal (bench ``table_vs_admin`` <= 0.5; 0.75-0.82
+    measured). Django reverses a URL in about the time it renders a row's cells,
+    and ``get_FOO_display`` translates all of the field's choices again at each call.
     """
 
     # A primary key no row has: reversed once, then replaced by each row's.
