@@ -6,6 +6,8 @@ the history and the version check are the browser's; a refusal of the service
 is shown as form errors. Registered when ``actions.admin`` imports it.
 """
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -142,6 +144,17 @@ class _ServiceRefused(Exception):
         super().__init__(error)
 
 
+@contextmanager
+def _refusals_as_form_errors():
+    """Turn a service's refusal (a conflict or a rule) into ``_ServiceRefused``."""
+    try:
+        yield
+    except ActionConflict as conflict:
+        raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
+    except ValidationError as error:
+        raise _ServiceRefused(error) from error
+
+
 @admin.register(Action)
 class ActionAdmin(
     IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
@@ -270,7 +283,7 @@ class ActionAdmin(
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
-        try:
+        with _refusals_as_form_errors():
             if change:
                 saved = action_update(
                     action=obj,
@@ -282,10 +295,6 @@ class ActionAdmin(
                 saved = action_create(
                     roadmap=form.cleaned_data["roadmap"], data=data, by=request.user
                 )
-        except ActionConflict as conflict:
-            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
-        except ValidationError as error:
-            raise _ServiceRefused(error) from error
         # The admin goes on with ``obj`` (inlines, log entry, redirect).
         for field in Action._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
@@ -332,17 +341,13 @@ class ActionAdmin(
         if not (formset.new_objects or formset.changed_objects or formset.deleted_objects):
             return
         indicators = [values for _position, _index, values in sorted(kept, key=lambda k: k[:2])]
-        try:
+        with _refusals_as_form_errors():
             saved = action_indicators_update(
                 action=obj,
                 indicators=[*indicators, *deleted],
                 by=request.user,
                 expected_version=obj.version,
             )
-        except ActionConflict as conflict:
-            raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
-        except ValidationError as error:
-            raise _ServiceRefused(error) from error
         for field in Action._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
 

@@ -34,10 +34,25 @@ class MeetingScopedAdmin:
     def meeting_city_id(self, obj) -> int:
         raise NotImplementedError
 
+    # A held meeting and its parts are the record of what the group decided:
+    # the admin deletes neither (the models refuse too), and its "delete selected"
+    # is replaced by this one, which says which meetings are kept.
+    delete_selected_action = None
+
     def may_change(self, request, obj) -> bool:
         return self.in_scope(request, obj) and permissions.can_manage_meetings(
             request.user, self.meeting_city_id(obj)
         )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions[name] = (self.delete_selected_action, name, description)
+        return actions
 
 
 class KeptRecordInline(ScopedInline):
@@ -108,6 +123,7 @@ class MeetingAdmin(
     VersionedAdmin, CityScopedHistoryAdmin, MeetingScopedAdmin, CityScopedAdmin, SimpleHistoryAdmin
 ):
     form = MeetingAdminForm
+    delete_selected_action = staticmethod(admin_actions.delete_planned_meetings)
     change_form_template = "meetings/admin/meeting_change_form.html"
     actions = (
         admin_actions.accept_meeting_proposals,
@@ -198,19 +214,6 @@ class MeetingAdmin(
     def meeting_city_id(self, obj):
         return obj.roadmap.city_id
 
-    # A held meeting is the record of what the group decided: the admin offers
-    # no way to delete it, and every deletion goes through meeting_delete.
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
-            actions[name] = (admin_actions.delete_planned_meetings, name, description)
-        return actions
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
@@ -252,22 +255,13 @@ class MeetingPartAdmin(VersionedAdmin, MeetingScopedAdmin, CityScopedAdmin):
     """What hangs on a meeting; mostly edited inline, listed here across meetings."""
 
     form = MeetingPartAdminForm
+    delete_selected_action = staticmethod(admin_actions.delete_parts_of_planned_meetings)
 
     def scope(self, request):
         return permissions.meeting_filter(request.user, prefix="meeting__")
 
     def meeting_city_id(self, obj):
         return obj.meeting.roadmap.city_id
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
-            actions[name] = (admin_actions.delete_parts_of_planned_meetings, name, description)
-        return actions
 
 
 @admin.register(AgendaItem)
