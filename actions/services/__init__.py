@@ -1,0 +1,31 @@
+"""Every write to the Action Table goes through here: the browser, the admin,
+the importer and the meeting cockpit call these functions, so permissions,
+validation, history and the lost-update check live in one place."""
+
+from .common import (
+    EDITABLE_FIELDS,
+    REASON_LENGTH,
+    SYSTEM,
+    ActionConflict,
+    set_history_author,
+    user_or_none,
+)
+from .indicators import action_indicators_update
+from .rows import action_create, action_delete, action_move, action_update
+from .rules import action_changes, partner_errors
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "REASON_LENGTH",
+    "SYSTEM",
+    "ActionConflict",
+    "action_changes",
+    "action_create",
+    "action_delete",
+    "action_indicators_update",
+    "action_move",
+    "action_update",
+    "partner_errors",
+    "set_history_author",
+    "user_or_none",
+]

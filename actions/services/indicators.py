@@ -1,0 +1,80 @@
+"""Changing a row's indicators, as one change of the row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Action, Indicator
+from .common import (
+    ActionConflict,
+    _check_can_edit,
+    _claim,
+    _record_history,
+    set_history_author,
+    user_or_none,
+)
+
+
+def action_indicators_update(
+    *, action: Action, indicators: list[Mapping[str, Any]], by, expected_version: int
+) -> Action:
+    """Replace the indicators of a row with ``indicators`` and bump its version.
+
+    Each item holds Indicator fields, with ``id`` for an existing indicator
+    and ``delete`` True to remove it. Indicators decide whether a row is
+    measurable, so changing them is a change of the row.
+    """
+
+    _check_can_edit(by, action.roadmap)
+    user = user_or_none(by)
+    with transaction.atomic():
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if current.version != expected_version:
+            raise ActionConflict(current=current, attempted={})
+        _claim(current, expected_version, attempted={})
+        existing = {ind.pk: ind for ind in current.indicators.all()}
+        changed = False
+        errors = []
+        for position, values in enumerate(indicators):
+            values = dict(values)
+            pk = values.pop("id", None)
+            delete = values.pop("delete", False)
+            indicator = existing.get(pk) if pk else None
+            if pk and indicator is None:
+                errors.append(_("Unknown indicator."))
+                continue
+            if delete:
+                if indicator is not None:
+                    set_history_author(indicator, by=by)
+                    indicator.delete()
+                    changed = True
+                continue
+            if indicator is None:
+                indicator = Indicator(action=current)
+            values["position"] = position
+            if indicator.pk and all(getattr(indicator, k) == v for k, v in values.items()):
+                continue
+            for name, value in values.items():
+                setattr(indicator, name, value)
+            try:
+                indicator.full_clean(exclude=["action"])
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            set_history_author(indicator, by=by)
+            indicator.save()
+            changed = True
+        if errors:
+            raise ValidationError(errors)
+        if changed:
+            Action.objects.filter(pk=current.pk).update(version=expected_version + 1)
+            current.version = expected_version + 1
+            current.changed_by = user
+            current.save_without_historical_record(update_fields=["changed_by", "changed_at"])
+            _record_history(current, by=by, reason=_("indicators changed"))
+    return current
