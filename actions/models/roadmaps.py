@@ -92,11 +92,9 @@ class Roadmap(models.Model):
         network before the roadmap is filtered, and DISTINCT has to sort that
         product away (seconds per query on a network of 5,000 actions).
         """
-        from .rows import Action
-
-        key_partner_ids = Action.key_partners.through.objects.filter(action__roadmap=self).values(
-            "organisation_id"
-        )
+        key_partner_ids = Organisation.partnered_actions.through.objects.filter(
+            action__roadmap=self
+        ).values("organisation_id")
         return Organisation.objects.filter(
             Q(pk__in=self.actions.values("lead_partner_id")) | Q(pk__in=key_partner_ids)
         )
