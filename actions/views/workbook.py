@@ -24,7 +24,8 @@ from ..workbook.export import (
     workbook_filename,
     write_workbook,
 )
-from ..workbook.import_ import ImportFailed, WorkbookRejected, apply_import, preview_import
+from ..workbook.import_ import apply_import, preview_import
+from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from .common import get_roadmap_for_editor, get_roadmap_for_user
 

@@ -13,9 +13,8 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,8 +28,19 @@ from . import reading
 from .cells import same_text
 from .export import COLUMN_KEYS
 from .labels import label, normalise, recognise
+from .preview import (
+    CHANGED,
+    CONFLICT,
+    ERROR,
+    NEW,
+    UNCHANGED,
+    FieldChange,
+    ImportFailed,
+    ImportPreview,
+    RowPreview,
+    WorkbookRejected,
+)
 
-NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
 MAX_ROWS = 100_000
 TEXT_FIELDS = ("title", "description", "expected_results", "resources", "in_kind")
 CHOICE_FIELDS = {
@@ -43,71 +53,6 @@ REQUIRED_COLUMNS = ("title", "activity_type", "id", "version")
 READ_ONLY_COLUMNS = ("indicators",)
 
 logger = logging.getLogger(__name__)
-
-
-class WorkbookRejected(Exception):
-    """The workbook cannot be imported at all; nothing was read into the roadmap."""
-
-    def __init__(self, message: str, status: int = 422):
-        self.message = message
-        self.status = status
-        super().__init__(message)
-
-
-class ImportFailed(Exception):
-    """Applying stopped at a row; the transaction was rolled back."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class RowPreview:
-    row: int
-    kind: str
-    title: str
-    action_id: int | None = None
-    version: int | None = None
-    current_version: int | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict, repr=False)
-    action: Action | None = field(default=None, repr=False)
-
-
-@dataclass
-class ImportPreview:
-    rows: list[RowPreview]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR), 0)
-        for row in self.rows:
-            counts[row.kind] += 1
-        return counts
-
-    @property
-    def has_problems(self) -> bool:
-        return any(row.kind in (ERROR, CONFLICT) for row in self.rows)
-
-    @property
-    def change_count(self) -> int:
-        return sum(1 for row in self.rows if row.kind in (NEW, CHANGED))
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.has_problems and self.change_count > 0
-
-    def rows_to_show(self) -> list[RowPreview]:
-        return [row for row in self.rows if row.kind != UNCHANGED]
 
 
 def _unreadable() -> WorkbookRejected:

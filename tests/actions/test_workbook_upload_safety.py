@@ -18,7 +18,8 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 
 from actions.models import Action
-from actions.workbook.import_ import WorkbookRejected, preview_import
+from actions.workbook.import_ import preview_import
+from actions.workbook.preview import WorkbookRejected
 from actions.workbook.safety import MAX_UPLOAD_BYTES
 from tests import factories
 

@@ -5,14 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.models import Roadmap
-from actions.workbook.import_ import (
-    CONFLICT,
-    ERROR,
-    ImportFailed,
-    WorkbookRejected,
-    apply_import,
-    preview_import,
-)
+from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.preview import CONFLICT, ERROR, ImportFailed, WorkbookRejected
 from actions.workbook.safety import UnsafeUpload, check_workbook_file
 from core import permissions
 
