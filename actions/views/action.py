@@ -24,7 +24,7 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
-from .table import TableRows
+from .table import TableRows, table_actions
 
 
 def _history_for(action: Action, *, can_see_people: bool) -> list:
@@ -100,10 +100,17 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
 
 
 def _render_row(request, action_pk: int, *, saved: bool = False):
-    """The action's row, read as the table page reads its rows."""
-    presenter = TableRows()
-    (row,) = presenter.rows(Action.objects.filter(pk=action_pk))
-    context = {"action": row, "row_words": presenter.words, "can_edit": True, "saved": saved}
+    """The action's row, read and built as the table page reads and builds its rows."""
+    today = timezone.localdate()
+    presenter = TableRows(today)
+    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action_pk)))
+    context = {
+        "row": row,
+        "row_labels": presenter.labels,
+        "can_edit": True,
+        "today": today,
+        "saved": saved,
+    }
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 
 

@@ -104,7 +104,7 @@ def test_row_speaks_the_users_language(client, editor, table, sofia_roadmap):
 
 
 def test_swapped_row_is_the_row_of_the_page(client, editor, table, sofia_roadmap):
-    """The htmx row view and the page render the same partial from the same query."""
+    """The htmx row view and the page render the same partial from the same TableRow."""
     client.force_login(editor)
     for language in ("en", "bg"):
         page = client.get(_url(sofia_roadmap), HTTP_ACCEPT_LANGUAGE=language).content.decode()
@@ -331,10 +331,11 @@ def test_table_query_count_does_not_grow_with_rows(
     _fill(sofia_roadmap, size, organisations)
     client.force_login(editor)
     client.get(_url(sofia_roadmap))  # warm the session
-    # 1 session, 2 user, 3 roadmap with city, 4 user's groups, 5 city access,
-    # 6 user's person, 7 actions with their lead partner, 8 indicators,
-    # 9 key partners' names, 10 challenges, 11 the challenge choices,
-    # 12-13 the filter form's organisation choices (lead partner, key partner).
+    # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
+    # 6 roadmap with city, 7 actions with their lead partner,
+    # 8 key partners' names, 9 indicators, 10 challenges,
+    # 11-12 the filter form's organisation choices (lead partner, key partner),
+    # 13 the challenge choices.
     with django_assert_num_queries(13):
         response = client.get(_url(sofia_roadmap))
     assert len(response.context["rows"]) == size
@@ -376,9 +377,9 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     client.get(url)  # warm the session
     # 1 session, 2 user, 3 roadmap with city, 4 user's groups, 5 user's person,
     # 6 the cities of their organisation's working groups,
-    # 7-8 the rows the filter leaves and their indicators, 9 their key partners'
-    # names, 10-11 every row and its indicators (the roadmap's count of complete
-    # rows), 12 challenges, 13 the challenge choices,
+    # 7-8 every row and its indicators (the roadmap's count of complete rows),
+    # 9-10 the rows the filter leaves and their indicators, 11 challenges,
+    # 12 key partners' names, 13 the challenge choices,
     # 14-15 the filter form's organisation choices (lead partner, key partner).
     with django_assert_num_queries(15):
         response = client.get(url)
