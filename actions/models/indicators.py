@@ -56,4 +56,5 @@ def format_number(value: Decimal | None, none: str = "") -> str:
     """A decimal as the active language writes it, without trailing zeros ("2,5", "10")."""
     if value is None:
         return none
-    return formats.number_format(Decimal(f"{value.normalize():f}"))
+    # number_format writes a Decimal with "{:f}": 1E+1 (10 normalized) as "10".
+    return formats.number_format(value.normalize())
