@@ -32,9 +32,9 @@ from .labels import label
 # reads a Gantt of decades in a spreadsheet. The timeline page shows more.
 MAX_TIMELINE_MONTHS = 120
 CHUNK_SIZE = 2000
-# The Timeline's legend (two rows) and its header: printed on every page.
-TIMELINE_TITLE_ROWS = "1:3"
+# The Timeline's legend (two rows) and its header, printed on every page.
 TIMELINE_HEADER_ROW = 3
+TIMELINE_TITLE_ROWS = f"1:{TIMELINE_HEADER_ROW}"
 MONTH_WIDTH = 4.5
 # The upright month header ("03.2021" in bold) is this many points high.
 MONTH_HEADER_POINTS = 48.0
