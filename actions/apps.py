@@ -6,3 +6,6 @@ class ActionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "actions"
     verbose_name = _("Action Table")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the app's system checks)

@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl.utils import get_column_letter
 
 from actions.models import Roadmap
 from actions.workbook.cells import Cells
@@ -40,10 +39,9 @@ def write_meetings(cells: Cells, roadmap: Roadmap) -> None:
         "next_steps",
         "summary",
     )
-    for index, width in enumerate((12, 6, 30, 12, 36, 50, 50, 50), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    cells.set_widths((12, 6, 30, 12, 36, 50, 50, 50))
     ws.freeze_panes = "A2"
-    ws.append([cells.header(label(key)) for key in keys])
+    cells.append([cells.header(label(key)) for key in keys])
 
     present: dict[int, set[str]] = defaultdict(set)
     attended = Attendance.objects.filter(
@@ -85,7 +83,7 @@ def write_meetings(cells: Cells, roadmap: Roadmap) -> None:
     for pk, start, number, title, format_, summary in meetings.values_list(
         "pk", "start", "number", "title", "format", "summary"
     ):
-        ws.append(
+        cells.append(
             [
                 cells.value(timezone.localtime(start).date()),
                 cells.value(number),

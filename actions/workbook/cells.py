@@ -8,18 +8,25 @@ after removing the control characters the format forbids and cutting text
 longer than a cell may hold.
 
 Cells are openpyxl's own, each in one of the workbook's named styles,
-registered once per workbook (``add_styles``).
+registered once per workbook (``add_styles``), every one with its font named
+(a font without a name is drawn in whatever the client falls back to, a serif in
+LibreOffice). A row is appended through ``Cells.append``, which sets its height
+from its wrapped text and the column widths: LibreOffice keeps a row at the
+default height whatever it holds, and Excel does not fit rows it opens.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
@@ -33,11 +40,21 @@ DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-BOLD = Font(bold=True)
+# The month headers of the Timeline, turned upright so that a month column stays narrow.
+UPRIGHT = Alignment(horizontal="center", vertical="bottom", text_rotation=90)
+# Arial: every Excel has it, and LibreOffice draws it with the metric-compatible
+# Liberation Sans (or the fonts it has), so widths and heights mean the same.
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E2D0")
 OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 SPAN_FILL = PatternFill("solid", fgColor="8FBC8F")
 SPAN_OVERDUE_FILL = PatternFill("solid", fgColor="E06666")
+# Done, as the timeline page draws it.
+SPAN_DONE_FILL = PatternFill("solid", fgColor="BFBFBF")
+NOW_FILL = PatternFill("solid", fgColor="FFD966")
 
 # The workbook's named styles: (name, alignment, fill, font, number format).
 TEXT = "CSR text"
@@ -50,21 +67,30 @@ DATE_OVERDUE = "CSR date, overdue"
 DATETIME = "CSR date and time"
 PERCENT = "CSR percent"
 MONTH = "CSR month"
+MONTH_HEADER = "CSR month header"
+MONTH_NOW = "CSR month header, current"
+NOW = "CSR current month"
 SPAN = "CSR span"
 SPAN_OVERDUE = "CSR span, overdue"
+SPAN_DONE = "CSR span, done"
+MONTH_FORMAT = "mm.yyyy"
 _STYLES = (
-    (TEXT, WRAP, None, None, None),
-    (TEXT_OVERDUE, WRAP, OVERDUE_FILL, None, None),
+    (TEXT, WRAP, None, FONT, None),
+    (TEXT_OVERDUE, WRAP, OVERDUE_FILL, FONT, None),
     (HEADER, WRAP, HEADER_FILL, BOLD, None),
-    (VALUE, TOP, None, None, None),
-    (VALUE_OVERDUE, TOP, OVERDUE_FILL, None, None),
-    (DATE, TOP, None, None, DATE_FORMAT),
-    (DATE_OVERDUE, TOP, OVERDUE_FILL, None, DATE_FORMAT),
-    (DATETIME, TOP, None, None, DATETIME_FORMAT),
-    (PERCENT, TOP, None, None, "0%"),
-    (MONTH, TOP, None, None, "mm.yyyy"),
-    (SPAN, TOP, SPAN_FILL, None, None),
-    (SPAN_OVERDUE, TOP, SPAN_OVERDUE_FILL, None, None),
+    (VALUE, TOP, None, FONT, None),
+    (VALUE_OVERDUE, TOP, OVERDUE_FILL, FONT, None),
+    (DATE, TOP, None, FONT, DATE_FORMAT),
+    (DATE_OVERDUE, TOP, OVERDUE_FILL, FONT, DATE_FORMAT),
+    (DATETIME, TOP, None, FONT, DATETIME_FORMAT),
+    (PERCENT, TOP, None, FONT, "0%"),
+    (MONTH, TOP, None, FONT, MONTH_FORMAT),
+    (MONTH_HEADER, UPRIGHT, HEADER_FILL, BOLD, MONTH_FORMAT),
+    (MONTH_NOW, UPRIGHT, NOW_FILL, BOLD, MONTH_FORMAT),
+    (NOW, TOP, NOW_FILL, BOLD, None),
+    (SPAN, TOP, SPAN_FILL, FONT, None),
+    (SPAN_OVERDUE, TOP, SPAN_OVERDUE_FILL, FONT, None),
+    (SPAN_DONE, TOP, SPAN_DONE_FILL, FONT, None),
 )
 # The style a date takes in place of a number's.
 _DATE_STYLES = {VALUE: DATE, VALUE_OVERDUE: DATE_OVERDUE}
@@ -72,6 +98,16 @@ _DATE_STYLES = {VALUE: DATE, VALUE_OVERDUE: DATE_OVERDUE}
 # What XML 1.0 cannot hold: the control characters openpyxl refuses
 # (ILLEGAL_CHARACTERS_RE), and surrogates and U+FFFE, U+FFFF.
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# The row heights: how many characters of text a line of a wrapped cell holds per
+# unit of column width (the width of a "0" of the workbook's default font, Calibri
+# 11, which is wider than the average letter of Arial 10: a little to spare, for
+# the words wrapped whole and for a client drawing a wider font), and the points
+# one line of Arial 10 takes (Excel's 12.75, and a little for LibreOffice's fonts).
+CHARS_PER_WIDTH = 1.0
+LINE_POINTS = 13.0
+ROW_PADDING_POINTS = 2.0
+MAX_ROW_POINTS = 409.0  # the most a row may be, in Excel and LibreOffice
 
 
 def add_styles(workbook) -> dict[str, StyleArray]:
@@ -94,9 +130,10 @@ def add_styles(workbook) -> dict[str, StyleArray]:
 def clean_text(value: str) -> str:
     """Text as it can be stored in a cell: no forbidden characters, not too long.
 
-    New lines become Excel's own (LF); browsers send CR LF.
+    New lines become Excel's own (LF): browsers send CR LF, and a CR alone is a
+    line break too (LibreOffice saves it back as LF).
     """
-    text = NOT_IN_XML.sub("", value).replace("\r\n", "\n")
+    text = NOT_IN_XML.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK
     return text
@@ -131,6 +168,47 @@ class Cells:
     def __init__(self, ws, styles: dict[str, StyleArray]):
         self.ws = ws
         self.styles = styles
+        self.rows = 0
+        self._per_line: tuple[int, ...] = ()
+
+    def set_widths(self, widths: Sequence[float]) -> None:
+        """Set the widths of the sheet's first columns, before any row is appended
+        (write-only), and keep them for the rows' heights."""
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self._per_line = tuple(max(1, int(width * CHARS_PER_WIDTH)) for width in widths)
+
+    def append(self, row: Sequence[Cell | None], height: float | None = None) -> None:
+        """Append ``row`` to the sheet, as high as its wrapped text needs (``lines``)
+        or ``height`` points. A row of one line keeps the default height."""
+        self.rows += 1
+        if height is None:
+            lines = self.lines(row)
+            if lines > 1:
+                height = min(lines * LINE_POINTS + ROW_PADDING_POINTS, MAX_ROW_POINTS)
+        if height is None:
+            self.ws.append(row)
+            return
+        # The height goes out with the row; the dimension is dropped once written,
+        # so that memory does not grow with the rows (write-only).
+        dimensions = self.ws.row_dimensions
+        dimensions[self.rows] = RowDimension(self.ws, index=self.rows, ht=height)
+        self.ws.append(row)
+        del dimensions[self.rows]
+
+    def lines(self, row: Sequence[Cell | None]) -> int:
+        """The most lines a text of ``row`` takes in its column: each line break
+        counts, and each line wraps at the column's width."""
+        most = 1
+        for cell, per_line in zip(row, self._per_line, strict=False):
+            if cell is None:
+                continue
+            text = cell.value
+            if not isinstance(text, str) or (len(text) <= per_line and "\n" not in text):
+                continue
+            lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
+            most = max(most, lines)
+        return most
 
     def styled(self, style: str, value: object = None) -> Cell:
         """A cell of ``style``, empty unless given a value (a month of the Timeline)."""

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import Action, Indicator, Roadmap
-from . import sheets
+from . import printing, sheets
 from .cells import (
     PERCENT,
     TEXT,
@@ -72,6 +72,11 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("version", 9),
 )
 COLUMN_KEYS = tuple(key for key, _width in COLUMNS)
+# What the Action Table prints, one page wide: the columns of the table page, from
+# the action to its start. All nineteen on one A4 page would print at a third of
+# their size (3.5 pt); these at half. The print area is a setting of the file,
+# which a partner who wants every column on paper clears in Excel or LibreOffice.
+PRINTED_COLUMNS = f"A1:{get_column_letter(COLUMN_KEYS.index('start_date') + 1)}1048576"
 
 
 @dataclass
@@ -126,6 +131,23 @@ def write_workbook(
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
 
+    for ws, title_rows, title_cols, print_area in (
+        (overview, None, None, None),
+        (table, "1:1", "A:A", PRINTED_COLUMNS),
+        (timeline, sheets.TIMELINE_TITLE_ROWS, "A:A", None),
+        (indicators, "1:1", None, None),
+        (partners, "1:1", None, None),
+        *((ws, "1:1", None, None) for _sheet, ws in extra),
+    ):
+        printing.set_up_pages(
+            ws,
+            roadmap_title=roadmap.title,
+            day=today,
+            title_rows=title_rows,
+            title_cols=title_cols,
+            print_area=print_area,
+        )
+
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
     stats = _write_action_table(Cells(table, styles), actions, challenges, today)
     _write_overview(Cells(overview, styles), roadmap, stats, challenges, now, filter_description)
@@ -147,7 +169,8 @@ class SheetWriter(Protocol):
         """The sheet's name in the active language."""
 
     def write(self, cells: Cells, roadmap: Roadmap, actions: QuerySet) -> None:
-        """Write the sheet's rows to ``cells.ws`` (write-only: widths and panes first)."""
+        """Write the sheet's rows with ``cells.append`` (write-only: ``cells.set_widths``
+        and panes first); its header row, the first, prints on every page."""
 
 
 _registered: list[SheetWriter] = []
@@ -174,7 +197,7 @@ def _write_lists(cells: Cells) -> None:
     types = _choices_list(Action.ActivityType.choices)
     currencies = [value for value, _text in Action.Currency.choices]
     for row in range(max(len(statuses), len(types), len(currencies))):
-        cells.ws.append(
+        cells.append(
             [
                 cells.text(statuses[row]) if row < len(statuses) else None,
                 cells.text(types[row]) if row < len(types) else None,
@@ -262,13 +285,12 @@ def _write_action_table(
 ) -> TableStats:
     # Widths, frozen panes and validations go into the sheet's XML before the rows.
     ws = cells.ws
-    for index, (_key, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    cells.set_widths([width for _key, width in COLUMNS])
     ws.freeze_panes = "B2"
     _dropdown(ws, "status", "A", len(Action.Status.choices))
     _dropdown(ws, "activity_type", "B", len(Action.ActivityType.choices))
     _dropdown(ws, "currency", "C", len(Action.Currency.choices))
-    ws.append([cells.header(label(key)) for key in COLUMN_KEYS])
+    cells.append([cells.header(label(key)) for key in COLUMN_KEYS])
     stats = TableStats()
     activity_types, statuses = _choice_labels().values()
     for chunk, partners, indicators in _table_chunks(actions):
@@ -299,7 +321,7 @@ def _write_action_table(
                 row.pk,
                 row.version,
             )
-            ws.append([_cell(cells, value, overdue) for value in values])
+            cells.append([_cell(cells, value, overdue) for value in values])
             stats.total += 1
             stats.complete += not Action.measurable_gaps(
                 lead_partner_id=row.lead_partner_id,
@@ -324,8 +346,7 @@ def _write_overview(
     filter_description: str,
 ) -> None:
     ws = cells.ws
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 24
+    cells.set_widths((36, 24))
     period = " – ".join(
         day.strftime("%d.%m.%Y") if day else "…"
         for day in (roadmap.period_start, roadmap.period_end)
@@ -345,17 +366,17 @@ def _write_overview(
         [cells.header(label("per_status")), cells.header(label("count"))],
     ]
     for row in rows:
-        ws.append(row)
+        cells.append(row)
     first_status_row = len(rows) + 1
     for value, text in Action.Status.choices:
-        ws.append([cells.text(str(text)), cells.value(stats.per_status[value])])
+        cells.append([cells.text(str(text)), cells.value(stats.per_status[value])])
     last_status_row = first_status_row + len(Action.Status.choices) - 1
-    ws.append([])
-    ws.append([cells.header(label("per_challenge")), cells.header(label("count"))])
+    cells.append([])
+    cells.append([cells.header(label("per_challenge")), cells.header(label("count"))])
     for pk, title in challenges.items():
-        ws.append([cells.text(title), cells.value(stats.per_challenge[pk])])
+        cells.append([cells.text(title), cells.value(stats.per_challenge[pk])])
     if stats.per_challenge[None]:
-        ws.append([cells.text(label("no_challenge")), cells.value(stats.per_challenge[None])])
+        cells.append([cells.text(label("no_challenge")), cells.value(stats.per_challenge[None])])
 
     chart = BarChart()
     chart.type = "bar"

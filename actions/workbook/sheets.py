@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import F, Max, Min, QuerySet
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext as _
 
 from stakeholders.models import Organisation
 
@@ -18,8 +18,11 @@ from ..timeline import month_date, month_number, month_window
 from .cells import (
     CUT_MARK,
     MAX_CELL_TEXT,
-    MONTH,
+    MONTH_HEADER,
+    MONTH_NOW,
+    NOW,
     SPAN,
+    SPAN_DONE,
     SPAN_OVERDUE,
     Cells,
 )
@@ -29,6 +32,12 @@ from .labels import label
 # reads a Gantt of decades in a spreadsheet. The timeline page shows more.
 MAX_TIMELINE_MONTHS = 120
 CHUNK_SIZE = 2000
+# The Timeline's legend (two rows) and its header, printed on every page.
+TIMELINE_HEADER_ROW = 3
+TIMELINE_TITLE_ROWS = f"1:{TIMELINE_HEADER_ROW}"
+MONTH_WIDTH = 4.5
+# The upright month header ("03.2021" in bold) is this many points high.
+MONTH_HEADER_POINTS = 48.0
 
 
 def write_timeline(
@@ -55,15 +64,24 @@ def write_timeline(
     months = last - first + 1
 
     ws = cells.ws
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 12
-    for index in range(months):
-        ws.column_dimensions[get_column_letter(4 + index)].width = 8
-    ws.freeze_panes = "D2"
+    cells.set_widths((40, 12, 12, *([MONTH_WIDTH] * months)))
+    ws.freeze_panes = f"D{TIMELINE_HEADER_ROW + 1}"
+    # The legend: each colour named in a cell of that colour, as the page shows them.
+    cells.append(
+        [
+            cells.text(_("planned or in progress"), SPAN),
+            cells.text(label("overdue"), SPAN_OVERDUE),
+            cells.text(_("done"), SPAN_DONE),
+        ]
+    )
+    cells.append([cells.text(_("the current month"), NOW)])
     header = [cells.header(label(key)) for key in ("title", "start_date", "deadline")]
-    header.extend(cells.value(month_date(first + index), MONTH) for index in range(months))
-    ws.append(header)
+    now = month_number(today)
+    header.extend(
+        cells.value(month_date(first + index), MONTH_NOW if first + index == now else MONTH_HEADER)
+        for index in range(months)
+    )
+    cells.append(header, height=MONTH_HEADER_POINTS)
 
     rows = actions.values_list("title", "start_date", "deadline", "status").iterator(
         chunk_size=CHUNK_SIZE
@@ -72,24 +90,27 @@ def write_timeline(
         row = [cells.text(title), cells.value(start), cells.value(deadline)]
         begin, end = start or deadline, deadline or start
         if begin is not None:
-            overdue = Action.overdue_on(deadline=deadline, status=status, today=today)
-            style = SPAN_OVERDUE if overdue else SPAN
+            if Action.overdue_on(deadline=deadline, status=status, today=today):
+                style = SPAN_OVERDUE
+            elif status == Action.Status.DONE:
+                style = SPAN_DONE
+            else:
+                style = SPAN
             # Cut to the grid: a span wholly outside it fills no cell.
             from_index = max(month_number(min(begin, end)) - first, 0)
             to_index = min(month_number(max(begin, end)) - first, months - 1)
             if from_index <= to_index:
                 row.extend([None] * from_index)
-                row.extend(cells.styled(style) for _ in range(from_index, to_index + 1))
-        ws.append(row)
+                row.extend(cells.styled(style) for _month in range(from_index, to_index + 1))
+        cells.append(row)
 
 
 def write_indicators(cells: Cells, actions: QuerySet) -> None:
     ws = cells.ws
     keys = ("title", "id", "indicator", "unit", "baseline", "target", "current", "source")
-    for index, width in enumerate((36, 8, 30, 14, 14, 14, 14, 24), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    cells.set_widths((36, 8, 30, 14, 14, 14, 14, 24))
     ws.freeze_panes = "A2"
-    ws.append([cells.header(label(key)) for key in keys])
+    cells.append([cells.header(label(key)) for key in keys])
     rows = (
         Indicator.objects.filter(action__in=actions.order_by().values("pk"))
         .order_by(
@@ -105,7 +126,7 @@ def write_indicators(cells: Cells, actions: QuerySet) -> None:
         .iterator(chunk_size=CHUNK_SIZE)
     )
     for title, action_id, name, unit, baseline, target, current, source in rows:
-        ws.append(
+        cells.append(
             [
                 cells.text(title),
                 cells.value(action_id),
@@ -142,10 +163,9 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
     """Each organisation involved in the actions, with what it leads and partners."""
     ws = cells.ws
     keys = ("organisation", "kind", "sector", "website", "leads", "partners_in")
-    for index, width in enumerate((32, 22, 20, 28, 50, 50), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    cells.set_widths((32, 22, 20, 28, 50, 50))
     ws.freeze_panes = "A2"
-    ws.append([cells.header(label(key)) for key in keys])
+    cells.append([cells.header(label(key)) for key in keys])
     leads: dict[int, CellLines] = defaultdict(CellLines)
     partnered: dict[int, CellLines] = defaultdict(CellLines)
     led = actions.filter(lead_partner__isnull=False).values_list("lead_partner_id", "title")
@@ -161,7 +181,7 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
         "name", "pk"
     )
     for organisation in organisations.only("pk", "name", "kind", "sector", "website"):
-        ws.append(
+        cells.append(
             [
                 cells.text(organisation.name),
                 cells.text(organisation.get_kind_display()),

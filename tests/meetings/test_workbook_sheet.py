@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
+from actions.workbook.cells import FONT_NAME, LINE_POINTS, TEXT
 from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 from meetings.workbook import MEETINGS_SHEET
 
@@ -48,6 +49,25 @@ def test_meetings_sheet_shows_the_meeting(held_meeting, sofia_roadmap):
         "Summary",
     )
     assert [row[2] for row in rows] == ["Preparing the Action Table"]
+
+
+def test_meetings_sheet_is_set_up_for_screen_and_paper(held_meeting, sofia_roadmap):
+    meeting = held_meeting["meeting"]
+    meeting.summary = "First line\nSecond line\nThird line"
+    meeting.save()
+    out = io.BytesIO()
+    write_workbook(
+        sofia_roadmap,
+        export_queryset(sofia_roadmap.actions.all()),
+        out,
+        extra_sheets=[MEETINGS_SHEET],
+    )
+    sheet = openpyxl.load_workbook(out)["Meetings"]
+    assert sheet["A1"].font.name == FONT_NAME and sheet["A1"].font.b
+    assert sheet["C2"].style == TEXT
+    assert sheet.row_dimensions[2].height >= 3 * LINE_POINTS
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$1"
 
 
 def test_actions_app_imports_nothing_of_meetings():

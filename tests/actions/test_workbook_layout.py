@@ -1,0 +1,197 @@
+"""The workbook as it shows on screen and on paper: fonts, row heights, page setup,
+the Timeline's header and legend, and text written as UTF-8 (issue 12)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.utils import timezone
+from openpyxl import xml as openpyxl_xml
+
+from actions.checks import check_workbook_text_is_utf8
+from actions.models import Roadmap
+from actions.workbook.cells import (
+    FONT_NAME,
+    FONT_SIZE,
+    LINE_POINTS,
+    MAX_ROW_POINTS,
+    Cells,
+    add_styles,
+    clean_text,
+)
+from actions.workbook.export import COLUMN_KEYS, COLUMNS
+from actions.workbook.printing import header_text
+from actions.workbook.sheets import MONTH_WIDTH
+from tests import factories
+from tests.actions.test_workbook_export import download, make_table, sheet_xml
+
+PRINTED = ["Overview", "Action Table", "Timeline", "Indicators", "Partners", "Meetings"]
+
+
+@pytest.fixture
+def table(sofia_roadmap, sofia):
+    return make_table(sofia_roadmap, sofia)
+
+
+def _workbook(client, user, roadmap, **query) -> openpyxl.Workbook:
+    client.force_login(user)
+    return openpyxl.load_workbook(io.BytesIO(download(client, roadmap, **query)))
+
+
+def test_every_cell_written_names_its_font(client, editor, table, sofia_roadmap):
+    workbook = _workbook(client, editor, sofia_roadmap)
+    seen = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None and not cell.has_style:
+                    continue
+                assert (cell.font.name, cell.font.sz) == (FONT_NAME, FONT_SIZE), cell.coordinate
+                seen += 1
+    assert seen > 100
+    header = workbook["Action Table"]["A1"]
+    assert header.font.b and header.font.name == FONT_NAME
+
+
+def test_rows_are_as_high_as_their_wrapped_text(client, editor, sofia_roadmap):
+    width = dict(COLUMNS)["expected_results"]
+    factories.action(sofia_roadmap, title="One line", expected_results="Short")
+    factories.action(sofia_roadmap, title="Three lines", expected_results="a\nb\rc")
+    factories.action(
+        sofia_roadmap, title="Wrapped", expected_results="word " * (width * 4 // 5)
+    )  # four widths of text in one paragraph: at least four lines
+    factories.action(sofia_roadmap, title="Huge", description="line\n" * 1000)
+    sheet = _workbook(client, editor, sofia_roadmap)["Action Table"]
+    heights = {
+        sheet.cell(row, 1).value: sheet.row_dimensions[row].height
+        for row in range(2, sheet.max_row + 1)
+    }
+    assert heights["One line"] is None  # the default height
+    assert heights["Three lines"] >= 3 * LINE_POINTS
+    assert heights["Wrapped"] >= 4 * LINE_POINTS
+    assert heights["Huge"] == MAX_ROW_POINTS
+    # The header's longest label wraps in its narrow column.
+    assert sheet.row_dimensions[1].height >= 2 * LINE_POINTS
+
+
+def test_lines_count_breaks_and_wrap_at_the_column_width():
+    workbook = openpyxl.Workbook(write_only=True)
+    cells = Cells(workbook.create_sheet("Sheet"), add_styles(workbook))
+    cells.set_widths((10, 20))
+    assert cells.lines([cells.text("short"), cells.text("x" * 20)]) == 1
+    assert cells.lines([cells.text("x" * 11), None]) == 2
+    assert cells.lines([cells.text("a\n\nb"), cells.text("y" * 41)]) == 3
+    assert cells.lines([cells.value(10**12), cells.value(datetime.date(2024, 1, 1))]) == 1
+    # Rows are streamed: no row's dimension is kept once the row is written.
+    cells.append([cells.text("a\nb\nc")])
+    cells.append([cells.text("one")])
+    assert len(cells.ws.row_dimensions) == 0
+    assert cells.rows == 2
+    workbook.save(io.BytesIO())  # a write-only sheet left open would be closed by the GC
+
+
+def test_a_lone_cr_is_written_as_a_line_break():
+    assert clean_text("a\rb\r\nc\nd") == "a\nb\nc\nd"
+
+
+def test_every_printed_sheet_is_a4_landscape_one_page_wide_with_titles(
+    client, editor, table, sofia_roadmap
+):
+    Roadmap.objects.filter(pk=sofia_roadmap.pk).update(title="Parks & schools")
+    workbook = _workbook(client, editor, sofia_roadmap)
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    for name in PRINTED:
+        sheet = workbook[name]
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), name  # 9: A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert sheet.print_options.gridLines, name
+        assert sheet.oddHeader.left.text == "Parks && schools", name
+        assert sheet.oddHeader.center.text == "&A", name
+        assert sheet.oddHeader.right.text == today, name
+        assert sheet.oddFooter.center.text == "Page &P of &N", name
+        assert sheet.oddHeader.left.font == f"{FONT_NAME},Regular", name
+    for name, rows in (("Indicators", "$1:$1"), ("Partners", "$1:$1"), ("Meetings", "$1:$1")):
+        assert workbook[name].print_title_rows == rows, name
+    assert workbook["Overview"].print_title_rows is None
+    table_sheet = workbook["Action Table"]
+    assert table_sheet.print_title_rows == "$1:$1"
+    assert table_sheet.print_title_cols == "$A:$A"
+    last = openpyxl.utils.get_column_letter(COLUMN_KEYS.index("start_date") + 1)
+    assert table_sheet.print_area == f"'Action Table'!$A$1:${last}$1048576"
+    timeline = workbook["Timeline"]
+    assert timeline.print_title_rows == "$1:$3"  # the legend and the month header
+    assert timeline.print_title_cols == "$A:$A"  # the action names on every page
+
+
+def test_page_footer_in_bulgarian_and_long_titles_cut(client, editor, table, sofia_roadmap):
+    Roadmap.objects.filter(pk=sofia_roadmap.pk).update(title="Пътна карта " * 15)
+    sheet = _workbook(client, editor, sofia_roadmap, lang="bg")["Таблица за действия"]
+    assert len(sheet.oddHeader.left.text) <= 100
+    assert sheet.oddHeader.left.text.endswith("…")
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert header_text("A & B") == "A && B"
+
+
+def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
+    client, editor, table, sofia_roadmap
+):
+    factories.action(
+        sofia_roadmap,
+        title="Finished",
+        status="done",
+        start_date=datetime.date(2021, 4, 1),
+        deadline=datetime.date(2021, 5, 31),
+    )
+    # Running past today, so that the grid holds the current month.
+    factories.action(
+        sofia_roadmap, title="Running", deadline=timezone.localdate() + datetime.timedelta(days=62)
+    )
+    sheet = _workbook(client, editor, sofia_roadmap)["Timeline"]
+    legend = [(cell.value, cell.fill.fgColor.rgb[-6:]) for cell in sheet[1] if cell.value]
+    assert legend == [
+        ("planned or in progress", "8FBC8F"),
+        ("overdue", "E06666"),
+        ("done", "BFBFBF"),
+    ]
+    assert sheet["A2"].value == "the current month"
+    now_fill = sheet["A2"].fill.fgColor.rgb[-6:]
+    header = sheet[3]
+    months = header[3:]
+    assert all(cell.font.b and cell.is_date for cell in months)
+    assert all(cell.alignment.text_rotation == 90 for cell in months)
+    assert sheet.row_dimensions[3].height >= 40
+    today = timezone.localdate()
+    current = [cell for cell in months if cell.fill.fgColor.rgb[-6:] == now_fill]
+    assert [cell.value for cell in current] == [datetime.datetime(today.year, today.month, 1)]
+    others = {cell.fill.fgColor.rgb[-6:] for cell in months} - {now_fill}
+    assert others == {"D9E2D0"}  # the header's colour
+    assert sheet.column_dimensions["D"].width == MONTH_WIDTH
+    assert sheet.freeze_panes == "D4"
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
+    done = {cell.fill.fgColor.rgb[-6:] for cell in rows["Finished"][3:] if cell.has_style}
+    assert done == {"BFBFBF"}
+    overdue = {
+        cell.fill.fgColor.rgb[-6:] for cell in rows["School programme"][3:] if cell.has_style
+    }
+    assert overdue == {"E06666"}
+
+
+def test_text_is_written_as_utf8_not_character_references(client, editor, sofia_roadmap):
+    factories.action(sofia_roadmap, title="Зелени покриви", description="Дървета 🌳")
+    client.force_login(editor)
+    content = download(client, sofia_roadmap, lang="bg")
+    table_xml = sheet_xml(content, 2)
+    assert "Зелени покриви" in table_xml and "Дървета 🌳" in table_xml
+    assert "&#" not in table_xml
+    assert check_workbook_text_is_utf8(None) == []
+
+
+def test_check_warns_when_openpyxl_writes_through_lxml(monkeypatch):
+    monkeypatch.setattr(openpyxl_xml, "LXML", True)
+    [warning] = check_workbook_text_is_utf8(None)
+    assert warning.id == "actions.W001"
