@@ -93,5 +93,5 @@ def test_import_needs_a_user_who_may_edit(roadmap_with_row, other_editor, tmp_pa
 def test_import_refuses_a_file_that_is_not_a_workbook(roadmap_with_row, tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("just text")
-    with pytest.raises(CommandError, match="not an Excel workbook"):
+    with pytest.raises(CommandError, match="not a workbook the import reads"):
         call_command("import_roadmap", roadmap_with_row.pk, str(path), "--dry-run")
