@@ -620,3 +620,47 @@ def test_an_edited_file_through_libreoffice_gives_the_same_preview(sofia_roadmap
                 [],
             )
         ], to
+
+
+# --- the import page ---------------------------------------------------------------------
+
+
+def test_the_page_previews_an_xls_and_names_ignored_columns_and_missing_rows(
+    client, editor, sofia_roadmap, school, awards, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.WORKBOOK_IMPORT_DIR = str(tmp_path / "imports")
+    client.force_login(editor)
+    url = reverse("actions:import", args=[sofia_roadmap.pk])
+    content = (FIXTURES / "new_rows.xls").read_bytes()
+    response = client.post(url, {"workbook": SimpleUploadedFile("roadmap.xls", content)})
+    assert response.status_code == 200
+    assert response.context["preview"].counts[NEW] == 2
+    html = response.content.decode()
+    assert "2 actions of the roadmap are not in the file; they are left as they are." in html
+
+    rows = [["Working copy"], [*HEADER, "Comments"], [*school_row(school), "ok"]]
+    upload = SimpleUploadedFile("roadmap.xlsx", xlsx(rows).getvalue())
+    html = client.post(url, {"workbook": upload}).content.decode()
+    assert "Ignored columns: Comments" in html
+    assert "Skipped rows above the header: 1" in html
+    assert "1 action of the roadmap is not in the file; it is left as it is." in html
+
+
+def test_import_roadmap_json_says_why_a_file_is_refused(sofia_roadmap, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("Action;Type\n")
+    out = io.StringIO()
+    with pytest.raises(Exception, match="not a workbook the import reads"):
+        call_command(
+            "import_roadmap",
+            sofia_roadmap.pk,
+            str(path),
+            "--dry-run",
+            "--format",
+            "json",
+            stdout=out,
+        )
+    assert json.loads(out.getvalue())["rejected"].startswith("This file is not a workbook")
