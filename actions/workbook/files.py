@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import resource
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -30,6 +31,9 @@ logger = logging.getLogger(__name__)
 CHILD_EXTRA_BYTES = 1024 * 1024 * 1024
 CHILD_CPU_SECONDS = 60
 CHILD_WAIT_SECONDS = 90
+# Cells filled from merged ranges, at most (a crafted file may merge a range
+# over every row many times over).
+MAX_MERGED_CELLS = 5_000_000
 
 
 @dataclass
@@ -65,19 +69,53 @@ def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int) -> tuple
         if title is None:
             return ("missing", None)
         sheet = workbook.get_sheet_by_name(title)
-        start = sheet.start
-        if start is None:
+        if sheet.start is None:
             return ("rows", SheetRows(title, []))
-        first_row, first_column = start
-        lead = [None] * first_column
-        rows = []
+        found, count, width = [], 0, 0
         for index, values in enumerate(sheet.iter_rows()):
+            count, width = index + 1, max(width, len(values))
             if all(_blank(value) for value in values):
                 continue
-            if len(rows) >= max_rows:
+            if len(found) >= max_rows:
                 return ("too_many", None)
-            rows.append((first_row + index + 1, lead + list(values)))
-        return ("rows", SheetRows(title, rows))
+            found.append((index, values))
+        rows = _placed(found, count, width, sheet.start, sheet.end)
+        _fill_merged(rows, sheet.merged_cell_ranges or ())
+        return ("rows", SheetRows(title, sorted(rows.items())))
+
+
+def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
+    """The rows by their number in the sheet, each from column A.
+
+    ``iter_rows`` (0.9) yields the rows from the sheet's first row but the
+    columns from the first one holding a value; ``to_python`` skips both. Which
+    it did is told by how many rows and columns came, so this holds either way.
+    """
+    row_offset = 0 if count == end[0] + 1 else start[0]
+    lead = [None] * (0 if width == end[1] + 1 else start[1])
+    return {row_offset + index + 1: lead + list(values) for index, values in found}
+
+
+def _fill_merged(rows: dict[int, list], merged) -> None:
+    """Every cell of a merged range shows its first cell's value (xlsx and xls;
+    calamine gives no merged ranges of an .ods)."""
+    budget = MAX_MERGED_CELLS
+    numbers = sorted(rows)
+    for (first_row, first_column), (last_row, last_column) in merged:
+        source = rows.get(first_row + 1)
+        if source is None or first_column >= len(source):
+            continue
+        value = source[first_column]
+        at = bisect_left(numbers, first_row + 1)
+        while at < len(numbers) and numbers[at] <= last_row + 1:
+            row = rows[numbers[at]]
+            columns = range(first_column, min(last_column + 1, len(row)))
+            for column in columns:
+                row[column] = value
+            budget -= len(columns) + 1
+            if budget < 0:
+                raise ValueError("more merged cells than a workbook of a roadmap holds")
+            at += 1
 
 
 def _address_space_now() -> int | None:

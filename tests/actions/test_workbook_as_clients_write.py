@@ -664,3 +664,41 @@ def test_import_roadmap_json_says_why_a_file_is_refused(sofia_roadmap, tmp_path)
             stdout=out,
         )
     assert json.loads(out.getvalue())["rejected"].startswith("This file is not a workbook")
+
+
+# --- merged cells and a sheet that starts further in ------------------------------------
+
+
+def test_merged_cells_show_their_first_cells_value_in_every_row(sofia_roadmap, school, awards):
+    """Two rows of the same type of activity, merged as people merge them in Excel;
+    the table starts at C3, as a sheet with a margin would."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Action Table"
+    for offset, row in enumerate(
+        [
+            ["Action", "Type of activity", "ID", "Version"],
+            ["School programme", "event", school.pk, 1],
+            ["CSR awards", None, awards.pk, 1],
+        ]
+    ):
+        for column, value in enumerate(row):
+            sheet.cell(3 + offset, 3 + column, value)
+    sheet.merge_cells("D4:D5")
+    content = io.BytesIO()
+    workbook.save(content)
+    preview = checked_preview(sofia_roadmap, content)
+    assert summary(preview) == {
+        "counts": {"changed": 1, UNCHANGED: 1},
+        "missing": 0,
+        "ignored": [],
+        "skipped": [],
+        "rows": [
+            (
+                4,
+                "changed",
+                [("Type of activity", "training and capacity building", "event or forum")],
+                [],
+            )
+        ],
+    }
