@@ -13,7 +13,7 @@ never counted nor sent), and a child that dies or overruns makes the file
 
 from __future__ import annotations
 
-import logging
+import io
 import multiprocessing
 import os
 import resource
@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import IO
 
 from python_calamine import CalamineWorkbook
-
-logger = logging.getLogger(__name__)
 
 # Room for calamine above what the process has mapped already: a sheet of
 # 100,000 rows of 19 columns needs about 60 MB as calamine holds it.
@@ -62,8 +60,6 @@ def _blank(value: object) -> bool:
 
 def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int) -> tuple:
     """In the child: the first sheet ``wanted`` accepts, as ("rows", SheetRows)."""
-    import io
-
     with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
         title = next((name for name in workbook.sheet_names if wanted(name)), None)
         if title is None:
@@ -152,6 +148,9 @@ def read_sheet(fileobj: IO[bytes], wanted: Callable[[str], bool], *, max_rows: i
     """
     fileobj.seek(0)
     content = fileobj.read()
+    # Whatever ``wanted`` looks up once (the labels in every language) is looked up
+    # here, so that the child only reads.
+    wanted("")
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sending, content, wanted, max_rows))

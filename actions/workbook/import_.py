@@ -250,7 +250,8 @@ class _Reader:
                 elif row.action_id in seen_ids:
                     error(
                         "id",
-                        _("the action with ID %(id)s is in the file twice") % {"id": row.action_id},
+                        _("the action with ID %(id)s is in the file twice; keep one row for it")
+                        % {"id": row.action_id},
                     )
                 seen_ids.add(row.action_id)
             try:

@@ -104,7 +104,7 @@ class Command(BaseCommand):
         )
         if preview.missing_rows:
             self.stdout.write(
-                _("Not in the file (left as they are): %(count)s actions of the roadmap.")
+                _("Actions of the roadmap not in the file (left as they are): %(count)s.")
                 % {"count": preview.missing_rows}
             )
         if preview.ignored_columns:
