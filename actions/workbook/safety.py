@@ -34,6 +34,7 @@ _OLE_MIN_BYTES = 1024
 # The storage of an .xls's macros, as its directory names it (UTF-16).
 _OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")
 _ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_SCAN_BYTES = 1024 * 1024
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _SPREADSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
@@ -171,9 +172,12 @@ def _check_ods(archive: zipfile.ZipFile, names: set[str]) -> None:
 
 def _check_ole(fileobj: IO[bytes], size: int) -> None:
     """An .xls: an OLE file of whole sectors, without a macro project (its name is
-    in the directory, in UTF-16; the file is at most MAX_UPLOAD_BYTES)."""
+    in the directory, in UTF-16), read a piece at a time."""
     if size < _OLE_MIN_BYTES:
         raise UnsafeUpload(_not_a_workbook())
     fileobj.seek(0)
-    if _OLE_MACROS in fileobj.read(size):
-        raise UnsafeUpload(_macros())
+    tail = b""
+    while piece := fileobj.read(_SCAN_BYTES):
+        if _OLE_MACROS in tail + piece:
+            raise UnsafeUpload(_macros())
+        tail = piece[-(len(_OLE_MACROS) - 1) :]

@@ -702,3 +702,24 @@ def test_merged_cells_show_their_first_cells_value_in_every_row(sofia_roadmap, s
             )
         ],
     }
+
+
+def test_an_ods_is_previewed_and_applied_through_the_page(
+    client, editor, sofia_roadmap, school, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.WORKBOOK_IMPORT_DIR = str(tmp_path / "imports")
+    client.force_login(editor)
+    url = reverse("actions:import", args=[sofia_roadmap.pk])
+    row = school_row(school, **{"Progress (%)": ("percentage", 'office:value="0.4"')})
+    upload = SimpleUploadedFile("roadmap.ods", ods([HEADER, row]).getvalue())
+    response = client.post(url, {"workbook": upload})
+    assert response.status_code == 200
+    assert response.context["preview"].counts["changed"] == 1
+    response = client.post(url, {"ticket": response.context["ticket"]})
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert (school.progress, school.version) == (40, 2)
+    assert school.history.latest().history_user == editor

@@ -104,7 +104,24 @@ def no_action_sheet() -> bytes:
     return out.getvalue()
 
 
+def ods_with_macros() -> bytes:
+    from tests.actions.test_workbook_as_clients_write import HEADER, ods
+
+    return ods([HEADER], extra_parts={"Basic/Standard/Module1.xml": "<a/>"}).getvalue()
+
+
+def xls_with_macros() -> bytes:
+    from tests.actions.test_workbook_as_clients_write import FIXTURES
+
+    # The macro project's name split across two of the pieces the check reads.
+    content = (FIXTURES / "new_rows.xls").read_bytes()
+    padding = b"\x00" * (1024 * 1024 - len(content) - 5)
+    return content + padding + "_VBA_PROJECT_CUR".encode("utf-16-le")
+
+
 BAD_FILES = {
+    "ods_with_macros": (ods_with_macros, 400, "macros"),
+    "xls_with_macros": (xls_with_macros, 400, "macros"),
     "not_a_zip": (lambda: b"Name,Status\nSchool,done\n", 400, "not a workbook the import reads"),
     "zip_without_workbook": (
         lambda: rezip(good_workbook(), drop=("xl/workbook.xml",)),
