@@ -161,6 +161,7 @@ class _Reader:
         _number, header = self.rows[at]
         self.columns, ignored = self._columns(header)
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
+        self.shares = self._progress_has_shares(self.rows[at + 1 :])
         rows = []
         seen_ids: set[int] = set()
         for number, values in self.rows[at + 1 :]:
@@ -193,6 +194,13 @@ class _Reader:
                 "count": HEADER_SEARCH_ROWS,
                 "names": ", ".join(reading.quoted(label(key)) for key in REQUIRED_COLUMNS),
             }
+        )
+
+    def _progress_has_shares(self, rows) -> bool:
+        """Whether the progress column holds percentage cells (a share such as 0.85)."""
+        index = next((i for i, key in self.columns.items() if key == "progress"), None)
+        return index is not None and any(
+            index < len(values) and reading.is_share(values[index]) for _number, values in rows
         )
 
     def _columns(self, header) -> tuple[dict[int, str], list[str]]:
@@ -327,7 +335,7 @@ class _Reader:
             Action._meta.get_field(key).clean(number, None)
             return number
         if key == "progress":
-            number = 0 if reading.blank(value) else reading.percent(value)
+            number = 0 if reading.blank(value) else reading.percent(value, shares=self.shares)
             Action._meta.get_field(key).clean(number, None)
             return number
         if key == "lead_partner":

@@ -74,15 +74,24 @@ def whole_number(value: object) -> int:
     raise _not_whole()
 
 
-def percent(value: object) -> int:
+def is_share(value: object) -> bool:
+    """Whether ``value`` can only be a percentage cell's share (0.85 for 85 %)."""
+    return isinstance(value, float) and 0 < value < 1
+
+
+def percent(value: object, *, shares: bool = False) -> int:
     """Progress: a whole number from 0 to 100, "85%", or a percentage cell (0.85).
 
     A percentage cell holds its share (85 % is 0.85): a fraction between 0 and 1
-    is read as one. 100 % and 0 % are 1 and 0, which read as 1 % and 0 %.
+    is read as one. Its 100 % is 1, which the file cannot tell from a typed 1:
+    it is 100 where the column holds shares (``shares``: percentage cells in
+    it), else 1.
     """
     message = _("not a whole number from 0 to 100; write e.g. 85 or 85%")
     if isinstance(value, bool):
         raise CellError(message)
+    if shares and isinstance(value, (int, float)) and value == 1:
+        return 100
     if isinstance(value, float) and 0 < value < 1 and not value.is_integer():
         share = round(value * 100, 6)
         if share.is_integer():

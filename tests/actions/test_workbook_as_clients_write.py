@@ -723,3 +723,23 @@ def test_an_ods_is_previewed_and_applied_through_the_page(
     school.refresh_from_db()
     assert (school.progress, school.version) == (40, 2)
     assert school.history.latest().history_user == editor
+
+
+def test_a_percentage_cell_of_100_percent_reads_as_100_where_the_column_holds_percentages(
+    sofia_roadmap, school, awards
+):
+    """Excel stores 100 % as 1: among percentage cells (0.85) it is 100; in a column
+    of plain numbers a 1 is 1."""
+    rows = [HEADER, school_row(school, **{"Progress (%)": 0.85})]
+    rows.append(["CSR awards", "event", 1.0, None, "EUR", None, "", awards.pk, 1])
+    preview = checked_preview(sofia_roadmap, xlsx(rows))
+    assert [(c.old, c.new) for row in preview.rows for c in row.changes] == [
+        ("10", "85"),
+        ("0", "100"),
+    ]
+    rows[1] = school_row(school, **{"Progress (%)": 50})
+    preview = checked_preview(sofia_roadmap, xlsx(rows))
+    assert [(c.old, c.new) for row in preview.rows for c in row.changes] == [
+        ("10", "50"),
+        ("0", "1"),
+    ]
