@@ -28,9 +28,8 @@ from openpyxl.utils import get_column_letter
 
 from .. import services
 from ..models import DATE_FIELDS, Action, Roadmap
-from . import files, reading
+from . import files, header, reading
 from .cells import same_text
-from .export import COLUMN_KEYS
 from .labels import label, normalise, recognise
 from .preview import (
     CHANGED,
@@ -46,18 +45,12 @@ from .preview import (
 )
 
 MAX_ROWS = 100_000
-# The header row is the first of this many rows that holds the workbook's headers
-# (a title or a note above it is skipped).
-HEADER_SEARCH_ROWS = 10
-# A header row holds at least this many of the workbook's headers.
-HEADER_MIN_COLUMNS = 2
 TEXT_FIELDS = ("title", "description", "expected_results", "resources", "in_kind")
 CHOICE_FIELDS = {
     "activity_type": Action.ActivityType.choices,
     "status": Action.Status.choices,
     "currency": Action.Currency.choices,
 }
-REQUIRED_COLUMNS = ("title", "activity_type", "id", "version")
 # Shown in the file but changed elsewhere (indicators have their own form).
 READ_ONLY_COLUMNS = ("indicators",)
 # Challenges listed by name in a cell error up to this many.
@@ -81,7 +74,7 @@ def preview_import(roadmap: Roadmap, fileobj: IO[bytes]) -> ImportPreview:
     Call safety.check_workbook_file on an uploaded file first.
     """
     try:
-        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS)
+        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=MAX_ROWS + header.SEARCH_ROWS)
     except files.SheetMissing:
         raise WorkbookRejected(
             _("The workbook has no sheet named “%(name)s”.") % {"name": label("sheet_actions")}
@@ -156,10 +149,9 @@ class _Reader:
     # --- the sheet -------------------------------------------------------
 
     def preview(self) -> ImportPreview:
-        at = self._header_at()
+        at = header.header_at(self.rows)
         skipped = [number for number, _values in self.rows[:at]]
-        _number, header = self.rows[at]
-        self.columns, ignored = self._columns(header)
+        self.columns, ignored = header.columns(self.rows[at][1])
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
         self.shares = self._progress_has_shares(self.rows[at + 1 :])
         rows = []
@@ -179,50 +171,12 @@ class _Reader:
             missing_rows=len(self.actions.keys() - seen_ids),
         )
 
-    def _header_at(self) -> int:
-        """Where the header row is among the rows: the first holding the workbook's headers."""
-        for at, (_number, values) in enumerate(self.rows[:HEADER_SEARCH_ROWS]):
-            known = {recognise(value) for value in values if not reading.blank(value)}
-            if len(known & set(COLUMN_KEYS)) >= HEADER_MIN_COLUMNS:
-                return at
-        raise WorkbookRejected(
-            _(
-                "The Action Table sheet has no header row: none of its first %(count)s rows "
-                "holds the headers of an exported workbook (%(names)s)."
-            )
-            % {
-                "count": HEADER_SEARCH_ROWS,
-                "names": ", ".join(reading.quoted(label(key)) for key in REQUIRED_COLUMNS),
-            }
-        )
-
     def _progress_has_shares(self, rows) -> bool:
         """Whether the progress column holds percentage cells (a share such as 0.85)."""
         index = next((i for i, key in self.columns.items() if key == "progress"), None)
         return index is not None and any(
             index < len(values) and reading.is_share(values[index]) for _number, values in rows
         )
-
-    def _columns(self, header) -> tuple[dict[int, str], list[str]]:
-        columns: dict[int, str] = {}
-        ignored = []
-        for index, value in enumerate(header):
-            if reading.blank(value):
-                continue
-            key = recognise(value)
-            if key not in COLUMN_KEYS:
-                ignored.append(reading.text(value).strip())
-            elif key in columns.values():
-                raise WorkbookRejected(_("The column “%(name)s” appears twice.") % {"name": value})
-            else:
-                columns[index] = key
-        missing = [label(key) for key in REQUIRED_COLUMNS if key not in columns.values()]
-        if missing:
-            raise WorkbookRejected(
-                _("Columns missing: %(names)s.")
-                % {"names": ", ".join(reading.quoted(name) for name in missing)}
-            )
-        return columns, ignored
 
     # --- one row -----------------------------------------------------------
 
