@@ -26,10 +26,27 @@ def test_whole_number_takes_ascii_digits_only(text, number):
 
 
 @pytest.mark.parametrize(("text", "number"), CASES.items())
-@pytest.mark.parametrize("written", ["{}", " {} ", "{}%", " {} % "])
-def test_a_cell_reads_the_same_whole_number_with_spaces_and_a_percent_sign(text, number, written):
+@pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        (reading.whole_number, "{}"),
+        (reading.whole_number, " {} "),
+        # A percent sign only where a percentage is meant (progress), not in an ID.
+        (reading.percent, "{}"),
+        (reading.percent, "{}%"),
+        (reading.percent, " {} % "),
+    ],
+)
+def test_a_cell_reads_the_same_whole_number_with_spaces_and_a_percent_sign(
+    text, number, read, written
+):
     if number is None:
         with pytest.raises(reading.CellError):
-            reading.whole_number(written.format(text))
+            read(written.format(text))
     else:
-        assert reading.whole_number(written.format(text)) == number
+        assert read(written.format(text)) == number
+
+
+def test_an_id_with_a_percent_sign_is_not_a_whole_number():
+    with pytest.raises(reading.CellError):
+        reading.whole_number("12%")

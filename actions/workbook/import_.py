@@ -1,10 +1,15 @@
 """Read the Action Table sheet of a workbook back: first a preview that writes
 nothing, then an all-or-nothing apply through the action services.
 
-Rows are matched by their ID; a row without one is new. Columns are matched
-by their header, in English or Bulgarian, so a column left out is a field
-left alone. Rows of the roadmap missing from the file are not touched (a
-filtered export comes back in as well as a full one).
+The file is an .xlsx, .ods or .xls (``files`` reads it with python-calamine:
+a cell is the value it shows). Blank rows are skipped wherever they are; the
+header row is the first row holding the workbook's headers, so a title above
+it is skipped too. Rows are matched by their ID; a row without one is new.
+Columns are matched by their header, in English or Bulgarian, so a column
+left out is a field left alone and a column of the user's own ("Comments") is
+ignored and named in the preview. Rows of the roadmap missing from the file
+are not touched (a filtered export comes back in as well as a full one); the
+preview counts them.
 """
 
 from __future__ import annotations
@@ -12,21 +17,19 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .. import services
 from ..models import DATE_FIELDS, Action, Roadmap
-from . import reading
+from . import files, header, reading
 from .cells import same_text
-from .export import COLUMN_KEYS
 from .labels import label, normalise, recognise
 from .preview import (
     CHANGED,
@@ -48,9 +51,10 @@ CHOICE_FIELDS = {
     "status": Action.Status.choices,
     "currency": Action.Currency.choices,
 }
-REQUIRED_COLUMNS = ("title", "activity_type", "id", "version")
 # Shown in the file but changed elsewhere (indicators have their own form).
 READ_ONLY_COLUMNS = ("indicators",)
+# Challenges listed by name in a cell error up to this many.
+LISTED_CHALLENGES = 20
 
 logger = logging.getLogger(__name__)
 
@@ -59,37 +63,30 @@ def _unreadable() -> WorkbookRejected:
     return WorkbookRejected(_("The workbook cannot be read."), status=400)
 
 
-def _parsed(rows: Iterable[tuple]) -> Iterator[tuple]:
-    """The rows openpyxl reads, with any failure to parse them (of any kind: a
-    crafted file makes openpyxl, lxml or zipfile raise almost anything) turned
-    into WorkbookRejected. Only openpyxl's own work is guarded, so a mistake in
-    the importer still shows as one."""
-    rows = iter(rows)
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except Exception:
-            logger.info("Upload refused: openpyxl cannot read a row.", exc_info=True)
-            raise _unreadable() from None
-        yield values
+def _is_action_sheet(title: str) -> bool:
+    return recognise(title) == "sheet_actions"
 
 
 def preview_import(roadmap: Roadmap, fileobj: IO[bytes]) -> ImportPreview:
-    """What importing ``fileobj`` would do to ``roadmap``; writes nothing.
+    """What importing ``fileobj`` (.xlsx, .ods or .xls) would do to ``roadmap``;
+    writes nothing.
 
     Call safety.check_workbook_file on an uploaded file first.
     """
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=False)
-    except Exception:
-        logger.info("Upload refused: openpyxl cannot open it.", exc_info=True)
+        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=MAX_ROWS + header.SEARCH_ROWS)
+    except files.SheetMissing:
+        raise WorkbookRejected(
+            _("The workbook has no sheet named “%(name)s”.") % {"name": label("sheet_actions")}
+        ) from None
+    except files.TooManyRows:
+        raise WorkbookRejected(
+            _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
+        ) from None
+    except files.Unreadable as exc:
+        logger.info("Upload refused: python-calamine cannot read it (%s).", exc)
         raise _unreadable() from None
-    try:
-        return _Reader(roadmap, _action_sheet(workbook)).preview()
-    finally:
-        workbook.close()
+    return _Reader(roadmap, sheet.rows).preview()
 
 
 def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
@@ -125,23 +122,14 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
     return {"created": done[NEW], "changed": done[CHANGED]}
 
 
-def _action_sheet(workbook):
-    for sheet in workbook.worksheets:
-        if recognise(sheet.title) == "sheet_actions":
-            return sheet
-    raise WorkbookRejected(
-        _("The workbook has no sheet named “%(name)s”.") % {"name": label("sheet_actions")}
-    )
-
-
 def _display_date(value: datetime.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
 class _Reader:
-    def __init__(self, roadmap: Roadmap, sheet):
+    def __init__(self, roadmap: Roadmap, rows: list[tuple[int, list]]):
         self.roadmap = roadmap
-        self.sheet = sheet
+        self.rows = rows
         self.actions = {
             action.pk: action for action in roadmap.actions.prefetch_related("key_partners")
         }
@@ -161,50 +149,38 @@ class _Reader:
     # --- the sheet -------------------------------------------------------
 
     def preview(self) -> ImportPreview:
-        header = next(_parsed(self.sheet.iter_rows(min_row=1, max_row=1, values_only=True)), None)
-        if not header or all(reading.blank(value) for value in header):
-            raise WorkbookRejected(_("The Action Table sheet has no header row."))
-        self.columns = self._columns(header)
+        at = header.header_at(self.rows)
+        skipped = [number for number, _values in self.rows[:at]]
+        self.columns, ignored = header.columns(self.rows[at][1])
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
+        self.shares = self._progress_has_shares(self.rows[at + 1 :])
         rows = []
         seen_ids: set[int] = set()
-        cells = _parsed(self.sheet.iter_rows(min_row=2, max_col=len(header), values_only=True))
-        for number, values in enumerate(cells, start=2):
-            if number > MAX_ROWS + 1:
-                raise WorkbookRejected(
-                    _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
-                )
+        for number, values in self.rows[at + 1 :]:
             row = self._row(number, values, seen_ids)
             if row is not None:
                 rows.append(row)
-        return ImportPreview(rows)
-
-    def _columns(self, header) -> dict[int, str]:
-        columns: dict[int, str] = {}
-        unknown = []
-        for index, value in enumerate(header):
-            if reading.blank(value):
-                continue
-            key = recognise(value)
-            if key not in COLUMN_KEYS:
-                unknown.append(str(value))
-            elif key in columns.values():
-                raise WorkbookRejected(_("The column “%(name)s” appears twice.") % {"name": value})
-            else:
-                columns[index] = key
-        if unknown:
+        if len(rows) > MAX_ROWS:
             raise WorkbookRejected(
-                _("Unknown columns: %(names)s. Use the headers of an exported workbook.")
-                % {"names": ", ".join(f"“{name}”" for name in unknown)}
+                _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
             )
-        missing = [label(key) for key in REQUIRED_COLUMNS if key not in columns.values()]
-        if missing:
-            raise WorkbookRejected(_("Columns missing: %(names)s.") % {"names": ", ".join(missing)})
-        return columns
+        return ImportPreview(
+            rows,
+            ignored_columns=ignored,
+            skipped_rows=skipped,
+            missing_rows=len(self.actions.keys() - seen_ids),
+        )
+
+    def _progress_has_shares(self, rows) -> bool:
+        """Whether the progress column holds percentage cells (a share such as 0.85)."""
+        index = next((i for i, key in self.columns.items() if key == "progress"), None)
+        return index is not None and any(
+            index < len(values) and reading.is_share(values[index]) for _number, values in rows
+        )
 
     # --- one row -----------------------------------------------------------
 
-    def _row(self, number: int, values: tuple, seen_ids: set[int]) -> RowPreview | None:
+    def _row(self, number: int, values: list, seen_ids: set[int]) -> RowPreview | None:
         cells = {
             key: values[index] if index < len(values) else None
             for index, key in self.columns.items()
@@ -226,12 +202,18 @@ class _Reader:
                 action = self.actions.get(row.action_id)
                 if action is None:
                     error(
-                        "id", _("no action with ID %(id)s in this roadmap") % {"id": row.action_id}
+                        "id",
+                        _(
+                            "no action with ID %(id)s in this roadmap; leave the ID empty "
+                            "for a new action"
+                        )
+                        % {"id": row.action_id},
                     )
                 elif row.action_id in seen_ids:
                     error(
                         "id",
-                        _("the action with ID %(id)s is in the file twice") % {"id": row.action_id},
+                        _("the action with ID %(id)s is in the file twice; keep one row for it")
+                        % {"id": row.action_id},
                     )
                 seen_ids.add(row.action_id)
             try:
@@ -239,15 +221,22 @@ class _Reader:
             except reading.CellError as exc:
                 error("version", exc.message)
         data = {}
+        named_currency = None
         for key, value in cells.items():
             if key in ("id", "version", *READ_ONLY_COLUMNS):
                 continue
             try:
-                data[key] = self._value(key, value, action)
+                if key == "budget":
+                    data[key], named_currency = reading.amount(value)
+                    Action._meta.get_field(key).clean(data[key], None)
+                else:
+                    data[key] = self._value(key, value, action)
             except reading.CellError as exc:
                 error(key, exc.message)
             except ValidationError as exc:
                 error(key, " ".join(exc.messages))
+        if named_currency is not None:
+            self._set_currency(data, cells, named_currency, error)
         self._check_together(row, data, action, error)
         if row.errors:
             row.kind = ERROR
@@ -262,52 +251,86 @@ class _Reader:
             return row
         return self._compare(row, action, data)
 
+    def _set_currency(self, data: dict, cells: dict, named: str, error) -> None:
+        """The currency a budget names ("€15,000") is the row's, unless the row has one."""
+        if "currency" not in cells or reading.blank(cells["currency"]):
+            data["currency"] = named
+        elif data.get("currency") not in (None, named):
+            error(
+                "budget",
+                _("the amount is in %(named)s but the currency column says %(currency)s")
+                % {"named": named, "currency": data["currency"]},
+            )
+
     def _value(self, key: str, value: object, action: Action | None):
         if key in TEXT_FIELDS:
             new = reading.text(value)
             stored = getattr(action, key) if action is not None else None
-            if stored is not None and same_text(stored, new):
+            if stored is not None and same_text(reading.line_breaks(stored), new):
                 new = stored
             if key == "title" and action is None:
                 new = new.strip()
             Action._meta.get_field(key).clean(new, None)
             return new
         if key in CHOICE_FIELDS:
+            labels = self.choice_labels[key].values()
             if reading.blank(value):
                 default = Action._meta.get_field(key).default
                 if action is None and isinstance(default, str) and default:
                     return default
-                raise reading.CellError(_("empty; choose a value from the list"))
-            return reading.choice(value, self.choices[key], label(key))
+                raise reading.CellError(
+                    _("empty; %(accepted)s") % {"accepted": reading.one_of(labels)}
+                )
+            return reading.choice(value, self.choices[key], label(key), labels)
         if key in ("start_date", "deadline"):
             return reading.date(value)
-        if key in ("budget", "people_days"):
+        if key == "people_days":
             number = reading.decimal(value)
             Action._meta.get_field(key).clean(number, None)
             return number
         if key == "progress":
-            number = 0 if reading.blank(value) else reading.whole_number(value)
+            number = 0 if reading.blank(value) else reading.percent(value, shares=self.shares)
             Action._meta.get_field(key).clean(number, None)
             return number
         if key == "lead_partner":
-            return None if reading.blank(value) else self._organisation(reading.text(value).strip())
+            if reading.blank(value):
+                return None
+            return self._organisation(
+                reading.text(value).strip(),
+                _("write the name of an organisation of the working group"),
+            )
         if key == "key_partners":
-            return frozenset(self._organisation(name) for name in reading.names(value))
+            hint = _("separate partners with ; or a new line")
+            return frozenset(self._organisation(name, hint) for name in reading.names(value))
         if key == "challenge":
             if reading.blank(value):
                 return None
             found = self.challenges_named.get(normalise(value))
             if found is None:
-                raise reading.CellError(_("no challenge named “%(name)s”") % {"name": value})
+                raise reading.CellError(
+                    _("no challenge named “%(name)s”") % {"name": value}
+                    + "; "
+                    + self._challenge_hint()
+                )
             return found
         raise AssertionError(key)
 
-    def _organisation(self, name: str) -> int:
+    def _challenge_hint(self) -> str:
+        titles = list(self.challenge_titles.values())
+        if not titles:
+            return _("the roadmap has no challenges: leave it empty")
+        if len(titles) > LISTED_CHALLENGES:
+            return _("write a challenge of the roadmap as the Overview sheet names it")
+        return reading.one_of(reading.quoted(title) for title in titles)
+
+    def _organisation(self, name: str, hint: str) -> int:
         candidates = self.organisations_named.get(normalise(name), [])
         if len(candidates) > 1:
             candidates = [c for c in candidates if c[1] == self.roadmap.city_id]
         if not candidates:
-            raise reading.CellError(_("no organisation named “%(name)s”") % {"name": name})
+            raise reading.CellError(
+                _("no organisation named “%(name)s”") % {"name": name} + "; " + hint
+            )
         if len(candidates) > 1:
             raise reading.CellError(
                 _("several organisations are named “%(name)s”") % {"name": name}
@@ -387,5 +410,6 @@ class _Reader:
         if isinstance(value, datetime.date):
             return _display_date(value)
         if isinstance(value, Decimal):
-            return f"{value.normalize():f}"
+            # The decimal mark of the active language (a comma in Bulgarian).
+            return formats.number_format(Decimal(f"{value.normalize():f}"))
         return str(value)

@@ -52,6 +52,12 @@ class RowPreview:
 @dataclass
 class ImportPreview:
     rows: list[RowPreview]
+    # Headers of columns the import does not know ("Comments"), left alone.
+    ignored_columns: list[str] = field(default_factory=list)
+    # Rows above the header row (a title, a note), by their number in the sheet.
+    skipped_rows: list[int] = field(default_factory=list)
+    # How many of the roadmap's actions the file does not contain (left alone).
+    missing_rows: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -74,3 +80,34 @@ class ImportPreview:
 
     def rows_to_show(self) -> list[RowPreview]:
         return [row for row in self.rows if row.kind != UNCHANGED]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The preview as plain data (``import_roadmap --format json``)."""
+        return {
+            "counts": self.counts,
+            "missing_rows": self.missing_rows,
+            "ignored_columns": self.ignored_columns,
+            "skipped_rows": self.skipped_rows,
+            "rows": [
+                {
+                    "row": row.row,
+                    "kind": row.kind,
+                    "title": row.title,
+                    "id": row.action_id,
+                    "version": row.version,
+                    "saved_version": row.current_version,
+                    "changes": [
+                        {"field": change.label, "old": change.old, "new": change.new}
+                        for change in row.changes
+                    ],
+                    "errors": [_split_error(error) for error in row.errors],
+                }
+                for row in self.rows_to_show()
+            ],
+        }
+
+
+def _split_error(error: str) -> dict[str, str]:
+    """ "F12: no organisation ..." as its cell and its message."""
+    cell, _colon, message = error.partition(": ")
+    return {"cell": cell, "message": message}

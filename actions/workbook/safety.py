@@ -1,10 +1,12 @@
 """Whether an uploaded file may be opened as a workbook at all.
 
-Everything here looks at the zip container and the first bytes of its XML
-parts without unpacking them, so a hostile file is refused in milliseconds
-and before openpyxl parses anything. openpyxl itself parses through
-defusedxml when it is installed (it is, see requirements.txt), which refuses
-entity declarations a second time.
+An .xlsx and an .ods are zip containers of XML: everything here looks at the
+container and the first bytes of its XML parts without unpacking them, so a
+hostile file is refused in milliseconds and before anything parses it. An
+.xls is an OLE compound file: its size and its first bytes are checked, and
+it is refused if it holds a macro project. Whatever passes is read by
+python-calamine in a child process with capped memory (``files``), which
+expands no XML entities.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ MAX_RATIO = 200
 MAX_PROLOG_BYTES = 64 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An OLE file is made of 512-byte sectors after a 512-byte header.
+_OLE_MIN_BYTES = 1024
+# The storage of an .xls's macros, as its directory names it (UTF-16).
+_OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")
+_ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_SCAN_BYTES = 1024 * 1024
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _SPREADSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
@@ -76,15 +85,28 @@ def _prolog_has_declarations(archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     return bool(_DECLARATION.search(prolog))
 
 
-def _not_xlsx() -> str:
-    return _("This is not an Excel workbook (.xlsx).")
+def _not_a_workbook() -> str:
+    return _(
+        "This file is not a workbook the import reads. Accepted are Excel workbooks "
+        "(.xlsx, .xls) and OpenDocument spreadsheets (.ods): open it in Excel or "
+        "LibreOffice, choose File → Save As, and save it as one of these."
+    )
+
+
+def _macros() -> str:
+    return _("Workbooks with macros are not accepted; save it as a plain .xlsx.")
 
 
 def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
-    """Raise UnsafeUpload unless ``fileobj`` looks like a plain .xlsx that is safe to parse."""
+    """Raise UnsafeUpload unless ``fileobj`` looks like a plain .xlsx, .ods or .xls
+    that is safe to parse."""
     check_size(size)
     try:
-        _check_container(fileobj, size)
+        fileobj.seek(0)
+        if fileobj.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+            _check_ole(fileobj, size)
+        else:
+            _check_container(fileobj, size)
     except UnsafeUpload:
         raise
     except Exception:
@@ -92,14 +114,14 @@ def check_workbook_file(fileobj: IO[bytes], size: int) -> None:
         # crafted file (RuntimeError for an encrypted part, NotImplementedError
         # for an unknown compression, struct.error, ...): each means the same.
         logger.info("Upload refused: its zip container cannot be read.", exc_info=True)
-        raise UnsafeUpload(_not_xlsx()) from None
+        raise UnsafeUpload(_not_a_workbook()) from None
     fileobj.seek(0)
 
 
 def _check_container(fileobj: IO[bytes], size: int) -> None:
     fileobj.seek(0)
     if fileobj.read(4) != _ZIP_MAGIC:
-        raise UnsafeUpload(_not_xlsx())
+        raise UnsafeUpload(_not_a_workbook())
     declared = _declared_entries(fileobj, size)
     if declared is not None and declared > MAX_ENTRIES:
         raise UnsafeUpload(_("The file holds too many parts to be a workbook."))
@@ -113,17 +135,10 @@ def _check_container(fileobj: IO[bytes], size: int) -> None:
         if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(packed, 1):
             raise UnsafeUpload(_("The file unpacks to far more than a workbook would."))
         names = {info.filename for info in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UnsafeUpload(_not_xlsx())
-        content_types = archive.read("[Content_Types].xml")
-        if any(name.lower().endswith("vbaproject.bin") for name in names) or (
-            b"macroEnabled" in content_types or b"vbaProject" in content_types
-        ):
-            raise UnsafeUpload(
-                _("Workbooks with macros are not accepted; save it as a plain .xlsx.")
-            )
-        if _SPREADSHEET_TYPE not in content_types:
-            raise UnsafeUpload(_not_xlsx())
+        if "mimetype" in names and "content.xml" in names:
+            _check_ods(archive, names)
+        else:
+            _check_xlsx(archive, names)
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and _prolog_has_declarations(
                 archive, info
@@ -131,3 +146,38 @@ def _check_container(fileobj: IO[bytes], size: int) -> None:
                 raise UnsafeUpload(
                     _("The file contains XML declarations that are not allowed in a workbook.")
                 )
+
+
+def _check_xlsx(archive: zipfile.ZipFile, names: set[str]) -> None:
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise UnsafeUpload(_not_a_workbook())
+    content_types = archive.read("[Content_Types].xml")
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or (
+        b"macroEnabled" in content_types or b"vbaProject" in content_types
+    ):
+        raise UnsafeUpload(_macros())
+    if _SPREADSHEET_TYPE not in content_types:
+        raise UnsafeUpload(_not_a_workbook())
+
+
+def _check_ods(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """An OpenDocument spreadsheet: its mimetype part says so; macros live in Basic/ or Scripts/."""
+    with archive.open("mimetype") as part:
+        mimetype = part.read(len(_ODS_TYPE) + 1)
+    if mimetype.strip() != _ODS_TYPE:
+        raise UnsafeUpload(_not_a_workbook())
+    if any(name.startswith(("Basic/", "Scripts/")) for name in names):
+        raise UnsafeUpload(_macros())
+
+
+def _check_ole(fileobj: IO[bytes], size: int) -> None:
+    """An .xls: an OLE file of whole sectors, without a macro project (its name is
+    in the directory, in UTF-16), read a piece at a time."""
+    if size < _OLE_MIN_BYTES:
+        raise UnsafeUpload(_not_a_workbook())
+    fileobj.seek(0)
+    tail = b""
+    while piece := fileobj.read(_SCAN_BYTES):
+        if _OLE_MACROS in tail + piece:
+            raise UnsafeUpload(_macros())
+        tail = piece[-(len(_OLE_MACROS) - 1) :]

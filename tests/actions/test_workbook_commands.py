@@ -95,5 +95,29 @@ def test_import_needs_a_user_who_may_edit(roadmap_with_row, other_editor, tmp_pa
 def test_import_refuses_a_file_that_is_not_a_workbook(roadmap_with_row, tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("just text")
-    with pytest.raises(CommandError, match="not an Excel workbook"):
+    with pytest.raises(CommandError, match="not a workbook the import reads"):
         call_command("import_roadmap", roadmap_with_row.pk, str(path), "--dry-run")
+
+
+def test_import_text_preview_names_ignored_columns_and_rows_not_in_the_file(
+    roadmap_with_row, tmp_path
+):
+    factories.action(roadmap_with_row, title="Not in the file")
+    path = _edited_export(roadmap_with_row, tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Action Table"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "Working copy"
+    sheet["U2"] = "Comments"
+    # The second action's row is deleted, as in LibreOffice.
+    sheet.delete_rows(4)
+    workbook.save(path)
+    out = io.StringIO()
+    call_command("import_roadmap", roadmap_with_row.pk, path, "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == [
+        "0 new, 1 changed, 0 unchanged, 0 conflicts, 0 with errors.",
+        "Actions of the roadmap not in the file (left as they are): 1.",
+        "Ignored columns: “Comments”",
+        "Skipped rows above the header: 1",
+    ]

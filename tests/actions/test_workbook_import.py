@@ -110,6 +110,8 @@ def test_new_rows_are_created_at_the_end(client, editor, table, sofia_roadmap):
     workbook = exported(client, editor, sofia_roadmap)
     sheet = workbook["Action Table"]
     sheet.append(["Tree planting", "volunteering", "=100 trees", None, "Green NGO", "Acme, Ltd."])
+    # Typed as text ('=100 trees in Excel): a formula would come back as its value.
+    sheet.cell(sheet.max_row, 3).data_type = "s"
     preview = preview_import(sofia_roadmap, as_file(workbook))
     (new,) = [row for row in preview.rows if row.kind == NEW]
     assert new.data["title"] == "Tree planting"
@@ -132,10 +134,12 @@ def test_errors_point_at_their_cells(client, editor, table, sofia_roadmap):
     sheet[f"I{row}"] = 140
     preview = preview_import(sofia_roadmap, as_file(workbook))
     (bad,) = [r for r in preview.rows if r.kind == ERROR]
+    # Each says what would be accepted.
     assert bad.errors[:3] == [
-        f"F{row}: no organisation named “Acme”",
-        f"G{row}: not a date",
-        f"H{row}: not a known Status: “finished-ish”",
+        f"F{row}: no organisation named “Acme”; separate partners with ; or a new line",
+        f"G{row}: not a date; write it as dd.mm.yyyy (31.12.2030), yyyy-mm-dd or dd/mm/yyyy",
+        f"H{row}: not a known Status: “finished-ish”; use one of: proposed, agreed, "
+        "in progress, done, postponed, dropped",
     ]
     assert bad.errors[3].startswith(f"I{row}: ")
     assert not preview.can_apply
@@ -167,8 +171,11 @@ def test_numbers_that_are_not_plain_digits_are_cell_errors(editor, sofia_roadmap
     sheet.append(["Kept", "event", str(action.pk), "١", "٣٠"])
     preview = preview_import(sofia_roadmap, as_file(workbook))
     assert [row.errors for row in preview.rows] == [
-        ["C2: not a whole number"],
-        ["D3: not a whole number", "E3: not a whole number"],
+        ["C2: not a whole number; write digits only, e.g. 12"],
+        [
+            "D3: not a whole number; write digits only, e.g. 12",
+            "E3: not a whole number from 0 to 100; write e.g. 85 or 85%",
+        ],
     ]
     assert not preview.can_apply
 
@@ -219,7 +226,9 @@ def test_injection_strings_come_back_as_text(client, editor, sofia_roadmap):
     sheet.title = "Action Table"
     sheet.append(["Action", "Type of activity", "Expected results", "ID", "Version"])
     sheet.append(["=SUM(1,2)", "event", "@cmd"])
-    sheet["A2"].data_type = "f"  # a real formula typed in Excel
+    # Text that looks like a formula, as the export writes it (a real formula comes
+    # back as its cached value: test_workbook_as_clients_write.py).
+    sheet["A2"].data_type = "s"
     sheet.append(["-2", "event", "+3"])
     preview = preview_import(sofia_roadmap, as_file(workbook))
     assert [row.kind for row in preview.rows] == [NEW, NEW]
@@ -332,7 +341,7 @@ def test_preview_page_shows_errors_and_offers_no_apply(client, editor, table, so
     sheet[f"F{row}"] = "Acme"
     response = client.post(import_url(sofia_roadmap), {"workbook": as_file(workbook)})
     assert response.status_code == 200
-    assert f"F{row}: no organisation named “Acme”" in response.content.decode()
+    assert f"F{row}: no organisation named “Acme”;" in response.content.decode()
     assert response.context["ticket"] is None
 
 

@@ -1,42 +1,61 @@
-"""python manage.py import_roadmap <roadmap id> FILE [--dry-run] [--user USERNAME]"""
+"""python manage.py import_roadmap <roadmap id> FILE [--dry-run] [--user USERNAME] [--format json]
+
+Everything it prints is in the active language (LANGUAGE_CODE), messages and
+errors alike. ``--format json`` prints the preview as JSON for scripts.
+"""
+
+import json
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from actions.models import Roadmap
 from actions.workbook.import_ import apply_import, preview_import
 from actions.workbook.preview import CONFLICT, ERROR, ImportFailed, WorkbookRejected
+from actions.workbook.reading import quoted
 from actions.workbook.safety import UnsafeUpload, check_workbook_file
 from core import permissions
 
 
 class Command(BaseCommand):
     help = (
-        "Import a workbook's Action Table into a roadmap: print the preview, then apply it "
-        "all or nothing. Applying needs --user, an account that may edit the roadmap; "
-        "history records that user. --dry-run only prints the preview."
+        "Import a workbook's Action Table (.xlsx, .ods or .xls) into a roadmap: print the "
+        "preview, then apply it all or nothing. Applying needs --user, an account that may "
+        "edit the roadmap; history records that user. --dry-run only prints the preview; "
+        "--format json prints it as JSON."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("roadmap_id", type=int)
-        parser.add_argument("file", help="the .xlsx file to import")
+        parser.add_argument("file", help="the .xlsx, .ods or .xls file to import")
         parser.add_argument("--dry-run", action="store_true", help="preview only; write nothing")
         parser.add_argument("--user", help="username of the importing editor (for history)")
+        parser.add_argument(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="text for people (the default), json for scripts",
+        )
 
-    def handle(self, *args, roadmap_id, file, dry_run, user, **options):
+    def handle(self, *args, roadmap_id, file, dry_run, user, format, **options):
+        as_json = format == "json"
         roadmap = Roadmap.objects.select_related("city").filter(pk=roadmap_id).first()
         if roadmap is None:
-            raise CommandError(f"No roadmap with ID {roadmap_id}.")
+            raise CommandError(_("No roadmap with ID %(id)s.") % {"id": roadmap_id})
         importer = None
         if not dry_run:
             if not user:
-                raise CommandError("Say who imports with --user USERNAME (or use --dry-run).")
+                raise CommandError(_("Say who imports with --user USERNAME (or use --dry-run)."))
             importer = get_user_model().objects.filter(username=user, is_active=True).first()
             if importer is None:
-                raise CommandError(f"No active user named {user!r}.")
+                raise CommandError(_("No active user named %(name)s.") % {"name": quoted(user)})
             if not permissions.can_edit_roadmap(importer, roadmap):
-                raise CommandError(f"{user} may not edit the Action Table of “{roadmap}”.")
+                raise CommandError(
+                    _("%(user)s may not edit the Action Table of “%(roadmap)s”.")
+                    % {"user": user, "roadmap": roadmap}
+                )
         try:
             with open(file, "rb") as workbook:
                 workbook.seek(0, 2)
@@ -45,30 +64,64 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from None
         except (UnsafeUpload, WorkbookRejected) as exc:
+            if as_json:
+                self._print_json({"rejected": exc.message})
             raise CommandError(exc.message) from None
-        self._print_preview(preview)
-        if preview.has_problems:
-            raise CommandError("Nothing imported: correct the errors and conflicts first.")
-        if dry_run or not preview.change_count:
-            return
+        result = None
         try:
-            result = apply_import(roadmap=roadmap, preview=preview, by=importer)
-        except (ImportFailed, PermissionDenied) as exc:
-            raise CommandError(f"Nothing imported: {exc}") from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {result['created']} new and {result['changed']} changed actions."
+            if preview.has_problems:
+                raise CommandError(_("Nothing imported: correct the errors and conflicts first."))
+            if not dry_run and preview.change_count:
+                try:
+                    result = apply_import(roadmap=roadmap, preview=preview, by=importer)
+                except (ImportFailed, PermissionDenied) as exc:
+                    raise CommandError(
+                        _("Nothing imported: %(error)s") % {"error": getattr(exc, "message", exc)}
+                    ) from None
+        finally:
+            if as_json:
+                self._print_json({**preview.as_dict(), "dry_run": dry_run, "imported": result})
+            else:
+                self._print_preview(preview)
+        if result is not None and not as_json:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Imported %(created)s new and %(changed)s changed actions.") % result
+                )
             )
-        )
+
+    def _print_json(self, data: dict) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def _print_preview(self, preview) -> None:
         counts = preview.counts
         self.stdout.write(
-            "{new} new, {changed} changed, {unchanged} unchanged, "
-            "{conflict} conflicts, {error} with errors.".format(**counts)
+            _(
+                "%(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+                "%(conflict)s conflicts, %(error)s with errors."
+            )
+            % counts
         )
+        if preview.missing_rows:
+            self.stdout.write(
+                _("Actions of the roadmap not in the file (left as they are): %(count)s.")
+                % {"count": preview.missing_rows}
+            )
+        if preview.ignored_columns:
+            self.stdout.write(
+                _("Ignored columns: %(names)s")
+                % {"names": ", ".join(quoted(name) for name in preview.ignored_columns)}
+            )
+        if preview.skipped_rows:
+            self.stdout.write(
+                _("Skipped rows above the header: %(rows)s")
+                % {"rows": ", ".join(str(number) for number in preview.skipped_rows)}
+            )
         for row in preview.rows_to_show():
-            self.stdout.write(f"Row {row.row} [{row.kind}] {row.title}")
+            self.stdout.write(
+                _("Row %(row)s [%(kind)s] %(title)s")
+                % {"row": row.row, "kind": _(row.kind), "title": row.title}
+            )
             for error in row.errors:
                 self.stdout.write(f"  {error}")
             for change in row.changes:

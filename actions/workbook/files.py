@@ -1,0 +1,177 @@
+"""Reading the Action Table sheet of an .xlsx, .ods or .xls file with python-calamine.
+
+calamine returns what each cell shows: the cached result of a formula, a date
+cell as a date, a number as a number, in all three formats alike. It builds
+a sheet as one dense block from its first to its last cell holding a value,
+so a crafted file with one value in A1 and one in XFD1048576 asks it for
+17 billion cells, and the Rust allocator aborts the whole process. The file
+is therefore read in a forked child whose address space and CPU time are
+capped; it sends back only the rows that hold something (blank rows are
+never counted nor sent), and a child that dies or overruns makes the file
+"cannot be read", never a dead server process.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import resource
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from python_calamine import CalamineWorkbook
+
+# Room for calamine above what the process has mapped already: a sheet of
+# 100,000 rows of 19 columns needs about 60 MB as calamine holds it.
+CHILD_EXTRA_BYTES = 1024 * 1024 * 1024
+CHILD_CPU_SECONDS = 60
+CHILD_WAIT_SECONDS = 90
+# Cells filled from merged ranges, at most (a crafted file may merge a range
+# over every row many times over).
+MAX_MERGED_CELLS = 5_000_000
+
+
+@dataclass
+class SheetRows:
+    """The rows of one sheet that hold a value: (row number from 1, values from column A)."""
+
+    title: str
+    rows: list[tuple[int, list]]
+
+
+class TooManyRows(Exception):
+    pass
+
+
+class SheetMissing(Exception):
+    pass
+
+
+class Unreadable(Exception):
+    pass
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int) -> tuple:
+    """In the child: the first sheet ``wanted`` accepts, as ("rows", SheetRows)."""
+    with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
+        title = next((name for name in workbook.sheet_names if wanted(name)), None)
+        if title is None:
+            return ("missing", None)
+        sheet = workbook.get_sheet_by_name(title)
+        if sheet.start is None:
+            return ("rows", SheetRows(title, []))
+        found, count, width = [], 0, 0
+        for index, values in enumerate(sheet.iter_rows()):
+            count, width = index + 1, max(width, len(values))
+            if all(_blank(value) for value in values):
+                continue
+            if len(found) >= max_rows:
+                return ("too_many", None)
+            found.append((index, values))
+        rows = _placed(found, count, width, sheet.start, sheet.end)
+        _fill_merged(rows, sheet.merged_cell_ranges or ())
+        return ("rows", SheetRows(title, sorted(rows.items())))
+
+
+def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
+    """The rows by their number in the sheet, each from column A.
+
+    ``iter_rows`` (0.9) yields the rows from the sheet's first row but the
+    columns from the first one holding a value; ``to_python`` skips both. Which
+    it did is told by how many rows and columns came, so this holds either way.
+    """
+    row_offset = 0 if count == end[0] + 1 else start[0]
+    lead = [None] * (0 if width == end[1] + 1 else start[1])
+    return {row_offset + index + 1: lead + list(values) for index, values in found}
+
+
+def _fill_merged(rows: dict[int, list], merged) -> None:
+    """Every cell of a merged range shows its first cell's value (xlsx and xls;
+    calamine gives no merged ranges of an .ods)."""
+    budget = MAX_MERGED_CELLS
+    numbers = sorted(rows)
+    for (first_row, first_column), (last_row, last_column) in merged:
+        source = rows.get(first_row + 1)
+        if source is None or first_column >= len(source):
+            continue
+        value = source[first_column]
+        at = bisect_left(numbers, first_row + 1)
+        while at < len(numbers) and numbers[at] <= last_row + 1:
+            row = rows[numbers[at]]
+            columns = range(first_column, min(last_column + 1, len(row)))
+            for column in columns:
+                row[column] = value
+            budget -= len(columns) + 1
+            if budget < 0:
+                raise ValueError("more merged cells than a workbook of a roadmap holds")
+            at += 1
+
+
+def _address_space_now() -> int | None:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _child(connection, content: bytes, wanted, max_rows: int) -> None:
+    try:
+        mapped = _address_space_now()
+        if mapped is not None:
+            limit = mapped + CHILD_EXTRA_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+        try:
+            answer = _read(content, wanted, max_rows)
+        except Exception as exc:
+            answer = ("unreadable", f"{type(exc).__name__}: {exc}"[:500])
+        connection.send(answer)
+    finally:
+        connection.close()
+        # Nothing of the parent's (database connections, atexit) runs in the child.
+        os._exit(0)
+
+
+def read_sheet(fileobj: IO[bytes], wanted: Callable[[str], bool], *, max_rows: int) -> SheetRows:
+    """The non-blank rows of the first sheet whose title ``wanted`` accepts.
+
+    Raise SheetMissing, TooManyRows (more than ``max_rows`` non-blank rows) or
+    Unreadable (calamine refused the file, or the child died or overran).
+    """
+    fileobj.seek(0)
+    content = fileobj.read()
+    # Whatever ``wanted`` looks up once (the labels in every language) is looked up
+    # here, so that the child only reads.
+    wanted("")
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sending, content, wanted, max_rows))
+    child.start()
+    sending.close()
+    try:
+        if not receiving.poll(CHILD_WAIT_SECONDS):
+            raise Unreadable("the reading took too long")
+        kind, value = receiving.recv()
+    except EOFError:
+        raise Unreadable("the reading process stopped") from None
+    finally:
+        receiving.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if kind == "missing":
+        raise SheetMissing
+    if kind == "too_many":
+        raise TooManyRows
+    if kind == "unreadable":
+        raise Unreadable(value)
+    return value
