@@ -44,7 +44,7 @@ class RoadmapAdmin(
     )
     list_filter = ("status", "visibility", ("city", related_filter()))
     list_select_related = ("city",)
-    search_fields = ("title", "city__name", "main_challenges")
+    search_fields = ("title", "city__name", "city__name_bg", "main_challenges")
     ordering = ("city__name", "-period_start", "title")
     readonly_fields = ("created_at", "changed_at")
     inlines = (ChallengeInline,)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from core.history_reasons import reason_text
 from stakeholders.models import Organisation
 
 from .models import Action, Challenge
@@ -101,7 +102,7 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
             when=record.history_date,
             user=record.history_user.get_username() if record.history_user else "—",
             kind=str(_KINDS.get(record.history_type, record.history_type)),
-            reason=record.history_change_reason or "",
+            reason=reason_text(record.history_change_reason),
             version=record.version,
             changes=[
                 Change(
