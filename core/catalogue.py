@@ -6,7 +6,10 @@ what the project translates for others is said here, once, for it to collect:
 - the month names a date writes ("6 февруари 2026", "юни 2027": the "E" of the
   formats in cities4csr/formats/bg), which Django's Bulgarian gives capitalised;
 - what the admin shows of django-axes and django-simple-history, which ship no
-  Bulgarian.
+  Bulgarian;
+- Django's own texts whose Bulgarian needs mending: English quotes (“…” where
+  Bulgarian writes „…“), a space before the full stop ("на 100 ."), and "Добави
+  друг %(verbose_name)s", which cannot agree with a feminine or neuter name.
 
 Nothing imports the texts for their values: the apps ask for the same msgids, and
 the project's catalogue (LOCALE_PATHS) comes before theirs.
@@ -78,4 +81,28 @@ SIMPLE_HISTORY = (
     gettext_noop("View %(verbose_name)s"),
     gettext_noop("This object doesn't have a change history."),
     ngettext_lazy("entry", "entries"),
+)
+
+# Django's own, mended (see the module's docstring).
+DJANGO = (
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Successfully deleted %(count)d %(items)s."),
+    gettext_noop("Added “%(object)s”."),
+    gettext_noop("Changed “%(object)s” — %(changes)s"),
+    gettext_noop("Deleted “%(object)s.”"),
+    gettext_noop("Added {name} “{object}”."),
+    gettext_noop("Changed {fields} for {name} “{object}”."),
+    gettext_noop("Deleted {name} “{object}”."),
+    gettext_noop("Hold down “Control”, or “Command” on a Mac, to select more than one."),
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("“%(pk)s” is not a valid value."),
 )
