@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.history_reasons import reason_text
+from core.numbers import format_number
 from stakeholders.models import Organisation
 
 from .models import Action, Challenge
@@ -76,6 +79,10 @@ def _labeller(changes):
             return challenges.get(value, str(value))
         if name in choices:
             return str(choices[name].get(value, value))
+        if isinstance(value, Decimal):
+            return format_number(value)
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
         return str(value)
 
     return text
