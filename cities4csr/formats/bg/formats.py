@@ -1,15 +1,16 @@
 # Bulgarian as it is written: 30.06.2027, 14:30, "6 февруари 2026" (Django's own
 # "bg" formats leave DATETIME_FORMAT to the American default: "Дек. 3, 2026, 1:43
 # след обяд", and write month names capitalised).
-# Month names within a date are the "alt. month" names ("E"), which the project's
-# catalogue gives in lower case (core/month_names.py); "F" stays the stand-alone name.
+# Month names are the "alt. month" names ("E", "юни 2027"), which the project's
+# catalogue gives in lower case, as Bulgarian writes them (core/catalogue.py);
+# Django's Bulgarian writes "F" capitalised ("Юни").
 DATE_FORMAT = "d.m.Y"
 SHORT_DATE_FORMAT = "d.m.Y"
 DATETIME_FORMAT = "d.m.Y H:i"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "j E"
-YEAR_MONTH_FORMAT = "F Y"
+YEAR_MONTH_FORMAT = "E Y"
 FIRST_DAY_OF_WEEK = 1  # Monday
 # What people type: 30.06.2027, 3.6.2027 (the same directives take one digit or
 # two), 30.06.27, 2027-06-30 (what an <input type="date"> sends) and 30/06/2027.
