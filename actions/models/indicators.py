@@ -55,7 +55,9 @@ class Indicator(models.Model):
         number as the active language writes it ("30", "2,5", "15 000"), yes or
         no for a yes/no indicator, ``none`` when unknown."""
         if value is not None and value in (0, 1) and Indicator.is_yes_no_unit(unit):
-            return str(_("yes") if value else _("no"))
+            # The words of Django's yesno filter, translated by Django ("да", "не").
+            yes, no, _maybe = str(_("yes,no,maybe")).split(",")
+            return yes if value else no
         return format_number(value, none, separators=separators)
 
     @staticmethod
