@@ -36,3 +36,16 @@ def test_the_login_attempts_have_a_section_of_their_own(client, db):
     client.force_login(factories.user("root", is_superuser=True, is_staff=True))
     html = client.get(reverse("admin:index")).content.decode()
     assert "Login attempts" in html and ">Axes<" not in html
+
+
+def test_the_pages_of_an_action_start_their_breadcrumb_at_the_roadmaps(
+    client, editor, sofia_roadmap
+):
+    action = factories.action(sofia_roadmap, title="Trees")
+    client.force_login(editor)
+    root = (
+        f'<li class="breadcrumb-item"><a href="{reverse("actions:roadmap_list")}">Roadmaps</a></li>'
+    )
+    for name in ("actions:action", "actions:action_indicators", "actions:action_edit"):
+        html = client.get(reverse(name, args=[action.pk])).content.decode()
+        assert root in html, name
