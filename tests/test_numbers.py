@@ -128,3 +128,37 @@ def test_a_decimal_field_shows_its_value_as_the_page_writes_it():
     with translation.override("en"):
         html = str(Budget(initial={"budget": Decimal("2.50")})["budget"])
     assert 'value="2.5"' in html
+
+
+# --- The forms that take decimals, typed as the page writes them --------------------
+
+from django.urls import reverse  # noqa: E402
+
+from tests import factories  # noqa: E402
+
+
+def test_the_front_end_takes_and_shows_a_budget_as_bulgarian_writes_it(
+    client, editor, sofia_roadmap
+):
+    action = factories.action(sofia_roadmap, title="Budgeted")
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+    url = reverse("actions:action_edit", args=[action.pk])
+    data = factories.action_form(action, budget="15 000,50", people_days="30,0")
+    assert client.post(url, data).status_code == 302
+    action.refresh_from_db()
+    assert (action.budget, action.people_days) == (Decimal("15000.50"), Decimal("30"))
+    html = client.get(url).content.decode()
+    assert f'value="15{NBSP}000,5"' in html and 'value="30"' in html
+
+
+def test_the_admin_takes_a_budget_as_bulgarian_writes_it(client, editor, sofia_roadmap):
+    action = factories.action(sofia_roadmap, title="Budgeted")
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    response = client.post(url, factories.action_admin_form(action, budget=f"1{NBSP}500,25"))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.budget == Decimal("1500.25")
+    assert f'value="1{NBSP}500,25"' in client.get(url).content.decode()
