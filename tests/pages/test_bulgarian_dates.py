@@ -208,3 +208,16 @@ def test_the_front_end_saves_a_deadline_typed_the_bulgarian_way(client, editor, 
     dated_action.refresh_from_db()
     assert dated_action.deadline == datetime.date(2027, 12, 31)
     assert dated_action.start_date == datetime.date(2027, 7, 1)
+
+
+def test_the_timeline_names_months_in_three_letters_of_the_dates_name(
+    client, editor, sofia_roadmap, dated_action
+):
+    client.force_login(editor)
+    html = client.get(reverse("actions:timeline", args=[sofia_roadmap.pk])).content.decode()
+    assert ">Jun</text>" in html and ">Mar</text>" in html
+    bg(client)
+    html = client.get(reverse("actions:timeline", args=[sofia_roadmap.pk])).content.decode()
+    with translation.override("bg"):
+        june = formats.date_format(datetime.date(2027, 6, 1), "E")[:3]
+    assert f">{june}</text>" in html and ">Jun</text>" not in html
