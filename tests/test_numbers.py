@@ -162,3 +162,14 @@ def test_the_admin_takes_a_budget_as_bulgarian_writes_it(client, editor, sofia_r
     action.refresh_from_db()
     assert action.budget == Decimal("1500.25")
     assert f'value="1{NBSP}500,25"' in client.get(url).content.decode()
+
+
+def test_the_indicator_form_shows_the_comma_the_page_shows(client, editor, sofia_roadmap):
+    action = factories.action(sofia_roadmap, title="Measured")
+    factories.indicator(action, name="Trees", unit="брой", baseline=Decimal("2.50"), target=30)
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+    form = client.get(reverse("actions:action_indicators", args=[action.pk])).content.decode()
+    assert 'value="2,5"' in form and 'value="30"' in form
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert ">2,5<" in page and ">30<" in page

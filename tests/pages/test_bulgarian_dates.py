@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 from django import forms
 from django.contrib import admin
+from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import formats, translation
@@ -17,6 +18,8 @@ from docx import Document
 from actions import services
 from actions.forms import ActionForm, IndicatorForm
 from meetings.forms import ProposalRowForm
+from meetings.models import Attendance
+from meetings.services import meeting_invitations_send
 from tests import factories
 
 SOFIA = zoneinfo.ZoneInfo("Europe/Sofia")
@@ -221,3 +224,17 @@ def test_the_timeline_names_months_in_three_letters_of_the_dates_name(
     with translation.override("bg"):
         june = formats.date_format(datetime.date(2027, 6, 1), "E")[:3]
     assert f">{june}</text>" in html and ">Jun</text>" not in html
+
+
+def test_the_invitation_writes_the_meetings_time_as_bulgarian_does(moderator, sofia_roadmap):
+    start = datetime.datetime(2099, 2, 6, 10, 0, tzinfo=SOFIA)
+    meeting = factories.meeting(
+        sofia_roadmap, title="Planned", start=start, end=start + datetime.timedelta(hours=2)
+    )
+    person = factories.person(None, "Willing", consent_to_contact=True)
+    Attendance.objects.create(meeting=meeting, person=person, invited=True)
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    (message,) = mail.outbox
+    # Sofia works in Bulgarian: the mail is in Bulgarian, its time d.m.Y H:i.
+    assert "06.02.2099 10:00 – 12:00" in message.body
+    assert not US_STYLE.search(message.body)
