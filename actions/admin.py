@@ -44,7 +44,7 @@ class RoadmapAdmin(
     )
     list_filter = ("status", "visibility", ("city", related_filter()))
     list_select_related = ("city",)
-    search_fields = ("title", "city__name", "main_challenges")
+    search_fields = ("title", "city__name", "city__name_bg", "main_challenges")
     ordering = ("city__name", "-period_start", "title")
     readonly_fields = ("created_at", "changed_at")
     inlines = (ChallengeInline,)
@@ -91,9 +91,9 @@ class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
         "name",
         "action",
         "unit",
-        "baseline",
-        "target",
-        "current",
+        "baseline_shown",
+        "target_shown",
+        "current_shown",
         "source",
         "edit_in_action",
     )
@@ -116,6 +116,19 @@ class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
 
     def scope(self, request):
         return editable_roadmaps(request, prefix="action__roadmap__")
+
+    # The values as the pages write them ("30", "да"), not "30,00".
+    @admin.display(description=_("baseline"), ordering="baseline")
+    def baseline_shown(self, obj):
+        return obj.baseline_text()
+
+    @admin.display(description=_("target"), ordering="target")
+    def target_shown(self, obj):
+        return obj.target_text()
+
+    @admin.display(description=_("current value"), ordering="current")
+    def current_shown(self, obj):
+        return obj.current_text()
 
     @admin.display(description=_("where to edit"))
     def edit_in_action(self, obj):

@@ -25,7 +25,7 @@ from core.admin_scoping import (
     ScopedInline,
     related_filter,
 )
-from core.forms import IdsMultipleChoiceField
+from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField
 
 from .models import Action, Indicator
 from .services import (
@@ -68,6 +68,7 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
     model = Indicator
     fields = ("position", *INDICATOR_VALUES)
     extra = 0
+    formfield_overrides = LOCALIZED_DECIMALS
 
 
 class ActionAdminForm(forms.ModelForm):
@@ -160,6 +161,7 @@ class ActionAdmin(
     IndicatorsGoWithTheirActionMixin, CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
 ):
     form = ActionAdminForm
+    formfield_overrides = LOCALIZED_DECIMALS
     list_display = (
         "title",
         "roadmap",

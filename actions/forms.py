@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, IdsMultipleChoiceField
+from core.forms import BootstrapFormMixin, IdsMultipleChoiceField, LocalizedDecimalField
 
 from .models import DATE_FIELDS, Action, Indicator
 from .services import EDITABLE_FIELDS, partner_errors
@@ -38,7 +38,11 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = list(EDITABLE_FIELDS)
-        field_classes = {"key_partners": IdsMultipleChoiceField}
+        field_classes = {
+            "key_partners": IdsMultipleChoiceField,
+            "budget": LocalizedDecimalField,
+            "people_days": LocalizedDecimalField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),
@@ -94,6 +98,11 @@ class IndicatorForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "baseline", "target", "current", "source"]
+        field_classes = {
+            "baseline": LocalizedDecimalField,
+            "target": LocalizedDecimalField,
+            "current": LocalizedDecimalField,
+        }
 
 
 IndicatorFormSet = forms.inlineformset_factory(

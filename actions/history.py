@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core.history_reasons import reason_text
+from core.numbers import format_number
 from stakeholders.models import Organisation
 
 from .models import Action, Challenge
@@ -75,6 +79,10 @@ def _labeller(changes):
             return challenges.get(value, str(value))
         if name in choices:
             return str(choices[name].get(value, value))
+        if isinstance(value, Decimal):
+            return format_number(value)
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
         return str(value)
 
     return text
@@ -101,7 +109,7 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
             when=record.history_date,
             user=record.history_user.get_username() if record.history_user else "—",
             kind=str(_KINDS.get(record.history_type, record.history_type)),
-            reason=record.history_change_reason or "",
+            reason=reason_text(record.history_change_reason),
             version=record.version,
             changes=[
                 Change(

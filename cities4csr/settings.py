@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "axes",
+    "core.login_attempts.LoginAttemptsConfig",  # django-axes
     "cities4csr",
     "core",
     "stakeholders",

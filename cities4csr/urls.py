@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from cities4csr import views
+
+# The admin under the app's name, in the reader's language (not "Django administration").
+admin.site.site_header = _("CSR Action Table: administration")
+admin.site.site_title = _("CSR Action Table")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from .history_reasons import reason_text
+
 
 class CityScopedHistoryAdmin:
     """Scoping for simple_history's admin views: mixed in before a CityScopedAdmin
@@ -32,3 +34,10 @@ class CityScopedHistoryAdmin:
         ):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The reasons are stored as codes; the page writes them in the reader's language.
+        page = context.get("page_obj")
+        for record in page.object_list if page is not None else ():
+            record.history_change_reason = reason_text(record.history_change_reason)
+        return super().render_history_view(request, template, context, **kwargs)

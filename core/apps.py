@@ -10,5 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Connect the login signal that starts a session's inactivity clock.
-        from . import security  # noqa: F401
+        # Connect the login signal that starts a session's inactivity clock, and
+        # the hook that gives every SQLite connection a LIKE folding case beyond ASCII.
+        from . import security, sqlite  # noqa: F401

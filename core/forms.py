@@ -1,8 +1,14 @@
-"""Form plumbing shared by the apps: Bootstrap classes and error marking."""
+"""Form plumbing shared by the apps: Bootstrap classes and error marking, ids,
+localized decimals."""
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.boundfield import BoundField
+
+from .numbers import format_number, parse_decimal_text
 
 
 def _base_class(widget) -> str:
@@ -60,3 +66,40 @@ class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super().clean(value)
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal typed and shown as the page writes it: "15 000,50" in Bulgarian,
+    "15,000.50" in English, whole numbers whole ("30", not "30,00").
+
+    Django's localized field reads the decimal comma but keeps the thousands
+    separator only with USE_THOUSAND_SEPARATOR, which the app leaves off
+    (core.numbers.format_number says why); core.numbers.parse_decimal_text drops
+    it, and the value shown is the one format_number writes, as the pages do.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # A phone's keyboard with digits and the decimal separator.
+        attrs.setdefault("inputmode", "decimal")
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = parse_decimal_text(value)
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_number(value)
+        return value
+
+
+# For a ModelAdmin or inline: its decimals typed and shown as the pages write them.
+LOCALIZED_DECIMALS = {models.DecimalField: {"form_class": LocalizedDecimalField}}

@@ -44,9 +44,9 @@ class OrganisationMembershipInline(ScopedInline, admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
-    list_display = ("name", "local_name", "country", "language", "is_lead_partner")
+    list_display = ("name", "name_bg", "local_name", "country", "language", "is_lead_partner")
     list_filter = ("country", "is_lead_partner")
-    search_fields = ("name", "local_name")
+    search_fields = ("name", "name_bg", "local_name")
     ordering = ("name",)
     inlines = (CityMembershipInline,)
 
@@ -59,7 +59,7 @@ class OrganisationAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "sector", "city", "website")
     list_filter = ("kind", ("city", related_filter()))
     list_select_related = ("city",)
-    search_fields = ("name", "sector", "city__name")
+    search_fields = ("name", "sector", "city__name", "city__name_bg")
     ordering = ("name",)
     inlines = (OrganisationMembershipInline,)
 
@@ -108,7 +108,7 @@ class MembershipAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("city", "organisation", "person", "role", "since")
     list_filter = ("role", ("city", related_filter()))
     list_select_related = ("city", "organisation", "person__organisation")
-    search_fields = ("organisation__name", "person__name", "city__name")
+    search_fields = ("organisation__name", "person__name", "city__name", "city__name_bg")
     autocomplete_fields = ("organisation", "person")
     ordering = ("city__name", "organisation__name", "person__name")
 
@@ -121,7 +121,7 @@ class CityAccessAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("user", "city")
     list_filter = (("city", related_filter()),)
     list_select_related = ("user", "city")
-    search_fields = ("user__username", "user__email", "city__name")
+    search_fields = ("user__username", "user__email", "city__name", "city__name_bg")
     autocomplete_fields = ("user",)
     ordering = ("city__name", "user__username")
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +44,17 @@ class Country(models.TextChoices):
 
 
 class City(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    """A city of the network. Its name is kept in each language of the app: ``name``
+    in English (the network's), ``name_bg`` in Bulgarian; ``str(city)`` is the
+    reader's."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("In English."))
+    name_bg = models.CharField(
+        _("name in Bulgarian"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to readers of the Bulgarian pages; the English name when empty."),
+    )
     local_name = models.CharField(
         _("local name"),
         max_length=100,
@@ -75,6 +86,13 @@ class City(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The city's name in the active language."""
+        if self.name_bg and (get_language() or "").startswith("bg"):
+            return self.name_bg
         return self.name
 
 

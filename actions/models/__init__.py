@@ -1,6 +1,6 @@
 """The actions app's models: roadmaps and challenges, the Action Table's rows, indicators."""
 
-from .indicators import Indicator, format_number
+from .indicators import Indicator
 from .roadmaps import Challenge, Roadmap, RoadmapQuerySet
 from .rows import DATE_FIELDS, DUE_SOON_DAYS, Action, ActionQuerySet, action_history
 
@@ -14,5 +14,4 @@ __all__ = [
     "Roadmap",
     "RoadmapQuerySet",
     "action_history",
-    "format_number",
 ]

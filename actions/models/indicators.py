@@ -3,11 +3,15 @@
 from decimal import Decimal
 
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.numbers import format_number
+
 from .rows import Action
+
+# Units that make an indicator a yes or a no, as people write them.
+YES_NO_UNITS = {"да/не", "yes/no", "y/n", "д/н"}
 
 
 class Indicator(models.Model):
@@ -40,21 +44,44 @@ class Indicator(models.Model):
         return self.name
 
     @staticmethod
+    def is_yes_no_unit(unit: str) -> bool:
+        """Whether ``unit`` says the indicator is a yes or a no ("да/не", "yes/no"):
+        its values 0 and 1 read "no" and "yes"."""
+        return unit.strip().casefold().replace(" ", "") in YES_NO_UNITS
+
+    @staticmethod
+    def value_of(value: Decimal | None, *, unit: str, none: str = "", separators=None) -> str:
+        """One value of an indicator as the pages and the workbook write it: a
+        number as the active language writes it ("30", "2,5", "15 000"), yes or
+        no for a yes/no indicator, ``none`` when unknown."""
+        if value is not None and value in (0, 1) and Indicator.is_yes_no_unit(unit):
+            # The words of Django's yesno filter, translated by Django ("да", "не").
+            yes, no, _maybe = str(_("yes,no,maybe")).split(",")
+            return yes if value else no
+        return format_number(value, none, separators=separators)
+
+    @staticmethod
     def text_of(*, name: str, unit: str, baseline: Decimal | None, target: Decimal | None) -> str:
         """How the page and the workbook write an indicator: "name: baseline → target
-        unit", numbers as the active language writes them, "?" where unknown."""
+        unit" ("Подписан меморандум: не → да" for a yes/no one), "?" where unknown."""
+        baseline_text = Indicator.value_of(baseline, unit=unit, none="?")
+        target_text = Indicator.value_of(target, unit=unit, none="?")
+        if Indicator.is_yes_no_unit(unit) and {baseline, target} <= {0, 1, None}:
+            unit = ""
         unit = f" {unit}" if unit else ""
-        return f"{name}: {format_number(baseline, '?')} → {format_number(target, '?')}{unit}"
+        return f"{name}: {baseline_text} → {target_text}{unit}"
 
     def text(self) -> str:
         return self.text_of(
             name=self.name, unit=self.unit, baseline=self.baseline, target=self.target
         )
 
+    def baseline_text(self) -> str:
+        return self.value_of(self.baseline, unit=self.unit)
 
-def format_number(value: Decimal | None, none: str = "") -> str:
-    """A decimal as the active language writes it, without trailing zeros ("2,5", "10")."""
-    if value is None:
-        return none
-    # number_format writes a Decimal with "{:f}": 1E+1 (10 normalized) as "10".
-    return formats.number_format(value.normalize())
+    def target_text(self) -> str:
+        return self.value_of(self.target, unit=self.unit)
+
+    def current_text(self, separators=None) -> str:
+        """The current value, "" when unknown."""
+        return self.value_of(self.current, unit=self.unit, separators=separators)

@@ -71,7 +71,10 @@ REASON_LENGTH = 100
 
 def set_history_author(obj, *, by, reason: str = "") -> None:
     """Say who changes ``obj`` and why, for the history record its next save or
-    delete writes (the reason cut to what history keeps)."""
+    delete writes (the reason cut to what history keeps).
+
+    ``reason`` is a code (``core.history_reasons.history_reason``), which every page
+    writes in its reader's language, or words of a person's or a script's own."""
     obj._history_user = user_or_none(by)
     obj._change_reason = reason[:REASON_LENGTH] if reason else None
 

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.history_reasons import HistoryReason, history_reason
+
 from ..models import Action, Indicator
 from .common import (
     ActionConflict,
@@ -76,5 +78,5 @@ def action_indicators_update(
             current.version = expected_version + 1
             current.changed_by = user
             current.save_without_historical_record(update_fields=["changed_by", "changed_at"])
-            _record_history(current, by=by, reason=_("indicators changed"))
+            _record_history(current, by=by, reason=history_reason(HistoryReason.INDICATORS_CHANGED))
     return current

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from core.history_reasons import HistoryReason, history_reason
+
 from ..models import Action, Challenge, Roadmap, action_history
 from .common import (
     ActionConflict,
@@ -129,7 +131,9 @@ def action_move(
                     update_fields=["challenge", "changed_by", "changed_at", "version"]
                 )
                 current.refresh_from_db(fields=["version"])
-                _record_history(current, by=by, reason=_("moved to another challenge"))
+                _record_history(
+                    current, by=by, reason=history_reason(HistoryReason.MOVED_TO_CHALLENGE)
+                )
             return current
         if direction not in ("up", "down"):
             raise ValidationError(_("Say which way to move the action."))
@@ -150,5 +154,5 @@ def action_move(
         Action.objects.filter(pk=current.pk).update(position=theirs)
         current.position, neighbour.position = theirs, mine
         for moved in (current, neighbour):
-            _record_history(moved, by=by, reason=_("moved in the table"))
+            _record_history(moved, by=by, reason=history_reason(HistoryReason.MOVED))
     return current

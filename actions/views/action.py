@@ -1,6 +1,8 @@
 """One Action Table row: view, edit in place (htmx) or on its own page, add,
 move, remove, and its indicators. Every write goes through actions.services."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import permissions
 from core.htmx import is_htmx, vary_on_htmx
-from core.numbers import whole_number
+from core.numbers import format_number, whole_number
 
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet
@@ -83,6 +85,8 @@ def _display(field, value) -> str:
     choices = dict(getattr(field, "choices", ()) or ())
     if not hasattr(field, "queryset") and value in choices:
         return str(choices[value])
+    if isinstance(value, Decimal):
+        return format_number(value)
     return str(formats.localize(value))
 
 

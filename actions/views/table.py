@@ -10,12 +10,13 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, formats, numberformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core import permissions
+from core.numbers import format_number, number_separators
 
 from ..filters import ActionFilter
 from ..models import Action, Roadmap
@@ -138,27 +139,23 @@ class TableRows:
         self.delete_label = _("Remove %(title)s")
         self.people_days_label = _("%(days)s people-days")
         self.short_date_format = formats.get_format("SHORT_DATE_FORMAT")
-        # The separators formats.localize would look up again for every number.
-        self.number_format = {
-            "decimal_sep": formats.get_format("DECIMAL_SEPARATOR"),
-            "grouping": formats.get_format("NUMBER_GROUPING"),
-            "thousand_sep": formats.get_format("THOUSAND_SEPARATOR"),
-        }
+        # The separators format_number would look up again for every number.
+        self.number_format = number_separators()
 
     def _url(self, name: str, pk: int) -> str:
         prefix, suffix = self.urls[name]
         return f"{prefix}{pk}{suffix}"
 
     def _number(self, value: Decimal | None, none: str = "") -> str:
-        """``value`` as formats.localize writes it in the active language."""
-        return none if value is None else numberformat.format(value, **self.number_format)
+        """``value`` as format_number writes it in the active language."""
+        return format_number(value, none, separators=self.number_format)
 
     def _date(self, value: datetime.date | None) -> str:
         """``value`` as formats.date_format(value, "SHORT_DATE_FORMAT") writes it."""
         return dateformat.format(value, self.short_date_format) if value else ""
 
     def _budget_and_days(self, action: Action) -> str:
-        """The budget and the people-days on one line ("1500.00 EUR · 12 people-days"),
+        """The budget and the people-days on one line ("1,500 EUR · 12 people-days"),
         either alone, or ""."""
         parts = []
         if action.budget is not None:
@@ -168,7 +165,9 @@ class TableRows:
         return " · ".join(parts)
 
     def _indicator_line(self, indicator) -> IndicatorLine:
-        return IndicatorLine(text=indicator.text(), current=self._number(indicator.current))
+        return IndicatorLine(
+            text=indicator.text(), current=indicator.current_text(self.number_format)
+        )
 
     def rows(self, actions: Iterable[Action]) -> list[TableRow]:
         """The rows of ``actions``, with their key partners' names read in one query."""

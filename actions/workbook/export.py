@@ -354,7 +354,7 @@ def _write_overview(
     share = stats.complete / stats.total if stats.total else 0
     rows: list[list] = [
         [cells.header(label("roadmap")), cells.text(roadmap.title)],
-        [cells.text(label("city")), cells.text(roadmap.city.name)],
+        [cells.text(label("city")), cells.text(str(roadmap.city))],
         [cells.text(label("period")), cells.text(period)],
         [cells.text(label("roadmap_status")), cells.text(roadmap.get_status_display())],
         [cells.text(label("generated_at")), cells.value(now.replace(tzinfo=None))],

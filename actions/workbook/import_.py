@@ -26,6 +26,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from core.history_reasons import HistoryReason, history_reason
+
 from .. import services
 from ..models import DATE_FIELDS, Action, Roadmap
 from . import files, header, reading
@@ -93,7 +95,7 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
     """Write the preview's new and changed rows, all or nothing, as ``by``."""
     if preview.has_problems:
         raise ImportFailed(_("Correct the errors and conflicts first."))
-    reason = _("imported from a workbook")
+    reason = history_reason(HistoryReason.IMPORTED)
     done = {NEW: 0, CHANGED: 0}
     with transaction.atomic():
         for row in preview.rows:

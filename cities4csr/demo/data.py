@@ -40,18 +40,18 @@ def _d(year: int, month: int, day: int) -> datetime.date:
 
 # --- The network -------------------------------------------------------------
 
-# name, local name, country, lead partner, working language
+# name, name in Bulgarian, local name, country, lead partner, working language
 CITIES = [
-    ("Milan", "Milano", "IT", True, "en"),
-    ("Sofia", "София", "BG", False, "bg"),
-    ("Vratsa", "Враца", "BG", False, "bg"),
-    ("Kekava", "Ķekava", "LV", False, "en"),
-    ("Rijeka", "Rijeka", "HR", False, "en"),
-    ("Guimaraes", "Guimarães", "PT", False, "en"),
-    ("Molina de Segura", "Molina de Segura", "ES", False, "en"),
-    ("Budaors", "Budaörs", "HU", False, "en"),
-    ("Bratislava", "Bratislava", "SK", False, "en"),
-    ("Nantes", "Nantes", "FR", False, "en"),
+    ("Milan", "Милано", "Milano", "IT", True, "en"),
+    ("Sofia", "София", "София", "BG", False, "bg"),
+    ("Vratsa", "Враца", "Враца", "BG", False, "bg"),
+    ("Kekava", "Кекава", "Ķekava", "LV", False, "en"),
+    ("Rijeka", "Риека", "Rijeka", "HR", False, "en"),
+    ("Guimaraes", "Гимараеш", "Guimarães", "PT", False, "en"),
+    ("Molina de Segura", "Молина де Сегура", "Molina de Segura", "ES", False, "en"),
+    ("Budaors", "Будаьорш", "Budaörs", "HU", False, "en"),
+    ("Bratislava", "Братислава", "Bratislava", "SK", False, "en"),
+    ("Nantes", "Нант", "Nantes", "FR", False, "en"),
 ]
 
 # key: city, name, kind, sector, website, notes, working-group role, member since

@@ -19,6 +19,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import Action, Challenge, Indicator, Roadmap
 from core import permissions
+from core.history_reasons import HistoryReason, history_reason
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import City, CityAccess, Membership, Organisation, Person
 
@@ -42,7 +43,7 @@ from .data import (
 
 # --- Loading ---------------------------------------------------------------------
 
-HISTORY_REASON = "demo data (load_demo)"
+HISTORY_REASON = history_reason(HistoryReason.DEMO_DATA)
 
 # What the summary counts, in this order.
 SUMMARY_MODELS = [
@@ -125,11 +126,12 @@ class _Loader:
         self.load_meetings(sofia)
 
     def load_network(self) -> None:
-        for name, local_name, country, is_lead, language in CITIES:
+        for name, name_bg, local_name, country, is_lead, language in CITIES:
             self.cities[name] = self.sync(
                 City,
                 {"name": name},
                 {
+                    "name_bg": name_bg,
                     "local_name": local_name,
                     "country": country,
                     "is_lead_partner": is_lead,

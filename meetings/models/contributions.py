@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
+from core.history_reasons import HistoryReason, history_reason
 from stakeholders.models import Organisation, Person
 
 from .meeting import Meeting, MeetingPart, MeetingPartQuerySet
@@ -168,5 +169,5 @@ def unlink_contributions(sender, instance: Action, **kwargs) -> None:
         # action_delete names who deleted the row; otherwise the request's user.
         if hasattr(instance, "_history_user"):
             contribution._history_user = instance._history_user
-        contribution._change_reason = _("Action Table row %(id)s deleted") % {"id": instance.pk}
+        contribution._change_reason = history_reason(HistoryReason.ROW_DELETED, id=instance.pk)
         contribution.save(update_fields=["action", "produced_action"])

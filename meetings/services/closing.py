@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history_reasons import HistoryReason, history_reason
 from core.versions import stale_save_error, version_claim
 from stakeholders.models import Membership, Person
 
@@ -66,7 +67,9 @@ def meeting_close(
             current.status = Meeting.Status.HELD
         if (current.status, current.summary) == before:
             return current
-        reason = _("minutes approved") if approve_minutes else _("meeting held")
+        reason = history_reason(
+            HistoryReason.MINUTES_APPROVED if approve_minutes else HistoryReason.MEETING_HELD
+        )
         version_claim(current, current.version)
         save_with_history(current, by=by, reason=reason)
     return current

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from actions import services as action_services
 from actions.models import Action
+from core.history_reasons import HistoryReason, history_reason
 from core.versions import version_bump
 
 from ..models import Contribution, Meeting
@@ -137,7 +138,7 @@ def proposal_accept(
                 % {"outcome": current.get_outcome_display()},
                 code="not_accepted",
             )
-        reason = _("accepted in meeting %(number)s") % {"number": meeting.number}
+        reason = history_reason(HistoryReason.ACCEPTED_IN_MEETING, number=meeting.number)
         related = current.action
         if related is not None:
             if related.roadmap_id != meeting.roadmap_id:

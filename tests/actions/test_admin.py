@@ -9,6 +9,7 @@ from django.urls import reverse
 from actions import admin_rows as actions_admin
 from actions.models import Action, Indicator, Roadmap
 from actions.services import ActionConflict
+from core.history_reasons import reason_text
 from core.permissions import forget_access
 from tests import factories
 
@@ -283,7 +284,7 @@ def test_admin_add_creates_the_row_through_the_service(client, editor, sofia_roa
     created, indicators_added = row.history.order_by("history_id")
     assert (created.history_type, created.history_user) == ("+", editor)
     assert (indicators_added.history_type, indicators_added.history_user) == ("~", editor)
-    assert indicators_added.history_change_reason == "indicators changed"
+    assert reason_text(indicators_added.history_change_reason) == "indicators changed"
 
 
 def test_stale_admin_save_is_refused_and_changes_nothing(client, editor, sofia_action):
@@ -499,7 +500,10 @@ def test_admin_indicator_change_bumps_the_action_version_with_history(client, ed
     assert sofia_action.version == 2
     assert sofia_action.changed_by == editor
     latest = sofia_action.history.latest("history_id")
-    assert (latest.history_user, latest.history_change_reason) == (editor, "indicators changed")
+    assert (latest.history_user, reason_text(latest.history_change_reason)) == (
+        editor,
+        "indicators changed",
+    )
 
 
 def test_admin_indicator_delete_and_add_go_through_the_service_as_one_change(

@@ -298,8 +298,8 @@ def test_indicators_are_written_as_the_page_writes_them(client, editor, sofia_ro
     factories.indicator(action, name="Shade", unit="", baseline=Decimal("1000"), target=10)
     client.force_login(editor)
     for language, expected in (
-        ("en", "Trees: 2.5 → ? trees\nShade: 1000 → 10"),
-        ("bg", "Trees: 2,5 → ? trees\nShade: 1000 → 10"),
+        ("en", "Trees: 2.5 → ? trees\nShade: 1,000 → 10"),
+        ("bg", "Trees: 2,5 → ? trees\nShade: 1\xa0000 → 10"),
     ):
         _header, row = table_rows(download(client, sofia_roadmap, lang=language))
         assert row[COLUMN_KEYS.index("indicators")] == expected

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.history_reasons import reason_text
 from meetings.models import Attendance, Meeting, NextStep
 from meetings.services import (
     attendance_outside_working_group,
@@ -30,7 +31,7 @@ def test_closing_records_the_summary_and_marks_the_meeting_held(moderator, past_
     assert closed.summary == "We agreed on three rows."
     record = closed.history.first()
     assert record.history_user == moderator
-    assert record.history_change_reason == "meeting held"
+    assert reason_text(record.history_change_reason) == "meeting held"
 
 
 def test_approving_the_minutes_after_the_meeting_was_held(moderator, past_meeting):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from actions.services import action_delete
+from core.history_reasons import reason_text
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from meetings.services import meeting_delete, proposal_accept
 from tests import factories
@@ -96,7 +97,7 @@ def test_deleting_the_produced_row_keeps_the_proposal_and_records_it(
     latest, accepted = proposal.history.all()[:2]
     assert (latest.produced_action_id, latest.action_id) == (None, None)
     assert latest.history_user == editor
-    assert latest.history_change_reason == f"Action Table row {row_id} deleted"
+    assert reason_text(latest.history_change_reason) == f"Action Table row {row_id} deleted"
     # ...and the record before it still links to the row, whose history keeps it.
     assert accepted.produced_action_id == row_id
     deleted = Action.history.filter(id=row_id).latest("history_date")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from actions.services import ActionConflict
+from core.history_reasons import reason_text
 from meetings.models import Contribution
 from meetings.services import proposal_accept
 from tests import factories
@@ -29,7 +30,10 @@ def test_created_row_history_names_the_moderator_and_the_meeting(moderator, held
     (record,) = row.history.all()
     assert record.history_user == moderator
     assert record.history_type == "+"
-    assert record.history_change_reason == f"accepted in meeting {held_meeting['meeting'].number}"
+    assert (
+        reason_text(record.history_change_reason)
+        == f"accepted in meeting {held_meeting['meeting'].number}"
+    )
     assert row.created_by == moderator
 
 

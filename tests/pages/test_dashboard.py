@@ -292,7 +292,7 @@ def test_dates_are_localised(client, editor, sofia_roadmap):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
     body = client.get(reverse("dashboard")).content.decode()
     assert "16.09.2021" in body
-    assert "16 Септември 2099" in body
+    assert "16.09.2099" in body
     assert "13:00" in body  # 10:00 UTC in Sofia's summer time
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from core.history_reasons import reason_text
 from tests import factories
 from tests.actions.test_workbook_export import make_table
 from tests.actions.test_workbook_import import as_file, exported, row_of
@@ -115,7 +116,7 @@ def test_workbook_import_leaves_a_history_record(client, editor, table, sofia_ro
 
     assert applied.status_code == 302
     record = _assert_recorded(school, editor, started, "status", school.status, "done")
-    assert record.history_change_reason == "imported from a workbook"
+    assert reason_text(record.history_change_reason) == "imported from a workbook"
     _assert_shown_on_the_action_page(client, school, editor, "imported from a workbook")
 
 
