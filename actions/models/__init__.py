@@ -5,6 +5,7 @@ from .indicators import Indicator, format_number
 from .resources import (
     HOURS_PER_DAY,
     UNITS_OF_KIND,
+    ActionResources,
     Delivery,
     FundingLine,
     FundingTotals,
@@ -30,6 +31,7 @@ __all__ = [
     "UNITS_OF_KIND",
     "Action",
     "ActionQuerySet",
+    "ActionResources",
     "Challenge",
     "Delivery",
     "FundingLine",

@@ -499,3 +499,36 @@ def is_fully_pledged(*, needs: ResourceNeeds, totals: Iterable[KindTotals]) -> b
         if days < needs.days:
             return False
     return True
+
+
+@dataclass
+class ActionResources:
+    """What the action page shows of an action's resources, read in three queries."""
+
+    action: Action
+    funding_lines: list[FundingLine]
+    pledges: list[Pledge]
+    per_kind: list[KindTotals]
+    fully_pledged: bool
+
+    @classmethod
+    def of(cls, action: Action) -> ActionResources:
+        """``action`` annotated by ``annotate_funding``."""
+        needs = ResourceNeeds.of(
+            currency=action.currency,
+            funding_gap=action.funding_gap,
+            people_days=action.people_days,
+        )
+        pledges = Pledge.objects.filter(action=action)
+        totals = pledge_totals(pledges)
+        return cls(
+            action=action,
+            funding_lines=list(FundingLine.objects.filter(action=action).select_related("funder")),
+            pledges=list(
+                pledges_with_delivered(pledges.select_related("organisation")).order_by(
+                    "date", "pk"
+                )
+            ),
+            per_kind=needed_pledged_delivered(needs=needs, totals=totals),
+            fully_pledged=is_fully_pledged(needs=needs, totals=totals),
+        )
