@@ -134,6 +134,14 @@ def action_detail(request, pk: int):
             "can_see_people": can_see_people,
             "history": _history_for(action, can_see_people=can_see_people),
             "resources": resources,
+            # The organisations whose statement of pledges this user may download.
+            "statement_organisations": {
+                pledge.organisation_id
+                for pledge in resources.pledges
+                if permissions.can_read_partner_statement(
+                    request.user, action.roadmap, pledge.organisation_id
+                )
+            },
             "today": timezone.localdate(),
         },
     )

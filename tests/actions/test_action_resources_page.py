@@ -152,3 +152,20 @@ def test_action_page_query_count_does_not_grow_with_pledges(
     with django_assert_num_queries(14):
         response = client.get(url)
     assert len(response.context["resources"].pledges) == pledges
+
+
+def test_the_statement_link_is_for_who_may_download_it(
+    client, editor, partner, row, sofia, sofia_company
+):
+    _resources(row, sofia_company)
+    other = factories.organisation(sofia, "Green NGO")
+    Pledge.objects.create(action=row, organisation=other, kind="cash", amount=1, unit="EUR")
+    url = reverse("actions:action", args=[row.pk])
+    ours = reverse("actions:partner_statement", args=[row.roadmap_id, sofia_company.pk])
+    theirs = reverse("actions:partner_statement", args=[row.roadmap_id, other.pk])
+    client.force_login(editor)
+    section = _section(client.get(url))
+    assert ours in section and theirs in section
+    client.force_login(partner)
+    section = _section(client.get(url))
+    assert ours in section and theirs not in section
