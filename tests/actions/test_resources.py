@@ -434,3 +434,21 @@ def test_bad_messages_in_bulgarian(row, editor, sofia_company):
             by=editor,
         )
     assert "Непозната организация." in refused.value.message_dict["organisation"]
+
+
+def test_a_refused_update_writes_nothing(row, editor, vratsa):
+    line = services.funding_line_create(
+        action=row, data={"programme": "ESF+", "amount": D(1)}, by=editor
+    )
+    outsider = factories.organisation(vratsa, "Vratsa Dairy")
+    with pytest.raises(ValidationError) as refused:
+        services.funding_line_update(
+            funding_line=line,
+            data={"funder": outsider, "programme": "", "amount": D(-3)},
+            by=editor,
+            expected_version=1,
+        )
+    assert set(refused.value.message_dict) == {"funder", "amount"}
+    line.refresh_from_db()
+    assert (line.programme, line.amount, line.funder_id, line.version) == ("ESF+", D(1), None, 1)
+    assert FundingLine.history.filter(id=line.pk).count() == 1
