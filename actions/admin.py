@@ -13,10 +13,21 @@ from core.admin_scoping import (
 from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 # Importing ActionAdmin registers it (bench/ imports it from here too).
+from .admin_resources import RESOURCE_INLINES, FundingLineAdmin, PledgeAdmin
 from .admin_rows import ActionAdmin, IndicatorsGoWithTheirActionMixin, editable_roadmaps
 from .models import Challenge, Indicator, Roadmap
 
-__all__ = ["ActionAdmin", "ChallengeAdmin", "IndicatorAdmin", "RoadmapAdmin"]
+__all__ = [
+    "ActionAdmin",
+    "ChallengeAdmin",
+    "FundingLineAdmin",
+    "IndicatorAdmin",
+    "PledgeAdmin",
+    "RoadmapAdmin",
+]
+
+# An action's funding lines and pledges, after its indicators (admin_resources.py).
+ActionAdmin.inlines = (*ActionAdmin.inlines, *RESOURCE_INLINES)
 
 
 class ChallengeInline(ScopedInline, admin.TabularInline):

@@ -27,7 +27,7 @@ from core.admin_scoping import (
 )
 from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField
 
-from .models import Action, Indicator
+from .models import Action, Delivery, FundingLine, Indicator, Pledge
 from .services import (
     EDITABLE_FIELDS,
     ActionConflict,
@@ -54,6 +54,9 @@ class IndicatorsGoWithTheirActionMixin:
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         perms_needed.discard(Indicator._meta.verbose_name)
+        # So do its resources (issue 16): removed with it, kept in their history.
+        for part in (FundingLine, Pledge, Delivery):
+            perms_needed.discard(part._meta.verbose_name)
         return deleted, counts, perms_needed, protected
 
 

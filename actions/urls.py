@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action, table, timeline, workbook
+from .views import action, statement, table, timeline, workbook
 
 app_name = "actions"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("roadmaps/<int:pk>/timeline/", timeline.roadmap_timeline, name="timeline"),
     path("roadmaps/<int:pk>/export.xlsx", workbook.export, name="export"),
     path("roadmaps/<int:pk>/import/", workbook.import_workbook, name="import"),
+    path(
+        "roadmaps/<int:pk>/partners/<int:org_pk>/statement.xlsx",
+        statement.partner_statement,
+        name="partner_statement",
+    ),
     path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
     path("actions/<int:pk>/", action.action_detail, name="action"),
     path("actions/<int:pk>/row/", action.action_row, name="action_row"),

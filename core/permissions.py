@@ -255,3 +255,21 @@ def person_filter(user, prefix: str = "") -> Q:
         city_filter(user, prefix="city__"), person__isnull=False
     ).values("person_id")
     return Q(**{f"{prefix}organisation__in": organisations}) | Q(**{f"{prefix}pk__in": members})
+
+
+# --- A partner's statement of pledges and deliveries (issue 16) -------------
+
+
+def can_read_partner_statement(user, roadmap, organisation_id: int) -> bool:
+    """Download an organisation's statement of what it pledged and delivered to a
+    roadmap: the roadmap's staff, and the organisation's own partner users where
+    the roadmap is shared with them."""
+    if can_edit_roadmap(user, roadmap):
+        return True
+    access = access_for(user)
+    return (
+        PARTNER in access.roles
+        and access.organisation_id is not None
+        and access.organisation_id == organisation_id
+        and can_view_roadmap(user, roadmap)
+    )

@@ -18,7 +18,16 @@ ALL = ("view", "add", "change", "delete")
 
 _READ_ALL = {
     "stakeholders": {"city": VIEW, "organisation": VIEW},
-    "actions": {"roadmap": VIEW, "challenge": VIEW, "action": VIEW, "indicator": VIEW},
+    "actions": {
+        "roadmap": VIEW,
+        "challenge": VIEW,
+        "action": VIEW,
+        "indicator": VIEW,
+        # An action's resources (issue 16).
+        "fundingline": VIEW,
+        "pledge": VIEW,
+        "delivery": VIEW,
+    },
     "meetings": {
         "meeting": VIEW,
         "agendaitem": VIEW,
@@ -39,6 +48,11 @@ _EDITOR = {
         "challenge": ALL,
         "action": ALL,
         "indicator": ALL,
+        # An action's resources (issue 16): a pledge is kept once made, a
+        # delivery is a line of a ledger (added, never changed).
+        "fundingline": ALL,
+        "pledge": ("view", "add", "change"),
+        "delivery": ("view", "add"),
     },
     "meetings": {
         "meeting": VIEW,
@@ -70,7 +84,9 @@ _NETWORK_ADMIN = {
     "stakeholders": dict.fromkeys(
         ("city", "organisation", "person", "membership", "cityaccess"), ALL
     ),
-    "actions": dict.fromkeys(("roadmap", "challenge", "action", "indicator"), ALL),
+    "actions": dict.fromkeys(
+        ("roadmap", "challenge", "action", "indicator", "fundingline", "pledge", "delivery"), ALL
+    ),
     "meetings": dict.fromkeys(
         ("meeting", "agendaitem", "attendance", "contribution", "nextstep"), ALL
     ),

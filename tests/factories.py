@@ -145,7 +145,7 @@ def action_form(action: Action, **changes) -> dict:
 
 def action_admin_form(action: Action, **changes) -> dict:
     """The POST of the admin's change form for ``action``: the row's fields and
-    an empty indicators inline."""
+    empty inlines (indicators, funding lines, pledges)."""
     return action_form(
         action,
         **{
@@ -153,6 +153,12 @@ def action_admin_form(action: Action, **changes) -> dict:
             "indicators-INITIAL_FORMS": 0,
             "indicators-MIN_NUM_FORMS": 0,
             "indicators-MAX_NUM_FORMS": 1000,
+            # Its resources' inlines (issue 16), empty.
+            **{
+                f"{prefix}-{name}": value
+                for prefix in ("funding_lines", "pledges")
+                for name, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },
             **changes,
         },
     )

@@ -1,17 +1,54 @@
-"""The actions app's models: roadmaps and challenges, the Action Table's rows, indicators."""
+"""The actions app's models: roadmaps and challenges, the Action Table's rows, indicators,
+and resources (funding lines, pledges, deliveries)."""
 
 from .indicators import Indicator
+from .resources import (
+    HOURS_PER_DAY,
+    UNITS_OF_KIND,
+    ActionResources,
+    Delivery,
+    FundingLine,
+    FundingTotals,
+    KindTotals,
+    Pledge,
+    ResourceNeeds,
+    RoadmapFunding,
+    annotate_funding,
+    funding_totals,
+    is_fully_pledged,
+    needed_pledged_delivered,
+    pledge_totals,
+    pledges_with_delivered,
+    units_message,
+)
 from .roadmaps import Challenge, Roadmap, RoadmapQuerySet
 from .rows import DATE_FIELDS, DUE_SOON_DAYS, Action, ActionQuerySet, action_history
 
 __all__ = [
     "DATE_FIELDS",
     "DUE_SOON_DAYS",
+    "HOURS_PER_DAY",
+    "UNITS_OF_KIND",
     "Action",
     "ActionQuerySet",
+    "ActionResources",
     "Challenge",
+    "Delivery",
+    "FundingLine",
+    "FundingTotals",
     "Indicator",
+    "KindTotals",
+    "Pledge",
+    "ResourceNeeds",
     "Roadmap",
+    "RoadmapFunding",
     "RoadmapQuerySet",
     "action_history",
+    "annotate_funding",
+    "funding_totals",
+    "is_fully_pledged",
+    "needed_pledged_delivered",
+    "pledge_totals",
+    "pledges_with_delivered",
+    "units_message",
 ]

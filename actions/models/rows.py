@@ -282,22 +282,27 @@ class Action(models.Model):
         budget: Decimal | None,
         people_days: Decimal | None,
         indicators: Iterable[tuple[Decimal | None, Decimal | None]],
+        fully_pledged: bool = False,
     ) -> list[str]:
         """The one rule of "tangible and measurable", for an action or a row read as
-        values: what it lacks, with its indicators as (baseline, target) pairs."""
+        values: what it lacks, with its indicators as (baseline, target) pairs.
+
+        Resources fully pledged by partners (``resources.is_fully_pledged``) count
+        as its necessary resources, stated or not."""
         missing = []
         if not lead_partner_id:
             missing.append(str(_("lead partner")))
         if not deadline:
             missing.append(str(_("deadline")))
-        if not ((resources or "").strip() or budget is not None or people_days):
+        if not (fully_pledged or (resources or "").strip() or budget is not None or people_days):
             missing.append(str(_("necessary resources")))
         if not any(baseline is not None and target is not None for baseline, target in indicators):
             missing.append(str(_("an indicator with baseline and target")))
         return missing
 
     def missing_for_measurable(self) -> list[str]:
-        """What the row lacks to be tangible and measurable (uses prefetched indicators)."""
+        """What the row lacks to be tangible and measurable (uses prefetched indicators,
+        and ``resources_fully_pledged`` where the caller set it: the action page)."""
         return self.measurable_gaps(
             lead_partner_id=self.lead_partner_id,
             deadline=self.deadline,
@@ -305,6 +310,7 @@ class Action(models.Model):
             budget=self.budget,
             people_days=self.people_days,
             indicators=((ind.baseline, ind.target) for ind in self.indicators.all()),
+            fully_pledged=getattr(self, "resources_fully_pledged", False),
         )
 
     def is_measurable(self) -> bool:

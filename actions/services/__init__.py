@@ -11,6 +11,17 @@ from .common import (
     user_or_none,
 )
 from .indicators import action_indicators_update
+from .resources import (
+    DeliveryRecorded,
+    delivery_record,
+    funding_line_create,
+    funding_line_delete,
+    funding_line_errors,
+    funding_line_update,
+    pledge_create,
+    pledge_errors,
+    pledge_update,
+)
 from .rows import action_create, action_delete, action_move, action_update
 from .rules import action_changes, partner_errors
 
@@ -19,13 +30,22 @@ __all__ = [
     "REASON_LENGTH",
     "SYSTEM",
     "ActionConflict",
+    "DeliveryRecorded",
     "action_changes",
     "action_create",
     "action_delete",
     "action_indicators_update",
     "action_move",
     "action_update",
+    "delivery_record",
+    "funding_line_create",
+    "funding_line_delete",
+    "funding_line_errors",
+    "funding_line_update",
     "partner_errors",
+    "pledge_create",
+    "pledge_errors",
+    "pledge_update",
     "set_history_author",
     "user_or_none",
 ]

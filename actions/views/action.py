@@ -20,7 +20,7 @@ from core.numbers import format_number, whole_number
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet
 from ..history import action_history_entries
-from ..models import Action, Challenge
+from ..models import Action, ActionResources, Challenge, annotate_funding
 from .common import (
     get_action_for_editor,
     get_action_for_user,
@@ -121,7 +121,12 @@ def _render_row(request, action_pk: int, *, saved: bool = False):
 @require_safe
 def action_detail(request, pk: int):
     action = get_action_for_user(request, pk)
-    action = Action.objects.for_table().select_related("created_by", "changed_by").get(pk=action.pk)
+    action = annotate_funding(
+        Action.objects.for_table().select_related("created_by", "changed_by")
+    ).get(pk=action.pk)
+    resources = ActionResources.of(action)
+    # Fully pledged resources count for "tangible and measurable".
+    action.resources_fully_pledged = resources.fully_pledged
     can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
     return render(
         request,
@@ -132,6 +137,15 @@ def action_detail(request, pk: int):
             "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
             "can_see_people": can_see_people,
             "history": _history_for(action, can_see_people=can_see_people),
+            "resources": resources,
+            # The organisations whose statement of pledges this user may download.
+            "statement_organisations": {
+                pledge.organisation_id
+                for pledge in resources.pledges
+                if permissions.can_read_partner_statement(
+                    request.user, action.roadmap, pledge.organisation_id
+                )
+            },
             "today": timezone.localdate(),
         },
     )

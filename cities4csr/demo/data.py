@@ -570,3 +570,48 @@ MEETINGS = [
         ],
     },
 ]  # fmt: skip
+
+
+# --- Resources of Sofia's actions (issue 16): funding lines, pledges, deliveries -------
+# By the action's title. A funder is an organisation's key or a programme's name;
+# each pledge: (organisation, kind, amount, unit, description, date, deliveries),
+# each delivery: (date, amount, note). Amounts are in the action's currency.
+
+SOFIA_RESOURCES: dict[str, dict] = {
+    "Годишни награди на Столична община за КСО": {
+        "funding": [
+            ("Бюджет на Столична община", 10000, "received", "Дейност „Икономика и търговия“."),
+            ("bank", 5000, "secured", "Спонсорство на наградния фонд."),
+        ],
+        "pledges": [
+            ("bcci", "premises", 1, "days", "Зала за церемонията.", _d(2022, 3, 1),
+             [(_d(2022, 11, 24), 1, "Церемонията по награждаване.")]),
+            ("denkstatt", "pro_bono", 6, "days", "Методика и работа в журито.", _d(2022, 3, 1),
+             [(_d(2022, 6, 30), 4, "Методика."), (_d(2022, 10, 31), 2, "Журиране.")]),
+        ],
+    },
+    "Платформа за корпоративно доброволчество": {
+        "funding": [
+            ("Бюджет на Столична община", 6000, "secured", ""),
+            ("software", 4000, "requested", "Предложение за съфинансиране на разработката."),
+        ],
+        "pledges": [
+            ("software", "pro_bono", 20, "days", "Разработка и поддръжка на платформата.",
+             _d(2022, 5, 15), [(_d(2022, 9, 30), 8, "Първа версия.")]),
+            ("volunteers", "volunteer_hours", 240, "hours", "Координация на доброволците.",
+             _d(2022, 5, 15), [(_d(2022, 12, 15), 120, "")]),
+        ],
+    },
+    "„Осинови зелено място“: засаждане на дървета с фирмите в районите": {
+        "funding": [
+            ("Програма „Околна среда“ 2021–2027", 10000, "requested", ""),
+            ("builder", 3000, "planned", ""),
+        ],
+        "pledges": [
+            ("builder", "cash", 5000, "EUR", "Фиданки и поливни системи.", _d(2023, 2, 1),
+             [(_d(2023, 4, 1), 2000, "Първа вноска."), (_d(2023, 10, 1), 1500, "")]),
+            ("logistics", "in_kind", 12, "pieces", "Курсове на камион за фиданките.",
+             _d(2023, 2, 1), [(_d(2023, 4, 1), 14, "Два курса повече от обещаното.")]),
+        ],
+    },
+}  # fmt: skip

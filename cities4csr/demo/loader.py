@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -17,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import Action, Challenge, Indicator, Roadmap
+from actions.models import Action, Challenge, Delivery, FundingLine, Indicator, Pledge, Roadmap
 from core import permissions
 from core.history_reasons import HistoryReason, history_reason
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
@@ -33,6 +34,7 @@ from .data import (
     PEOPLE,
     PERSON_MEMBERSHIPS,
     PHASE_2,
+    SOFIA_RESOURCES,
     SOFIA_ROADMAP,
     VRATSA_ROADMAP,
     RoadmapData,
@@ -124,6 +126,7 @@ class _Loader:
         sofia = self.load_roadmap(SOFIA_ROADMAP, sofia_actions(self.today))
         self.load_roadmap(VRATSA_ROADMAP, vratsa_actions(self.today))
         self.load_meetings(sofia)
+        self.load_resources(sofia)
 
     def load_network(self) -> None:
         for name, name_bg, local_name, country, is_lead, language in CITIES:
@@ -352,3 +355,74 @@ class _Loader:
                         "done": done,
                     },
                 )
+
+    def load_resources(self, roadmap: Roadmap) -> None:
+        """Funding lines, pledges and deliveries of a few of Sofia's actions, through
+        the services (issue 16). Found by funder, by organisation and kind, and by
+        date and amount, so that a second run writes nothing."""
+        actor = self.actor or services.SYSTEM
+        actions = {action.title: action for action in roadmap.actions.all()}
+        for title, spec in SOFIA_RESOURCES.items():
+            action = actions[title]
+            for funder, amount, status, note in spec["funding"]:
+                organisation = self.orgs.get(funder)
+                data = {
+                    "funder": organisation,
+                    "programme": "" if organisation else funder,
+                    "amount": Decimal(amount),
+                    "currency": action.currency,
+                    "status": status,
+                    "note": note,
+                }
+                line = FundingLine.objects.filter(
+                    action=action, funder=organisation, programme=data["programme"]
+                ).first()
+                if line is None:
+                    services.funding_line_create(
+                        action=action, data=data, by=actor, reason=HISTORY_REASON
+                    )
+                    self.result.created[FundingLine] += 1
+                    continue
+                saved = services.funding_line_update(
+                    funding_line=line,
+                    data=data,
+                    by=actor,
+                    expected_version=line.version,
+                    reason=HISTORY_REASON,
+                )
+                self.result.changed[FundingLine] += saved.version != line.version
+            for key, kind, amount, unit, description, date, deliveries in spec["pledges"]:
+                data = {
+                    "organisation": self.orgs[key],
+                    "kind": kind,
+                    "amount": Decimal(amount),
+                    "unit": unit,
+                    "description": description,
+                    "date": date,
+                }
+                pledge = Pledge.objects.filter(
+                    action=action, organisation=self.orgs[key], kind=kind
+                ).first()
+                if pledge is None:
+                    pledge = services.pledge_create(
+                        action=action, data=data, by=actor, reason=HISTORY_REASON
+                    )
+                    self.result.created[Pledge] += 1
+                else:
+                    saved = services.pledge_update(
+                        pledge=pledge,
+                        data=data,
+                        by=actor,
+                        expected_version=pledge.version,
+                        reason=HISTORY_REASON,
+                    )
+                    self.result.changed[Pledge] += saved.version != pledge.version
+                for day, delivered, note in deliveries:
+                    if pledge.deliveries.filter(date=day, amount=Decimal(delivered)).exists():
+                        continue
+                    services.delivery_record(
+                        pledge=pledge,
+                        data={"amount": Decimal(delivered), "date": day, "note": note},
+                        by=actor,
+                    )
+                    self.result.created[Delivery] += 1

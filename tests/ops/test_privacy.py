@@ -170,3 +170,31 @@ def test_roadmap_calendar_holds_no_contact_details(client, demo_contacts, sofia_
     content = _get(client, _url("meetings:roadmap_ics", sofia_roadmap.pk))
     assert b"BEGIN:VCALENDAR" in content
     assert _leaks(content, demo_contacts) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_partner_statement_holds_no_personal_data(client, demo_contacts, sofia_roadmap, role):
+    """The statement of the demo partner's organisation (issue 16): organisations,
+    actions and what they brought; no person's name, email or phone."""
+    from stakeholders.models import Person
+
+    organisation = Person.objects.get(user__username="partner").organisation
+    assert organisation.pledges.exists(), "the demo partner should have pledges to show"
+    _login(client, role)
+    content = _get(client, _url("actions:partner_statement", sofia_roadmap.pk, organisation.pk))
+    assert content[:4] == b"PK\x03\x04"
+    assert _leaks(content, demo_contacts) == []
+    # The file writes non-ASCII text as character references: read its cells.
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    text = "\n".join(
+        str(value)
+        for ws in workbook
+        for row in ws.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    names = list(Person.objects.values_list("name", flat=True))
+    assert names and [name for name in names if name in text] == []
+    assert organisation.name in text

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, Delivery, FundingLine, Pledge
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import CityAccess, Membership
 from tests import factories
@@ -53,6 +53,12 @@ def _dress(side, city, *, other_editor=None):
     Contribution.objects.filter(meeting=meeting).update(
         kind=Contribution.Kind.PROPOSAL, outcome=Contribution.Outcome.ACCEPTED, action=None
     )
+    # An action's resources: a funding line, and a pledge with a delivery.
+    FundingLine.objects.create(action=side.action, programme="ESF+", amount=1000, status="secured")
+    pledge = Pledge.objects.create(
+        action=side.action, organisation=side.key_partner, kind="cash", amount=500, unit="EUR"
+    )
+    Delivery.objects.create(pledge=pledge, amount=200)
     if other_editor is not None:
         CityAccess.objects.get_or_create(user=other_editor, city=city)
 
@@ -77,6 +83,8 @@ def _objects_of(model, city):
         "Challenge": "roadmap__city",
         "Action": "roadmap__city",
         "Indicator": "action__roadmap__city",
+        "FundingLine": "action__roadmap__city",
+        "Pledge": "action__roadmap__city",
         "Meeting": "roadmap__city",
         "AgendaItem": "meeting__roadmap__city",
         "Attendance": "meeting__roadmap__city",

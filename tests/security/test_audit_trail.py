@@ -69,7 +69,7 @@ def test_admin_edit_leaves_a_history_record(client, moderator, table):
     school = table["school"]
     client.force_login(moderator)
     started = timezone.now()
-    data = factories.action_form(school, progress=70)
+    data = factories.action_admin_form(school, progress=70)
     data.update(
         {
             f"indicators-{i}-{name}": value

@@ -153,6 +153,7 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "actions:timeline": lambda s: {"pk": s.roadmap.pk},
     "actions:export": lambda s: {"pk": s.roadmap.pk},
     "actions:import": lambda s: {"pk": s.roadmap.pk},
+    "actions:partner_statement": lambda s: {"pk": s.roadmap.pk, "org_pk": s.key_partner.pk},
     "actions:action_create": lambda s: {"roadmap_pk": s.roadmap.pk},
     "actions:action": lambda s: {"pk": s.action.pk},
     "actions:action_row": lambda s: {"pk": s.action.pk},
@@ -276,6 +277,9 @@ EXPECTED: dict[str, Expect] = {
     "actions:action": Expect(get=READ, post=GET_ONLY),
     # The workbook: whoever reads the roadmap downloads it.
     "actions:export": Expect(get=READ, post=GET_ONLY),
+    # A partner's statement: the roadmap's staff; the matrix's partner works for
+    # another organisation than the statement's (its own: test_partner_statement.py).
+    "actions:partner_statement": Expect(get=CHANGE_GET, post=GET_ONLY),
     # Import: the city's staff; an upload with no file is refused with 400.
     "actions:import": Expect(get=CHANGE_GET, post=change_post(400), writes=frozenset(STAFF)),
     # The row as the table shows it, for "cancel": GET only.
