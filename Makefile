@@ -83,9 +83,11 @@ run: $(STAMP) compilemessages
 	@echo
 	@echo "  The CSR Action Table runs at http://$(ADDR)/  (admin: http://$(ADDR)/admin/)"
 	@echo "  Demo logins, all with password 'demo': $(DEMO_USERS)"
-	@echo "  Stop it with Ctrl-C."
+	@echo "  A task worker (manage.py db_worker) runs beside it. Stop both with Ctrl-C."
 	@echo
-	$(DEV_ENV) $(PY) manage.py runserver $(ADDR)
+	@$(DEV_ENV) $(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+		$(DEV_ENV) $(PY) manage.py runserver $(ADDR)
 
 test: $(STAMP) compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)

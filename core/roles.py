@@ -75,6 +75,8 @@ _NETWORK_ADMIN = {
         ("meeting", "agendaitem", "attendance", "contribution", "nextstep"), ALL
     ),
     "auth": {"user": ALL, "group": VIEW},
+    # The task queue (django-tasks-db): read only; workers write it.
+    "django_tasks_database": {"dbtaskresult": VIEW},
 }
 
 ROLE_PERMISSIONS = {
