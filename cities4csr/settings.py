@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cities4csr",
     "core",
     "stakeholders",
+    "outbox",
     "actions",
     "meetings",
 ]

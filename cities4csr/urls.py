@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("actions.urls")),
     path("", include("meetings.urls")),
+    path("", include("outbox.urls")),
 ]
 
 # 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500

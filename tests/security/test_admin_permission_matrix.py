@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
+from outbox.models import Kind
+from outbox.services import mail_queue
 from tests.tasks import jobs
 from tests.tasks.worker import DATABASE_BACKEND
 
@@ -40,7 +42,7 @@ from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
 ROUTES = sorted((r for r in admin_routes() if isinstance(r, AdminRoute)), key=lambda r: r.name)
 LOGIN = reverse("admin:login")
 # Records of the whole site, of no city: the logins', the task queue's.
-NETWORK_RECORDS = {"axes", "django_tasks_database"}
+NETWORK_RECORDS = {"axes", "django_tasks_database", "outbox"}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +60,13 @@ def module_world(matrix_cast):
     AccessFailureLog.objects.create(username="x", **login)
     with override_settings(TASKS=DATABASE_BACKEND):
         jobs.city_name.enqueue(sofia.pk)  # a row of the task queue
+    mail_queue(  # a row of the sent log
+        kind=Kind.DUE_DIGEST,
+        event="matrix",
+        person=world.own.person,
+        template="email/digest",
+        context={"sections": []},
+    )
     return world
 
 

@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from actions.models import Action, Challenge, Indicator, Roadmap
 from meetings.models import Contribution, Meeting, NextStep
+from outbox.models import Kind
+from outbox.services import unsubscribe_token
 from stakeholders.models import Organisation, Person
 from tests import factories
 
@@ -42,6 +44,10 @@ STAFF = (EDITOR, MODERATOR, ADMIN)
 # (adminmatrix.py, test_admin_permission_matrix.py); set_language is Django's, for anybody.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"set_language"}
+# Pages whose URL carries a signed token that is the whole authority: they answer
+# whoever has the link and show nothing of the city (the unsubscribe page names
+# only the kind of mail).
+OPEN_TO_WHOEVER_HOLDS_THE_LINK = {"outbox:unsubscribe"}
 
 
 def relation(role: str, side: str) -> str:
@@ -165,6 +171,8 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "meetings:minutes": lambda s: {"pk": s.meeting.pk},
     "meetings:ics": lambda s: {"pk": s.meeting.pk},
     "meetings:roadmap_ics": lambda s: {"pk": s.roadmap.pk},
+    "outbox:settings": lambda s: {},
+    "outbox:unsubscribe": lambda s: {"token": unsubscribe_token(s.person, Kind.INVITATION)},
 }
 
 
@@ -296,6 +304,11 @@ EXPECTED: dict[str, Expect] = {
     "meetings:minutes": Expect(get=READ, post=GET_ONLY),
     "meetings:ics": Expect(get=READ, post=GET_ONLY),
     "meetings:roadmap_ics": Expect(get=READ, post=GET_ONLY),
+    # Each signed-in user's own mail settings (a user linked to no person gets the
+    # page that says so; an empty POST saves "no mail" for one who is).
+    "outbox:settings": Expect(get={**_all(200), ANON: {302}}, post={**_all(200, 302), ANON: {302}}),
+    # The signed link in a mail: for anybody who has it, logged in or not.
+    "outbox:unsubscribe": Expect(get=_all(200), post=_all(200)),
 }
 
 
