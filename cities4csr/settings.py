@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "outbox",
     "actions",
     "meetings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
