@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("meetings.urls")),
     path("", include("outbox.urls")),
+    path("", include("notifications.urls")),
 ]
 
 # 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500

@@ -24,6 +24,8 @@ from outbox.services import mail_queue, recipients, site_url
 from outbox.tasks import deliver_soon
 from stakeholders.models import Person
 
+from .follows import follow_digests_queue
+
 NEXT_STEP_DAYS = 3
 # Days after a meeting ended when its moderator is reminded to close it and approve
 # the minutes; each reminder goes once, while the meeting is in its window.
@@ -242,6 +244,7 @@ class Reminders:
     digests: int
     meeting_reminders: int
     minutes_reminders: int
+    follow_digests: int = 0
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> Reminders:
@@ -251,6 +254,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> Reminders:
         digests=due_digests_queue(today=timezone.localdate(now)),
         meeting_reminders=meeting_reminders_queue(now=now),
         minutes_reminders=minutes_reminders_queue(now=now),
+        follow_digests=follow_digests_queue(today=timezone.localdate(now)),
     )
     deliver_soon()
     return result

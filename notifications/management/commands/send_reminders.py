@@ -16,5 +16,6 @@ class Command(BaseCommand):
         result = reminders_send()
         self.stdout.write(
             f"Queued {result.digests} digests, {result.meeting_reminders} meeting reminders, "
-            f"{result.minutes_reminders} minutes reminders."
+            f"{result.minutes_reminders} minutes reminders, "
+            f"{result.follow_digests} digests of what people follow."
         )
