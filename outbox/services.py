@@ -210,6 +210,7 @@ class Delivery:
     sent: int = 0
     failed: int = 0  # attempts that failed this time (retried later, or given up)
     retry_at: datetime.datetime | None = None  # the earliest retry still waiting
+    more: bool = False  # the batch was full: more mail is due now
 
 
 def _message(mail: Mail) -> EmailMessage:
@@ -239,6 +240,7 @@ def deliver(*, now: datetime.datetime | None = None, limit: int = 500) -> Delive
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+    result.more = len(due) == limit
     connection = get_connection()
     try:
         for pk in due:

@@ -9,6 +9,8 @@ from . import services
 def deliver_mail() -> dict:
     """Send the mail that is due; when some must wait for a retry, come back then."""
     result = services.deliver()
+    if result.more:
+        deliver_mail.enqueue()
     if result.retry_at is not None and default_task_backend.supports_defer:
         deliver_mail.using(run_after=result.retry_at).enqueue()
     return {"sent": result.sent, "failed": result.failed}

@@ -163,3 +163,14 @@ def test_the_admin_shows_who_got_what_but_never_the_body(client, network_admin, 
     page = client.get(reverse("admin:outbox_mail_change", args=[queued.pk]))
     assert page.status_code == 200
     assert "SECRET BODY TEXT" not in page.content.decode()
+
+
+def test_delivery_goes_in_batches_and_asks_for_the_next(sofia_company):
+    people = [factories.person(sofia_company, consent_to_contact=True) for _n in range(3)]
+    for person in people:
+        _queue(person)
+    first = services.deliver(limit=2)
+    assert (first.sent, first.more) == (2, True)
+    second = services.deliver(limit=2)
+    assert (second.sent, second.more) == (1, False)
+    assert len(mail.outbox) == 3
