@@ -10,3 +10,6 @@ class OutboxConfig(AppConfig):
 
     name = "outbox"
     verbose_name = _("Mail")
+
+    def ready(self):
+        from . import signals  # noqa: F401

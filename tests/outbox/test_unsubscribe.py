@@ -85,10 +85,29 @@ def test_mail_queued_before_consent_was_withdrawn_is_not_sent(contact):
     waiting = _queue(contact)
     contact.consent_to_contact = False
     contact.save()
+    waiting.refresh_from_db()
+    assert waiting.status == Mail.Status.WITHDRAWN
+    assert waiting.body == ""  # at once, not only when the task comes by
+    assert services.deliver().sent == 0
+
+
+def test_erasing_a_person_clears_the_mail_waiting_for_them(contact):
+    from stakeholders.services import person_erase
+
+    waiting = _queue(contact)
+    assert contact.name in waiting.body
+    person_erase(person=contact)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.body) == (Mail.Status.WITHDRAWN, "")
+
+
+def test_consent_withdrawn_while_a_mail_is_queued_is_checked_again_on_sending(contact):
+    waiting = _queue(contact)
+    # Changed without a save signal (a bulk update): delivery asks again.
+    type(contact).objects.filter(pk=contact.pk).update(consent_to_contact=False)
     assert services.deliver().sent == 0
     waiting.refresh_from_db()
     assert waiting.status == Mail.Status.WITHDRAWN
-    assert waiting.body == ""
 
 
 def test_nobody_without_consent_or_address_is_queued(sofia_company):
