@@ -85,7 +85,7 @@ run: $(STAMP) compilemessages
 	@echo "  Demo logins, all with password 'demo': $(DEMO_USERS)"
 	@echo "  A task worker (manage.py db_worker) runs beside it. Stop both with Ctrl-C."
 	@echo
-	@$(DEV_ENV) $(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 		$(DEV_ENV) $(PY) manage.py runserver $(ADDR)
 
