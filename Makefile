@@ -111,6 +111,7 @@ deploy-check: $(STAMP)
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		ALLOWED_HOSTS=example.org \
 		CSRF_TRUSTED_ORIGINS=https://example.org \
+		SITE_URL=https://example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 # makemessages needs gettext (xgettext, msgmerge); Django says so clearly when it is missing.

@@ -12,4 +12,4 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
