@@ -83,9 +83,11 @@ run: $(STAMP) compilemessages
 	@echo
 	@echo "  The CSR Action Table runs at http://$(ADDR)/  (admin: http://$(ADDR)/admin/)"
 	@echo "  Demo logins, all with password 'demo': $(DEMO_USERS)"
-	@echo "  Stop it with Ctrl-C."
+	@echo "  A task worker (manage.py db_worker) runs beside it. Stop both with Ctrl-C."
 	@echo
-	$(DEV_ENV) $(PY) manage.py runserver $(ADDR)
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+		$(DEV_ENV) $(PY) manage.py runserver $(ADDR)
 
 test: $(STAMP) compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -109,6 +111,7 @@ deploy-check: $(STAMP)
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		ALLOWED_HOSTS=example.org \
 		CSRF_TRUSTED_ORIGINS=https://example.org \
+		SITE_URL=https://example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 # makemessages needs gettext (xgettext, msgmerge); Django says so clearly when it is missing.

@@ -65,11 +65,15 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "core.login_attempts.LoginAttemptsConfig",  # django-axes
+    "django_tasks",
+    "django_tasks_db",
     "cities4csr",
     "core",
     "stakeholders",
+    "outbox",
     "actions",
     "meetings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +180,29 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# Seconds before the SMTP connection gives up; a slow server fails the attempt, which
+# the delivery task retries later (outbox.services.deliver).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+
+# Background work (Django's Tasks API; django-tasks on 5.2). The database backend keeps
+# the queue in the app's own database: `manage.py db_worker` runs it (make run starts one
+# beside the development server; on PostgreSQL several workers share the queue with
+# SELECT ... FOR UPDATE SKIP LOCKED). "immediate" runs each task at once inside the
+# request or command that enqueued it (the test suite's default).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+# Where the links in mails point (a mail sent by a task or a command has no request
+# to take the host from): the public address of the site, e.g. https://csr.example.org
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Browser security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER
 # by setting TRUST_X_FORWARDED_PROTO=true, and only if the proxy overwrites

@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("actions.urls")),
     path("", include("meetings.urls")),
+    path("", include("outbox.urls")),
+    path("", include("notifications.urls")),
 ]
 
 # 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500

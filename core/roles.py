@@ -91,6 +91,10 @@ _NETWORK_ADMIN = {
         ("meeting", "agendaitem", "attendance", "contribution", "nextstep"), ALL
     ),
     "auth": {"user": ALL, "group": VIEW},
+    # The task queue (django-tasks-db): read only; workers write it.
+    "django_tasks_database": {"dbtaskresult": VIEW},
+    # The sent log (outbox): what went to whom; written by the delivery task.
+    "outbox": {"mail": VIEW},
 }
 
 ROLE_PERMISSIONS = {

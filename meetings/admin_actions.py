@@ -124,12 +124,18 @@ def send_invitations(modeladmin, request, queryset):
         messages.success(
             request,
             ngettext(
-                "%(meeting)s: invitation sent to %(count)s person.",
-                "%(meeting)s: invitations sent to %(count)s people.",
-                len(result.sent),
+                "%(meeting)s: invitation to %(count)s person is being sent.",
+                "%(meeting)s: invitations to %(count)s people are being sent.",
+                len(result.queued),
             )
-            % {"meeting": meeting, "count": len(result.sent)},
+            % {"meeting": meeting, "count": len(result.queued)},
         )
+        if result.already:
+            messages.info(
+                request,
+                _("%(meeting)s: already invited, not sent again: %(people)s.")
+                % {"meeting": meeting, "people": "; ".join(map(str, result.already))},
+            )
         if result.skipped:
             messages.warning(
                 request,

@@ -70,6 +70,13 @@ class City(models.Model):
         default="en",
         help_text=_("The language the app opens in for this city's users."),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("deadline reminders, days ahead"),
+        default=14,
+        help_text=_(
+            "The daily digest names the actions due within this many days (and the overdue ones)."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:

@@ -28,6 +28,15 @@ def _settings_for_tests() -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (not the in-memory default), so that a
+    process the tests start (a real task worker, tests/tasks) opens the same database."""
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite" and not test.get("NAME"):
+        test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     for name, value in _settings_for_tests().items():

@@ -17,6 +17,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "example.org",
     "CSRF_TRUSTED_ORIGINS": "https://example.org",
+    "SITE_URL": "https://example.org",
 }
 
 PRINT_SETTINGS = """

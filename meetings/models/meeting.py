@@ -115,6 +115,12 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     summary = models.TextField(_("summary"), blank=True)
+    reminder_on = models.BooleanField(
+        _("remind the invitees"),
+        default=True,
+        help_text=_("Mail the invitees a reminder before the meeting."),
+    )
+    reminder_hours = models.PositiveSmallIntegerField(_("reminder, hours before"), default=48)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 

@@ -1,51 +1,50 @@
-"""Invitations: the meeting by email, with its calendar entry attached."""
+"""Invitations: the meeting by email, with its calendar entry attached.
+
+The mails are queued in the outbox (one per invitee, in their language) and
+sent by its delivery task, never in the request: a slow or refusing mail
+server costs the moderator nothing, and the task retries it.
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.models import Kind
+from outbox.services import mail_queue, why_not_mailed
+from outbox.tasks import deliver_soon
 from stakeholders.models import Person
-from stakeholders.services import contactable, why_not_contactable
 
 from .. import calendar
 from ..models import Meeting
-from .common import (
-    check_can_manage,
-    city_language,
-)
-
-# What a mail backend raises when the server refuses or cannot be reached
-# (SMTPException is an OSError too since Python 3.4; named for the reader).
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
-
-
-logger = logging.getLogger(__name__)
+from .common import check_can_manage
 
 
 @dataclass
 class Invitations:
-    sent: list[Person] = field(default_factory=list)
+    # People whose invitation is queued now (the delivery task sends it).
+    queued: list[Person] = field(default_factory=list)
     # People invited but not written to, with the reason (shown to the moderator).
     skipped: list[tuple[Person, str]] = field(default_factory=list)
-    # Those of them whose email the mail server did not take: worth trying again.
-    failed: list[Person] = field(default_factory=list)
+    # People who already got this invitation (nothing is sent twice).
+    already: list[Person] = field(default_factory=list)
+
+
+def invitation_event(meeting: Meeting) -> str:
+    """The invitation's key in the sent log: a meeting moved to another time is a new one."""
+    return f"meeting-{meeting.pk}-{meeting.start.isoformat()}"
 
 
 def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Invitations:
-    """Email each invited person the meeting, with its .ics attached.
+    """Queue for each invited person the meeting by email, with its .ics attached.
 
-    Only people who consented to be contacted and have an address are written
-    to (GDPR); each gets a message of their own, so nobody sees the others'
-    addresses. ``base_url`` ("https://host") makes the link to the meeting page.
+    Only people who consented to be contacted, have an address and did not
+    unsubscribe from invitations are written to (GDPR); each gets a message of
+    their own, so nobody sees the others' addresses. ``base_url``
+    ("https://host") makes the link to the meeting page.
     """
     meeting = (
         Meeting.objects.select_related("roadmap__city", "moderator__organisation")
@@ -59,71 +58,33 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
         )
     url = f"{base_url.rstrip('/')}{meeting.get_absolute_url()}" if base_url else ""
     result = Invitations()
-    messages: list[tuple[Person, EmailMessage]] = []
-    invited = meeting.attendances.filter(invited=True).select_related("person__organisation")
-    people = [attendance.person for attendance in invited]
-    recipients = contactable(people)
-    written_to = {person.pk for person in recipients}
-    # The reasons are for the moderator, in the moderator's language.
-    result.skipped.extend(
-        (person, why_not_contactable(person)) for person in people if person.pk not in written_to
+    invited = meeting.attendances.filter(invited=True).select_related(
+        "person__organisation__city", "person__mail_preference"
     )
-    # The invitation itself is in the working language of the city, like the meeting.
-    with translation.override(city_language(meeting)):
-        ics = calendar.meetings_calendar(
+    event = invitation_event(meeting)
+
+    def ics():
+        entry = calendar.meetings_calendar(
             [meeting], name=str(meeting), url_for=(lambda m: url) if url else None
         )
-        for person in recipients:
-            context = {"meeting": meeting, "person": person, "url": url}
-            subject = render_to_string("email/meeting_invitation_subject.txt", context)
-            message = EmailMessage(
-                subject=" ".join(subject.split()),
-                body=render_to_string("email/meeting_invitation.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[person.email],
-            )
-            message.attach(f"meeting-{meeting.number}.ics", ics, calendar.CONTENT_TYPE)
-            messages.append((person, message))
-    if messages:
-        result.sent, result.failed = _send_each(messages)
-        reason = _("the email could not be sent (mail server error); try again later")
-        result.skipped.extend((person, reason) for person in result.failed)
+        return f"meeting-{meeting.number}.ics", entry, calendar.CONTENT_TYPE
+
+    for attendance in invited:
+        person = attendance.person
+        # The reasons are for the moderator, in the moderator's language.
+        reason = why_not_mailed(person, Kind.INVITATION)
+        if reason is not None:
+            result.skipped.append((person, reason))
+            continue
+        mail = mail_queue(
+            kind=Kind.INVITATION,
+            event=event,
+            person=person,
+            template="email/meeting_invitation",
+            context={"meeting": meeting, "url": url},
+            attachment=ics,
+        )
+        (result.queued if mail else result.already).append(person)
+    if result.queued:
+        deliver_soon()
     return result
-
-
-def _send_each(
-    messages: list[tuple[Person, EmailMessage]],
-) -> tuple[list[Person], list[Person]]:
-    """Send the messages over one connection; a refused one does not stop the rest.
-
-    Returns the people written to and those whose message failed.
-    """
-    sent: list[Person] = []
-    failed: list[Person] = []
-    connection = get_connection()
-    try:
-        connection.open()
-    except MAIL_ERRORS:
-        logger.warning("Invitations not sent: no connection to the mail server", exc_info=True)
-        return sent, [person for person, _message in messages]
-    try:
-        for person, message in messages:
-            try:
-                connection.send_messages([message])
-            except MAIL_ERRORS:
-                logger.warning("Invitation to person %s not sent", person.pk, exc_info=True)
-                failed.append(person)
-                # The server may have dropped the connection: the next message opens a new one.
-                _close_quietly(connection)
-            else:
-                sent.append(person)
-    finally:
-        _close_quietly(connection)
-    return sent, failed
-
-
-def _close_quietly(connection) -> None:
-    try:
-        connection.close()
-    except MAIL_ERRORS:
-        logger.warning("Closing the connection to the mail server failed", exc_info=True)

@@ -380,7 +380,7 @@ def test_invitation_action_emails_consenting_invitees_with_ics(
     assert message.to == [willing.email]
     assert message.attachments[0][0] == f"meeting-{meeting.number}.ics"
     texts = _messages(response)
-    assert any("invitation sent to 1 person" in m for m in texts)
+    assert any("invitation to 1 person is being sent" in m for m in texts)
     assert any("Unwilling" in m and "has not consented" in m for m in texts)
 
 

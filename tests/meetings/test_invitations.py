@@ -1,5 +1,6 @@
 """Invitations: one email per consenting invitee, with the meeting's .ics attached."""
 
+import datetime
 import smtplib
 
 import icalendar
@@ -9,10 +10,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends import locmem
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from meetings.models import AgendaItem, Attendance
-from meetings.services import invitations, meeting_invitations_send
+from meetings.services import meeting_invitations_send
+from outbox import services as outbox_services
+from outbox.models import Mail
 from tests import factories
 
 
@@ -38,7 +41,7 @@ def test_invitations_go_only_to_consenting_invitees_with_an_address(moderator, p
     result = meeting_invitations_send(
         meeting=meeting, by=moderator, base_url="https://csr.example.org"
     )
-    assert result.sent == [people["willing"]]
+    assert result.queued == [people["willing"]]
     assert {person.name for person, _reason in result.skipped} == {"Unwilling", "No Email"}
     (message,) = mail.outbox
     assert message.to == [people["willing"].email]
@@ -62,13 +65,13 @@ def test_invitation_carries_the_meeting_as_ics(moderator, planned):
 def test_invitation_is_in_the_citys_language(moderator, planned, monkeypatch):
     meeting, _people = planned
     languages = []
-    render = invitations.render_to_string
+    render = outbox_services.render_to_string
 
     def recording_render(*args, **kwargs):
         languages.append(translation.get_language())
         return render(*args, **kwargs)
 
-    monkeypatch.setattr(invitations, "render_to_string", recording_render)
+    monkeypatch.setattr(outbox_services, "render_to_string", recording_render)
     meeting_invitations_send(meeting=meeting, by=moderator)
     assert set(languages) == {"bg"}  # Sofia works in Bulgarian; the test runs in English
 
@@ -143,18 +146,18 @@ def test_a_refused_address_does_not_stop_the_other_invitations(
 
     result = meeting_invitations_send(meeting=meeting, by=moderator)
 
-    assert sorted(p.name for p in result.sent) == ["Third", "Willing"]
+    assert sorted(p.name for p in result.queued) == ["Second", "Third", "Willing"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [people["willing"].email, people["third"].email]
     )
-    assert result.failed == [people["second"]]
-    assert (
-        people["second"],
-        "the email could not be sent (mail server error); try again later",
-    ) in (result.skipped)
+    # Kept for the next attempt, later (the task's back-off).
+    refused = Mail.objects.get(person=people["second"])
+    assert (refused.status, refused.attempts) == (Mail.Status.PENDING, 1)
+    assert refused.next_attempt_at > refused.created_at
+    assert refused.error == "SMTPRecipientsRefused"
 
 
-def test_an_unreachable_mail_server_fails_every_invitation_without_an_error(
+def test_an_unreachable_mail_server_keeps_every_invitation_for_later(
     moderator, three_invitees, refusing_backend
 ):
     meeting, _people = three_invitees
@@ -162,12 +165,35 @@ def test_an_unreachable_mail_server_fails_every_invitation_without_an_error(
 
     result = meeting_invitations_send(meeting=meeting, by=moderator)
 
-    assert result.sent == []
-    assert sorted(p.name for p in result.failed) == ["Second", "Third", "Willing"]
+    assert len(result.queued) == 3
     assert mail.outbox == []
+    assert set(Mail.objects.values_list("status", flat=True)) == {Mail.Status.PENDING}
+
+    refusing_backend.unreachable = False
+    later = timezone.now() + outbox_services.backoff(1)
+    assert outbox_services.deliver(now=later).sent == 3
+    assert len(mail.outbox) == 3
 
 
-def test_the_admin_action_reports_the_failed_invitations_instead_of_an_error(
+def test_inviting_twice_sends_nothing_twice(moderator, planned):
+    meeting, people = planned
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    again = meeting_invitations_send(meeting=meeting, by=moderator)
+    assert again.queued == []
+    assert again.already == [people["willing"]]
+    assert len(mail.outbox) == 1
+
+
+def test_a_moved_meeting_is_invited_to_again(moderator, planned):
+    meeting, _people = planned
+    meeting_invitations_send(meeting=meeting, by=moderator)
+    meeting.start += datetime.timedelta(days=1)
+    meeting.save()
+    assert len(meeting_invitations_send(meeting=meeting, by=moderator).queued) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_the_admin_action_reports_queued_invitations_and_never_an_error(
     client, moderator, three_invitees, refusing_backend
 ):
     meeting, people = three_invitees
@@ -181,6 +207,5 @@ def test_the_admin_action_reports_the_failed_invitations_instead_of_an_error(
 
     assert response.status_code == 302
     texts = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("invitations sent to 2 people" in text for text in texts)
-    assert any("Second" in text and "could not be sent" in text for text in texts)
+    assert any("invitations to 3 people are being sent" in text for text in texts)
     assert len(mail.outbox) == 2

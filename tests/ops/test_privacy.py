@@ -105,11 +105,23 @@ def test_scanner_finds_contact_details_where_staff_may_see_them(client, demo_con
 
 
 @pytest.mark.parametrize(
-    "name", ["dashboard", "actions:roadmap_list", "meetings:list"], ids=lambda n: n
+    "name",
+    ["dashboard", "actions:roadmap_list", "meetings:list", "outbox:settings"],
+    ids=lambda n: n,
 )
 def test_partner_lists_show_no_contact_details(client, demo_contacts, name):
     _login(client, "partner")
     assert _leaks(_get(client, _url(name)), demo_contacts) == []
+
+
+def test_unsubscribe_pages_show_no_contact_details(client, demo_contacts):
+    from outbox.models import Kind
+    from outbox.services import unsubscribe_token
+    from stakeholders.models import Person
+
+    person = Person.objects.exclude(email="").order_by("pk").first()
+    url = reverse("outbox:unsubscribe", args=[unsubscribe_token(person, Kind.INVITATION)])
+    assert _leaks(_get(client, url), demo_contacts) == []
 
 
 @pytest.mark.parametrize("name", ["actions:roadmap", "actions:timeline"], ids=lambda n: n)

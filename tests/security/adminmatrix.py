@@ -132,6 +132,10 @@ MODELS: dict[str, ModelRights] = {
     "axes.AccessAttempt": _rights(),
     "axes.AccessLog": _rights(),
     "axes.AccessFailureLog": _rights(),
+    # The task queue: written by the workers; the network admin reads it.
+    "django_tasks_database.DBTaskResult": _rights(view=NETWORK),
+    # The sent log: written by the outbox; the network admin reads who got what.
+    "outbox.Mail": _rights(view=NETWORK),
 }
 
 # The cockpit's own pages and the user's password page: who may use them.

@@ -16,10 +16,15 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
+from outbox.models import Kind
+from outbox.services import mail_queue
+from tests.tasks import jobs
+from tests.tasks.worker import DATABASE_BACKEND
 
 from . import test_admin_actions as scoping
 from .adminmatrix import (
@@ -36,6 +41,8 @@ from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
 
 ROUTES = sorted((r for r in admin_routes() if isinstance(r, AdminRoute)), key=lambda r: r.name)
 LOGIN = reverse("admin:login")
+# Records of the whole site, of no city: the logins', the task queue's.
+NETWORK_RECORDS = {"axes", "django_tasks_database", "outbox"}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +58,15 @@ def module_world(matrix_cast):
     )
     AccessLog.objects.create(username="x", **login)
     AccessFailureLog.objects.create(username="x", **login)
+    with override_settings(TASKS=DATABASE_BACKEND):
+        jobs.city_name.enqueue(sofia.pk)  # a row of the task queue
+    mail_queue(  # a row of the sent log
+        kind=Kind.DUE_DIGEST,
+        event="matrix",
+        person=world.own.person,
+        template="email/digest",
+        context={"sections": []},
+    )
     return world
 
 
@@ -68,7 +84,7 @@ def _object(world, model, side_name):
         return world.users["editor" if side_name == "own" else "other_editor"].pk
     if label == "auth.Group":
         return Group.objects.get(name="editor").pk
-    if model._meta.app_label == "axes":
+    if model._meta.app_label in NETWORK_RECORDS:
         return model.objects.order_by("pk").first().pk
     return scoping._objects_of(model, side.city)[0]
 

@@ -31,7 +31,14 @@ def _token(client) -> str:
     return client.cookies[settings.CSRF_COOKIE_NAME].value
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+# Exempt, with the reason. The one-click unsubscribe: a mail program POSTs it with no
+# token (RFC 8058); the signed token in the URL is what authorises, and all it does is
+# stop mail (tests/outbox/test_unsubscribe.py refuses a forged one).
+CSRF_EXEMPT = {"outbox:unsubscribe"}
+CHECKED = [route for route in ROUTES if route.name not in CSRF_EXEMPT]
+
+
+@pytest.mark.parametrize("route", CHECKED, ids=[route.name for route in CHECKED])
 def test_post_without_csrf_token_is_refused_and_changes_nothing(route, world, editor):
     if route.name not in EXPECTED or route.name not in URL_KWARGS:
         pytest.fail(f"{route.name} ({route.route}) has no entry in the URL table")
@@ -45,7 +52,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(route, world, ed
         assert snapshot() == before, f"POST {url} without a token changed data"
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+@pytest.mark.parametrize("route", CHECKED, ids=[route.name for route in CHECKED])
 def test_post_with_a_wrong_csrf_token_is_refused(route, world, editor):
     if route.name not in URL_KWARGS:
         pytest.fail(f"{route.name} ({route.route}) has no entry in the URL table")

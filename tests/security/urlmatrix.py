@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from actions.models import Action, Challenge, Indicator, Roadmap
 from meetings.models import Contribution, Meeting, NextStep
+from outbox.models import Kind
+from outbox.services import unsubscribe_token
 from stakeholders.models import Organisation, Person
 from tests import factories
 
@@ -42,6 +44,10 @@ STAFF = (EDITOR, MODERATOR, ADMIN)
 # (adminmatrix.py, test_admin_permission_matrix.py); set_language is Django's, for anybody.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"set_language"}
+# Pages whose URL carries a signed token that is the whole authority: they answer
+# whoever has the link and show nothing of the city (the unsubscribe page names
+# only the kind of mail).
+OPEN_TO_WHOEVER_HOLDS_THE_LINK = {"outbox:unsubscribe"}
 
 
 def relation(role: str, side: str) -> str:
@@ -166,6 +172,10 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "meetings:minutes": lambda s: {"pk": s.meeting.pk},
     "meetings:ics": lambda s: {"pk": s.meeting.pk},
     "meetings:roadmap_ics": lambda s: {"pk": s.roadmap.pk},
+    "outbox:settings": lambda s: {},
+    "notifications:follow_action": lambda s: {"pk": s.action.pk},
+    "notifications:follow_roadmap": lambda s: {"pk": s.roadmap.pk},
+    "outbox:unsubscribe": lambda s: {"token": unsubscribe_token(s.person, Kind.INVITATION)},
 }
 
 
@@ -215,6 +225,8 @@ POST_DATA: dict[str, Callable[[Side], dict]] = {
         "indicators-1-name": "Added by the permission matrix",
     },
     "login": lambda s: {"username": "nobody", "password": "wrong"},
+    "notifications:follow_action": lambda s: {"follow": "1"},
+    "notifications:follow_roadmap": lambda s: {"follow": "1"},
 }
 
 
@@ -259,6 +271,10 @@ def change_post(*staff_statuses: int) -> dict[str, set[int]]:
 # Read views answer GET and HEAD only (require_safe): a POST is 405 for anybody,
 # before any permission check; without a CSRF token it is 403 first (test_csrf).
 GET_ONLY = _all(405)
+# Following what one may read: a redirect back to the page.
+FOLLOW = _each(
+    {ANON: {302}, OUTSIDER: {404}, PARTNER: {302}, EDITOR: {302}, MODERATOR: {302}, ADMIN: {302}}
+)
 
 EXPECTED: dict[str, Expect] = {
     # Signed in: anybody's own dashboard. Anonymous: the login page.
@@ -300,6 +316,14 @@ EXPECTED: dict[str, Expect] = {
     "meetings:minutes": Expect(get=READ, post=GET_ONLY),
     "meetings:ics": Expect(get=READ, post=GET_ONLY),
     "meetings:roadmap_ics": Expect(get=READ, post=GET_ONLY),
+    # Each signed-in user's own mail settings (a user linked to no person gets the
+    # page that says so; an empty POST saves "no mail" for one who is).
+    "outbox:settings": Expect(get={**_all(200), ANON: {302}}, post={**_all(200, 302), ANON: {302}}),
+    # Following: whoever may read the roadmap follows it or its actions; POST only.
+    "notifications:follow_action": Expect(get=_all(405), post=FOLLOW),
+    "notifications:follow_roadmap": Expect(get=_all(405), post=FOLLOW),
+    # The signed link in a mail: for anybody who has it, logged in or not.
+    "outbox:unsubscribe": Expect(get=_all(200), post=_all(200)),
 }
 
 
