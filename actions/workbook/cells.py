@@ -14,12 +14,13 @@ registered once per workbook (``add_styles``).
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+from core.text import file_text
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 MAX_CELL_TEXT = 32_767
 # Language-neutral, so that the import recognises a cut text in either language.
 CUT_MARK = " […]"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel reads the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) as formula
+# starts too when a cell is edited, as East Asian input methods type them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
@@ -69,10 +72,6 @@ _STYLES = (
 # The style a date takes in place of a number's.
 _DATE_STYLES = {VALUE: DATE, VALUE_OVERDUE: DATE_OVERDUE}
 
-# What XML 1.0 cannot hold: the control characters openpyxl refuses
-# (ILLEGAL_CHARACTERS_RE), and surrogates and U+FFFE, U+FFFF.
-NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 def add_styles(workbook) -> dict[str, StyleArray]:
     """Register the named styles of ``workbook``'s cells, once; return each one's
@@ -96,7 +95,7 @@ def clean_text(value: str) -> str:
 
     New lines become Excel's own (LF); browsers send CR LF.
     """
-    text = NOT_IN_XML.sub("", value).replace("\r\n", "\n")
+    text = file_text(value).replace("\r\n", "\n")
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK
     return text
@@ -116,7 +115,7 @@ def same_text(stored: str, from_cell: str) -> bool:
     if from_cell == cleaned:
         return True
     if from_cell.endswith(CUT_MARK):
-        return NOT_IN_XML.sub("", stored).startswith(from_cell[: -len(CUT_MARK)])
+        return file_text(stored).startswith(from_cell[: -len(CUT_MARK)])
     return False
 
 
