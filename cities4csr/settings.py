@@ -211,12 +211,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
-# username, or from one address, that username or address is refused for
-# AXES_COOLOFF_MINUTES; every attempt is logged (AccessAttempt, AccessLog).
+# username from one address, that username is refused from that address for
+# AXES_COOLOFF_MINUTES; after AXES_ADDRESS_FAILURE_LIMIT failures from one address
+# (any usernames), that address is refused for everybody
+# (core.security.lockout_parameters). Every attempt is logged (AccessAttempt,
+# AccessLog); the network admin sees and lifts lockouts in the admin.
 # The address is REMOTE_ADDR: behind a proxy set AXES_IPWARE_PROXY_COUNT and
 # AXES_IPWARE_META_PRECEDENCE_ORDER rather than trust a header a client can forge.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 100)
+AXES_LOCKOUT_PARAMETERS = "core.security.lockout_parameters"
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

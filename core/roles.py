@@ -75,6 +75,8 @@ _NETWORK_ADMIN = {
         ("meeting", "agendaitem", "attendance", "contribution", "nextstep"), ALL
     ),
     "auth": {"user": ALL, "group": VIEW},
+    # django-axes' records: a lockout is seen, and lifted by deleting its attempt.
+    "axes": {"accessattempt": ("view", "delete"), "accesslog": VIEW, "accessfailurelog": VIEW},
 }
 
 ROLE_PERMISSIONS = {
