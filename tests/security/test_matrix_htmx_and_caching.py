@@ -117,4 +117,3 @@ def test_a_public_roadmap_is_not_marked_private_for_anonymous_visitors(world):
     response = Client().get(reverse("actions:roadmap", args=[roadmap.pk]))
     assert response.status_code == 200
     assert "no-store" not in _cache_directives(response)
-
