@@ -41,7 +41,10 @@ from .preview import (
     WorkbookRejected,
 )
 
-MAX_ROWS = 100_000
+# What one request previews and applies within the app server's timeout (gunicorn's
+# 30 s), holding SQLite's write lock for a few seconds at most: larger tables are
+# imported in parts (the sheet's rows are refused past it, the limit named).
+MAX_ROWS = 2_000
 TEXT_FIELDS = ("title", "description", "expected_results", "resources", "in_kind")
 CHOICE_FIELDS = {
     "activity_type": Action.ActivityType.choices,
