@@ -278,7 +278,9 @@ def table_queries(ctx: Context) -> dict:
 
 
 def bad_upload_vs_good_upload(ctx: Context) -> dict:
-    per_kind = uploads.bad_upload_vs_good_upload(ctx.network.table, _client(ctx), repeat=ctx.repeat)
+    per_kind, peaks = uploads.bad_upload_vs_good_upload(
+        ctx.network.table, _client(ctx), repeat=ctx.repeat
+    )
     ratios = {kind: ours.median / good.median for kind, (ours, good) in per_kind.items()}
     slowest = max(ratios, key=ratios.get)
     ours, good = per_kind[slowest]
@@ -290,6 +292,7 @@ def bad_upload_vs_good_upload(ctx: Context) -> dict:
         slowest=slowest,
         ratios={kind: round(ratio, 3) for kind, ratio in ratios.items()},
         seconds={kind: round(ours.median, 4) for kind, (ours, _good) in per_kind.items()},
+        peak_mb={kind: round(peak / (1024 * 1024), 1) for kind, peak in peaks.items()},
         bound_s=uploads.BOUND_SECONDS,
         within_bound=worst_seconds < uploads.BOUND_SECONDS,
         good_actions=ctx.network.table.actions.count(),
