@@ -8,11 +8,13 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.test.client import ClientHandler
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -26,7 +28,6 @@ from actions.workbook.safety import (
     MAX_UPLOAD_BYTES,
 )
 
-from .memory import _peak_bytes, _start_peak
 from .timing import Runs, compare, timed
 
 # The bound the trust issue sets for refusing any bad file.
@@ -122,16 +123,28 @@ def _post(client: Client, url: str, content: bytes, statuses: set[int]) -> Calla
     return run
 
 
-def peak_bytes(run: Callable[[], object]) -> int:
-    """The resident memory ``run`` adds at its peak (Linux; elsewhere an upper bound)."""
-    before = _start_peak()
-    run()
-    return max(0, _peak_bytes() - before)
+def peak_bytes(client: Client, url: str, content: bytes) -> int:
+    """The Python memory the server allocates at the peak of one upload of ``content``
+    (tracemalloc). The request is encoded before the measurement, so that the figure
+    is the server's own: the test client holds the body twice while encoding it."""
+    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    environ = (
+        RequestFactory()
+        .post(url, {"workbook": SimpleUploadedFile("roadmap.xlsx", content)}, HTTP_COOKIE=cookies)
+        .environ
+    )
+    tracemalloc.start()
+    try:
+        ClientHandler(enforce_csrf_checks=False)(environ)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
 
 
 def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
     """Per bad file: its refusal ÷ the preview of ``roadmap``'s own workbook, as timed
-    runs of each, and the peak memory of one refusal and of the preview."""
+    runs of each; and the peak (Python) memory of one refusal and of the preview."""
     good_file = io.BytesIO()
     write_workbook(
         roadmap,
@@ -147,10 +160,11 @@ def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
         override_settings(WORKBOOK_IMPORT_DIR=imports),
     ):
         preview = _post(client, url, good, {200})
-        peaks = {"good_preview": peak_bytes(preview)}
+        preview()  # untimed, unmeasured: imports and caches are not the preview's
+        peaks = {"good_preview": peak_bytes(client, url, good)}
         for kind, content in bad_files(good).items():
             refusal = _post(client, url, content, {400, 413, 422})
-            timed(refusal)  # untimed first run: imports and caches are not the refusal's
-            peaks[kind] = peak_bytes(refusal)
+            timed(refusal)
+            peaks[kind] = peak_bytes(client, url, content)
             per_kind[kind] = compare(refusal, preview, repeat=repeat)
     return per_kind, peaks
