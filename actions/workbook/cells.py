@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 
-from core.text import file_text
+from core.text import NOT_IN_XML
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
@@ -95,7 +95,7 @@ def clean_text(value: str) -> str:
 
     New lines become Excel's own (LF); browsers send CR LF.
     """
-    text = file_text(value).replace("\r\n", "\n")
+    text = NOT_IN_XML.sub("", value).replace("\r\n", "\n")
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK
     return text
@@ -115,7 +115,7 @@ def same_text(stored: str, from_cell: str) -> bool:
     if from_cell == cleaned:
         return True
     if from_cell.endswith(CUT_MARK):
-        return file_text(stored).startswith(from_cell[: -len(CUT_MARK)])
+        return NOT_IN_XML.sub("", stored).startswith(from_cell[: -len(CUT_MARK)])
     return False
 
 

@@ -62,10 +62,6 @@ def _unreadable() -> WorkbookRejected:
     return WorkbookRejected(_("The workbook cannot be read."), status=400)
 
 
-def _too_many_rows() -> WorkbookRejected:
-    return WorkbookRejected(_("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS})
-
-
 def _parsed(rows: Iterable[tuple]) -> Iterator[tuple]:
     """The rows openpyxl reads, with any failure to parse them (of any kind: a
     crafted file makes openpyxl, lxml or zipfile raise almost anything) turned
@@ -171,12 +167,6 @@ class _Reader:
         header = next(_parsed(self.sheet.iter_rows(min_row=1, max_row=1, values_only=True)), None)
         if not header or all(reading.blank(value) for value in header):
             raise WorkbookRejected(_("The Action Table sheet has no header row."))
-        # The size the sheet declares (its <dimension>, read without parsing a row):
-        # an honest file past the cap is refused at once. openpyxl would stop reading
-        # at the declared last row; forgotten, every row is read, and counted below.
-        if (self.sheet.max_row or 0) > MAX_ROWS + 1:
-            raise _too_many_rows()
-        self.sheet.reset_dimensions()
         self.columns = self._columns(header)
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
         rows = []
@@ -184,7 +174,9 @@ class _Reader:
         cells = _parsed(self.sheet.iter_rows(min_row=2, max_col=len(header), values_only=True))
         for number, values in enumerate(cells, start=2):
             if number > MAX_ROWS + 1:
-                raise _too_many_rows()
+                raise WorkbookRejected(
+                    _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
+                )
             row = self._row(number, values, seen_ids)
             if row is not None:
                 rows.append(row)

@@ -62,6 +62,52 @@ def check_size(size: int | None) -> None:
         )
 
 
+def _megabytes(size: int) -> int:
+    return size // (1024 * 1024)
+
+
+def _shared_strings_parts(content_types: bytes) -> set[str]:
+    """The parts the content types declare as shared strings, wherever they are
+    (defusedxml: a declaration in it is refused, as the check below does anyway)."""
+    return {
+        element.get("PartName", "").lstrip("/")
+        for element in defused_fromstring(content_types)
+        if element.get("ContentType") == _SHARED_STRINGS_TYPE
+    }
+
+
+def _check_part_sizes(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a sheet or shared strings larger, unpacked, than one request may parse.
+
+    The sizes are the zip's own records, which zipfile holds each part to when it
+    unpacks one, so nothing is unpacked to learn them.
+    """
+    shared = {"xl/sharedStrings.xml"}
+    if "[Content_Types].xml" in archive.namelist():
+        info = archive.getinfo("[Content_Types].xml")
+        if info.file_size <= MAX_PROLOG_BYTES * 16:
+            shared |= _shared_strings_parts(archive.read(info))
+    for info in infos:
+        if info.filename in shared and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise UnsafeUpload(
+                _(
+                    "The workbook's text (its shared strings) unpacks to more than "
+                    "%(limit)s MB, more than one import can read. Import the table in parts."
+                )
+                % {"limit": _megabytes(MAX_SHARED_STRINGS_BYTES)},
+                status=413,
+            )
+        if info.filename.endswith(".xml") and info.file_size > MAX_SHEET_XML_BYTES:
+            raise UnsafeUpload(
+                _(
+                    "A sheet of the workbook unpacks to more than %(limit)s MB, more than "
+                    "one import can read. Import the table in parts."
+                )
+                % {"limit": _megabytes(MAX_SHEET_XML_BYTES)},
+                status=413,
+            )
+
+
 def _declared_entries(fileobj: IO[bytes], size: int) -> int | None:
     """The entry count of the zip's end record, read before zipfile parses the directory."""
     tail_size = min(size, 65_536 + 22)
@@ -142,49 +188,3 @@ def _check_container(fileobj: IO[bytes], size: int) -> None:
                 raise UnsafeUpload(
                     _("The file contains XML declarations that are not allowed in a workbook.")
                 )
-
-
-def _megabytes(size: int) -> int:
-    return size // (1024 * 1024)
-
-
-def _shared_strings_parts(content_types: bytes) -> set[str]:
-    """The parts the content types declare as shared strings, wherever they are
-    (defusedxml: a declaration in it is refused, as the check below does anyway)."""
-    return {
-        element.get("PartName", "").lstrip("/")
-        for element in defused_fromstring(content_types)
-        if element.get("ContentType") == _SHARED_STRINGS_TYPE
-    }
-
-
-def _check_part_sizes(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse a sheet or shared strings larger, unpacked, than one request may parse.
-
-    The sizes are the zip's own records, which zipfile holds each part to when it
-    unpacks one, so nothing is unpacked to learn them.
-    """
-    shared = {"xl/sharedStrings.xml"}
-    if "[Content_Types].xml" in archive.namelist():
-        info = archive.getinfo("[Content_Types].xml")
-        if info.file_size <= MAX_PROLOG_BYTES * 16:
-            shared |= _shared_strings_parts(archive.read(info))
-    for info in infos:
-        if info.filename in shared and info.file_size > MAX_SHARED_STRINGS_BYTES:
-            raise UnsafeUpload(
-                _(
-                    "The workbook's text (its shared strings) unpacks to more than "
-                    "%(limit)s MB, more than one import can read. Import the table in parts."
-                )
-                % {"limit": _megabytes(MAX_SHARED_STRINGS_BYTES)},
-                status=413,
-            )
-        if info.filename.endswith(".xml") and info.file_size > MAX_SHEET_XML_BYTES:
-            raise UnsafeUpload(
-                _(
-                    "A sheet of the workbook unpacks to more than %(limit)s MB, more than "
-                    "one import can read. Import the table in parts."
-                )
-                % {"limit": _megabytes(MAX_SHEET_XML_BYTES)},
-                status=413,
-            )
