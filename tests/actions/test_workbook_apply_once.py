@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import pathlib
+import threading
 import time
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action, WorkbookImport
@@ -197,3 +199,50 @@ def test_expired_previews_are_removed(client, editor, sofia_roadmap, with_new_ro
     _preview(client, sofia_roadmap, content)
 
     assert not path.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once: PostgreSQL (SQLite's test database is one connection's)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_applies_of_one_upload_import_once(
+    editor, sofia_roadmap, monkeypatch, tmp_path
+):
+    """Two requests with one ticket, in two threads with their own connections, both
+    past the "already applied?" look-up and holding the file before either claims it:
+    the second waits on the claim's unique key and is told it was already imported."""
+    client = Client()
+    client.force_login(editor)
+    factories.action(sofia_roadmap, title="Existing")
+    workbook = exported(client, editor, sofia_roadmap)
+    workbook["Action Table"].append(["Added once", "event"])
+    ticket = _preview(client, sofia_roadmap, as_file(workbook).getvalue()).context["ticket"]
+    both_loaded = threading.Barrier(2, timeout=20)
+    load = uploads.load
+
+    def load_then_wait(ticket, **owner):
+        content = load(ticket, **owner)
+        both_loaded.wait()
+        return content
+
+    monkeypatch.setattr(uploads, "load", load_then_wait)
+    statuses = []
+
+    def apply():
+        try:
+            own = Client()
+            own.force_login(editor)
+            statuses.append(own.post(_url(sofia_roadmap), {"ticket": ticket}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 409]
+    assert _added(sofia_roadmap) == 1
+    assert WorkbookImport.objects.count() == 1
