@@ -76,7 +76,8 @@ def _stored(directory: Path) -> list[tuple[float, int, Path]]:
     """(modified, size, path) of every stored file, oldest first; removes the expired."""
     cutoff = time.time() - MAX_AGE_SECONDS
     found = []
-    for path in directory.glob("*/*.xlsx"):
+    # Files of the layout before the per-user folders (directly in the directory) too.
+    for path in [*directory.glob("*.xlsx"), *directory.glob("*/*.xlsx")]:
         try:
             stat = path.stat()
             if stat.st_mtime < cutoff:
