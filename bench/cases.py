@@ -24,7 +24,7 @@ from actions.workbook.export import (
     registered_sheets,
     write_workbook,
 )
-from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.import_ import COMMAND_MAX_ROWS, apply_import, preview_import
 from actions.workbook.labels import label
 from actions.workbook.safety import check_workbook_file
 
@@ -207,7 +207,7 @@ def import_vs_import_export(ctx: Context) -> dict:
 
     def ours():
         check_workbook_file(io.BytesIO(whole), len(whole))
-        preview = preview_import(roadmap, io.BytesIO(whole))
+        preview = preview_import(roadmap, io.BytesIO(whole), max_rows=COMMAND_MAX_ROWS)
         if not preview.can_apply or preview.change_count != changed:
             raise RuntimeError(f"unexpected preview: {preview.counts}")
         apply_import(roadmap=roadmap, preview=preview, by=admin)
@@ -229,7 +229,7 @@ def import_vs_limit(ctx: Context) -> dict:
 
     def ours():
         check_workbook_file(io.BytesIO(whole), len(whole))
-        preview = preview_import(roadmap, io.BytesIO(whole))
+        preview = preview_import(roadmap, io.BytesIO(whole), max_rows=COMMAND_MAX_ROWS)
         if not preview.can_apply or preview.change_count != changed:
             raise RuntimeError(f"unexpected preview: {preview.counts}")
         apply_import(roadmap=roadmap, preview=preview, by=admin)
@@ -307,7 +307,9 @@ def table_queries(ctx: Context) -> dict:
 
 
 def bad_upload_vs_good_upload(ctx: Context) -> dict:
-    per_kind = uploads.bad_upload_vs_good_upload(ctx.network.table, _client(ctx), repeat=ctx.repeat)
+    per_kind, peaks = uploads.bad_upload_vs_good_upload(
+        ctx.network.table, _client(ctx), repeat=ctx.repeat
+    )
     ratios = {kind: ours.median / good.median for kind, (ours, good) in per_kind.items()}
     slowest = max(ratios, key=ratios.get)
     ours, good = per_kind[slowest]
@@ -319,6 +321,7 @@ def bad_upload_vs_good_upload(ctx: Context) -> dict:
         slowest=slowest,
         ratios={kind: round(ratio, 3) for kind, ratio in ratios.items()},
         seconds={kind: round(ours.median, 4) for kind, (ours, _good) in per_kind.items()},
+        peak_mb={kind: round(peak / (1024 * 1024), 1) for kind, peak in peaks.items()},
         bound_s=uploads.BOUND_SECONDS,
         within_bound=worst_seconds < uploads.BOUND_SECONDS,
         good_actions=ctx.network.table.actions.count(),

@@ -1,22 +1,34 @@
-"""The upload case: how fast the import page refuses a bad file, against the
-preview of a good one of the table's size, both through the same view."""
+"""The upload case: how fast, and in how much memory, the import page refuses a bad
+file, against the preview of a good one of the table's size, both through the same
+view. The bad files are the trust issues' (issue 7's containers, issue 14's sizes:
+shared strings and a sheet past their caps, more rows than a preview reads)."""
 
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.test.client import ClientHandler
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from actions.models import Roadmap
 from actions.workbook.export import export_queryset, registered_sheets, write_workbook
-from actions.workbook.safety import MAX_UPLOAD_BYTES
+from actions.workbook.import_ import MAX_ROWS
+from actions.workbook.labels import label
+from actions.workbook.safety import (
+    MAX_SHARED_STRINGS_BYTES,
+    MAX_SHEET_XML_BYTES,
+    MAX_UPLOAD_BYTES,
+)
 
-from .timing import Runs, compare
+from .timing import Runs, compare, timed
 
 # The bound the trust issue sets for refusing any bad file.
 BOUND_SECONDS = 2.0
@@ -37,6 +49,25 @@ def _rezip(content: bytes, *, replace=None, add=None) -> bytes:
             target.writestr(info.filename, replace.get(info.filename, source.read(info)))
         for name, data in add.items():
             target.writestr(name, data)
+    return out.getvalue()
+
+
+# Random bits written as "0" and "1": text that deflate shrinks about sevenfold, as
+# it does a sheet's XML, so that the size caps (not the zip-bomb ratio) refuse it.
+_BITS = bytes(ord("0") + (byte & 1) for byte in range(256))
+
+
+def _text(size: int) -> bytes:
+    return os.urandom(size).translate(_BITS)
+
+
+def _too_many_rows(good: bytes) -> bytes:
+    workbook = load_workbook(io.BytesIO(good))
+    sheet = workbook[label("sheet_actions")]
+    for number in range(MAX_ROWS + 1):
+        sheet.append([f"Row {number}", "event"])
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 
@@ -62,6 +93,24 @@ def bad_files(good: bytes) -> dict[str, bytes]:
             replace={"[Content_Types].xml": macro_types},
             add={"xl/vbaProject.bin": b"\x00" * 100},
         ),
+        "shared_strings_over_cap": _rezip(
+            good,
+            add={
+                "xl/sharedStrings.xml": b'<sst xmlns="x"><si><t>'
+                + _text(MAX_SHARED_STRINGS_BYTES + 1024)
+                + b"</t></si></sst>"
+            },
+        ),
+        "sheet_over_cap": _rezip(
+            good,
+            replace={
+                "xl/worksheets/sheet1.xml": sheet.replace(
+                    b"</worksheet>",
+                    b"<!--" + _text(MAX_SHEET_XML_BYTES + 1024) + b"--></worksheet>",
+                )
+            },
+        ),
+        "too_many_rows": _too_many_rows(good),
     }
 
 
@@ -74,8 +123,28 @@ def _post(client: Client, url: str, content: bytes, statuses: set[int]) -> Calla
     return run
 
 
+def peak_bytes(client: Client, url: str, content: bytes) -> int:
+    """The Python memory the server allocates at the peak of one upload of ``content``
+    (tracemalloc). The request is encoded before the measurement, so that the figure
+    is the server's own: the test client holds the body twice while encoding it."""
+    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    environ = (
+        RequestFactory()
+        .post(url, {"workbook": SimpleUploadedFile("roadmap.xlsx", content)}, HTTP_COOKIE=cookies)
+        .environ
+    )
+    tracemalloc.start()
+    try:
+        ClientHandler(enforce_csrf_checks=False)(environ)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
 def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
-    """Per bad file, its refusal ÷ the preview of ``roadmap``'s own workbook."""
+    """Per bad file: its refusal ÷ the preview of ``roadmap``'s own workbook, as timed
+    runs of each; and the peak (Python) memory of one refusal and of the preview."""
     good_file = io.BytesIO()
     write_workbook(
         roadmap,
@@ -91,8 +160,11 @@ def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
         override_settings(WORKBOOK_IMPORT_DIR=imports),
     ):
         preview = _post(client, url, good, {200})
+        preview()  # untimed, unmeasured: imports and caches are not the preview's
+        peaks = {"good_preview": peak_bytes(client, url, good)}
         for kind, content in bad_files(good).items():
-            per_kind[kind] = compare(
-                _post(client, url, content, {400, 413}), preview, repeat=repeat
-            )
-    return per_kind
+            refusal = _post(client, url, content, {400, 413, 422})
+            timed(refusal)
+            peaks[kind] = peak_bytes(client, url, content)
+            per_kind[kind] = compare(refusal, preview, repeat=repeat)
+    return per_kind, peaks

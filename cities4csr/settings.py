@@ -81,11 +81,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.security.AdminStylesMiddleware",
+    "core.security.AdminMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.security.InactivityTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -236,12 +238,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
-# username, or from one address, that username or address is refused for
-# AXES_COOLOFF_MINUTES; every attempt is logged (AccessAttempt, AccessLog).
+# username from one address, that username is refused from that address for
+# AXES_COOLOFF_MINUTES; after AXES_ADDRESS_FAILURE_LIMIT failures from one address
+# (any usernames), that address is refused for everybody
+# (core.security.lockout_parameters). Every attempt is logged (AccessAttempt,
+# AccessLog); the network admin sees and lifts lockouts in the admin.
 # The address is REMOTE_ADDR: behind a proxy set AXES_IPWARE_PROXY_COUNT and
 # AXES_IPWARE_META_PRECEDENCE_ORDER rather than trust a header a client can forge.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 100)
+AXES_LOCKOUT_PARAMETERS = "core.security.lockout_parameters"
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

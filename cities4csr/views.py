@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models import DUE_SOON_DAYS, Action, Roadmap
 from core import permissions
+from core.database import is_database_busy
 from meetings.models import Meeting
 from stakeholders.models import City
 
@@ -188,9 +190,28 @@ def server_error(request):
     must not break the error page too: if the template cannot be rendered, a
     plain page is sent, still without any detail of the error.
     """
+    if is_database_busy(sys.exc_info()[1]):
+        return _database_busy()
     try:
         body = loader.get_template("500.html").render()
     except Exception:
         logger.exception("The 500 page could not be rendered")
         body = "<!doctype html><title>Server error (500)</title><h1>Server error (500)</h1>"
     return HttpResponseServerError(body)
+
+
+# Seconds after which a page refused while the database was busy may be asked again.
+BUSY_RETRY_SECONDS = 30
+
+
+def _database_busy() -> HttpResponse:
+    """503 with "try again shortly" for a request that met a busy database (SQLite's
+    write lock held too long by another request): nothing of it was saved."""
+    try:
+        body = loader.get_template("503.html").render()
+    except Exception:
+        logger.exception("The 503 page could not be rendered")
+        body = "<!doctype html><title>Busy (503)</title><h1>Busy (503)</h1>"
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 
 from . import htmx
 
@@ -45,3 +46,24 @@ def _is_login_redirect(response) -> bool:
     if response.status_code not in (301, 302, 303, 307, 308) or not response.has_header("Location"):
         return False
     return urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on whatever a signed-in user is sent.
+
+    A page, workbook, minutes or calendar answered to a signed-in user holds what
+    their role may read (people's names, a partners-only roadmap): no shared cache
+    may keep it, nor the browser's disk after the session ends. What an anonymous
+    visitor gets (the login page, a public roadmap) is public and left as the view
+    made it; static files never reach this (whitenoise answers them first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -95,6 +95,8 @@ _NETWORK_ADMIN = {
     "django_tasks_database": {"dbtaskresult": VIEW},
     # The sent log (outbox): what went to whom; written by the delivery task.
     "outbox": {"mail": VIEW},
+    # django-axes' records: a lockout is seen, and lifted by deleting its attempt.
+    "axes": {"accessattempt": ("view", "delete"), "accesslog": VIEW, "accessfailurelog": VIEW},
 }
 
 ROLE_PERMISSIONS = {

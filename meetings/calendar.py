@@ -1,4 +1,9 @@
-"""Meetings as iCalendar (RFC 5545), for calendar apps and invitation emails."""
+"""Meetings as iCalendar (RFC 5545), for calendar apps and invitation emails.
+
+Every text goes in through ``core.text`` (no control characters) and as a TEXT
+value (``vText``), which escapes line breaks, commas and semicolons: a title a
+user typed cannot end a property or start another one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from collections.abc import Callable, Iterable
 import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.text import file_text, one_line
 
 from .models import Meeting
 
@@ -37,13 +44,13 @@ def meeting_event(meeting: Meeting, *, url: str | None = None) -> icalendar.Even
     event.add("dtstamp", _utc(timezone.now()))
     event.add("dtstart", _utc(meeting.start))
     event.add("dtend", _utc(meeting.end or meeting.start + DEFAULT_DURATION))
-    event.add("summary", f"{meeting.number}. {meeting.title}")
+    event.add("summary", one_line(f"{meeting.number}. {meeting.title}"))
     location = meeting.place
     if meeting.link:
         # Calendar apps show LOCATION as the place to go, so an online link goes there too.
         location = f"{meeting.place} — {meeting.link}" if meeting.place else meeting.link
     if location:
-        event.add("location", location)
+        event.add("location", one_line(location))
     lines = [
         f"{_('Roadmap')}: {meeting.roadmap.title}",
         f"{_('Format')}: {meeting.get_format_display()}",
@@ -57,8 +64,8 @@ def meeting_event(meeting: Meeting, *, url: str | None = None) -> icalendar.Even
         lines.extend(f"{index}. {item.title}" for index, item in enumerate(agenda, start=1))
     if url:
         lines.extend(["", url])
-        event.add("url", url)
-    event.add("description", "\n".join(lines))
+        event.add("url", one_line(url))
+    event.add("description", file_text("\n".join(lines)))
     event.add(
         "status",
         "TENTATIVE" if meeting.status == Meeting.Status.PLANNED else "CONFIRMED",
@@ -78,7 +85,8 @@ def meetings_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is no TEXT to icalendar unless told (it would write a CR as it is).
+    calendar.add("x-wr-calname", icalendar.vText(one_line(name)))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url=url_for(meeting) if url_for else None))
     return calendar.to_ical()

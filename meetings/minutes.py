@@ -2,6 +2,9 @@
 
 The document holds what the meeting page holds: people's names only when the
 reader may see them (the city's staff); everybody else reads organisations.
+Every text goes in through ``core.text.file_text`` (python-docx refuses the
+control characters XML cannot hold), by way of ``_paragraph``, ``_run`` and
+``_heading``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
 from docx.shared import Pt
+
+from core.text import file_text, one_line
 
 from .models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 
@@ -76,17 +81,29 @@ def organisations_present(attendances) -> list[str]:
     )
 
 
+def _paragraph(document, text: object = "", style: str | None = None):
+    return document.add_paragraph(file_text(text), style=style)
+
+
+def _run(paragraph, text: object):
+    return paragraph.add_run(file_text(text))
+
+
+def _heading(document, text: object, level: int):
+    return document.add_heading(file_text(text), level=level)
+
+
 def _table(document, header: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        cell.text = file_text(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+            cell.text = file_text(text)
 
 
 def minutes_document(data: MinutesData) -> bytes:
@@ -94,9 +111,9 @@ def minutes_document(data: MinutesData) -> bytes:
     meeting = data.meeting
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
-    document.core_properties.title = str(meeting)
+    document.core_properties.title = one_line(meeting)
     document.core_properties.language = translation.get_language() or ""
-    document.add_heading(_("Minutes: %(meeting)s") % {"meeting": meeting}, level=0)
+    _heading(document, _("Minutes: %(meeting)s") % {"meeting": meeting}, level=0)
 
     details = [
         (_("Roadmap"), meeting.roadmap.title),
@@ -110,22 +127,22 @@ def minutes_document(data: MinutesData) -> bytes:
     ]
     for label, value in details:
         if value:
-            paragraph = document.add_paragraph()
-            paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(str(value))
+            paragraph = _paragraph(document)
+            _run(paragraph, f"{label}: ").bold = True
+            _run(paragraph, str(value))
 
-    document.add_heading(_("Organisations present"), level=1)
+    _heading(document, _("Organisations present"), level=1)
     present = organisations_present(data.attendances)
     for name in present or [_("No attendance recorded.")]:
-        document.add_paragraph(name, style="List Bullet" if present else None)
+        _paragraph(document, name, style="List Bullet" if present else None)
     if data.can_see_people:
         people = [str(a.person) for a in data.attendances if a.attended]
         if people:
-            document.add_heading(_("Participants"), level=2)
+            _heading(document, _("Participants"), level=2)
             for name in people:
-                document.add_paragraph(name, style="List Bullet")
+                _paragraph(document, name, style="List Bullet")
 
-    document.add_heading(_("Agenda"), level=1)
+    _heading(document, _("Agenda"), level=1)
     for item in data.agenda:
         text = item.title
         if item.duration_minutes:
@@ -138,16 +155,16 @@ def minutes_document(data: MinutesData) -> bytes:
         presenter = _person(item.presenter, data.can_see_people)
         if presenter:
             text += f" — {presenter}"
-        document.add_paragraph(text, style="List Number")
+        _paragraph(document, text, style="List Number")
         if item.notes:
-            document.add_paragraph(item.notes)
+            _paragraph(document, item.notes)
     if not data.agenda:
-        document.add_paragraph(_("No agenda recorded."))
+        _paragraph(document, _("No agenda recorded."))
 
-    document.add_heading(_("Summary"), level=1)
-    document.add_paragraph(meeting.summary or _("No summary yet."))
+    _heading(document, _("Summary"), level=1)
+    _paragraph(document, meeting.summary or _("No summary yet."))
 
-    document.add_heading(_("Proposals and comments"), level=1)
+    _heading(document, _("Proposals and comments"), level=1)
     for contribution in data.contributions:
         by = str(contribution.organisation or "") or _person(
             contribution.author, data.can_see_people
@@ -155,34 +172,34 @@ def minutes_document(data: MinutesData) -> bytes:
         if data.can_see_people and contribution.author and contribution.organisation:
             by = f"{contribution.author.name} ({contribution.organisation})"
         heading = f"{contribution.get_kind_display()}" + (f" — {by}" if by else "")
-        paragraph = document.add_paragraph()
-        paragraph.add_run(heading).bold = True
-        document.add_paragraph(contribution.text)
-        outcome = document.add_paragraph()
-        outcome.add_run(f"{_('Outcome')}: ").bold = True
-        outcome.add_run(contribution.get_outcome_display())
+        paragraph = _paragraph(document)
+        _run(paragraph, heading).bold = True
+        _paragraph(document, contribution.text)
+        outcome = _paragraph(document)
+        _run(outcome, f"{_('Outcome')}: ").bold = True
+        _run(outcome, contribution.get_outcome_display())
         if contribution.produced_action_id or contribution.action_id:
             row = contribution.produced_action or contribution.action
-            outcome.add_run(
-                " — " + _("action %(id)s: %(title)s") % {"id": row.pk, "title": row.title}
+            _run(
+                outcome, " — " + _("action %(id)s: %(title)s") % {"id": row.pk, "title": row.title}
             )
         if contribution.discussion_summary:
-            document.add_paragraph(contribution.discussion_summary)
+            _paragraph(document, contribution.discussion_summary)
     if not data.contributions:
-        document.add_paragraph(_("No proposals or comments recorded."))
+        _paragraph(document, _("No proposals or comments recorded."))
 
-    document.add_heading(_("Decisions"), level=1)
+    _heading(document, _("Decisions"), level=1)
     decisions = [c for c in data.contributions if c.outcome in DECISION_OUTCOMES]
     for contribution in decisions:
         text = contribution.discussion_summary or contribution.text
         row = contribution.produced_action or contribution.action
         if row is not None:
             text += " → " + _("action %(id)s: %(title)s") % {"id": row.pk, "title": row.title}
-        document.add_paragraph(text, style="List Bullet")
+        _paragraph(document, text, style="List Bullet")
     if not decisions:
-        document.add_paragraph(_("No decisions recorded."))
+        _paragraph(document, _("No decisions recorded."))
 
-    document.add_heading(_("Next steps"), level=1)
+    _heading(document, _("Next steps"), level=1)
     if data.next_steps:
         rows = []
         for step in data.next_steps:
@@ -200,7 +217,7 @@ def minutes_document(data: MinutesData) -> bytes:
             rows.append([step.description, responsible, due, _("done") if step.done else _("open")])
         _table(document, [_("What"), _("Responsible"), _("Due date"), _("Status")], rows)
     else:
-        document.add_paragraph(_("No next steps recorded."))
+        _paragraph(document, _("No next steps recorded."))
 
     output = io.BytesIO()
     document.save(output)

@@ -1,6 +1,7 @@
 """The actions app's models: roadmaps and challenges, the Action Table's rows, indicators,
-and resources (funding lines, pledges, deliveries)."""
+resources (funding lines, pledges, deliveries) and the workbook imports applied."""
 
+from .imports import WorkbookImport
 from .indicators import Indicator
 from .resources import (
     HOURS_PER_DAY,
@@ -43,6 +44,7 @@ __all__ = [
     "Roadmap",
     "RoadmapFunding",
     "RoadmapQuerySet",
+    "WorkbookImport",
     "action_history",
     "annotate_funding",
     "funding_totals",

@@ -99,7 +99,10 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
         "new_challenge": new_challenge,
         "columns": 11,
     }
-    template = "actions/_action_row_form.html" if is_htmx(request) else "actions/action_form.html"
+    # The in-place row form edits a saved row; a new action is added on its own page
+    # (the table has no row for it to replace), whoever asks.
+    in_place = is_htmx(request) and action is not None
+    template = "actions/_action_row_form.html" if in_place else "actions/action_form.html"
     return vary_on_htmx(render(request, template, context, status=status))
 
 

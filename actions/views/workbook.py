@@ -7,6 +7,7 @@ import tempfile
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import OperationalError, transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import permissions
+from core.database import is_database_busy
 
 from ..filters import ActionFilter
 from ..workbook import uploads
@@ -89,10 +91,12 @@ def _preview_page(request, roadmap, preview, *, ticket=None, error: str = "", st
 
 @require_http_methods(["GET", "POST"])
 def import_workbook(request, pk: int):
-    """Upload a workbook and see what it would change; then apply it."""
+    """Upload a workbook and see what it would change; then apply it, or cancel."""
     roadmap = get_roadmap_for_editor(request, pk)
     if request.method == "GET":
         return _import_page(request, roadmap)
+    if "ticket" in request.POST and "cancel" in request.POST:
+        return _cancel(request, roadmap)
     if "ticket" in request.POST:
         return _apply(request, roadmap)
     return _preview(request, roadmap)
@@ -110,14 +114,32 @@ def _preview(request, roadmap):
     ticket = None
     if preview.can_apply:
         upload.seek(0)
-        ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
+        try:
+            ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
+        except uploads.StoreFull as exc:
+            return _preview_page(request, roadmap, preview, error=exc.message, status=exc.status)
     return _preview_page(request, roadmap, preview, ticket=ticket)
+
+
+def _cancel(request, roadmap):
+    uploads.discard(request.POST["ticket"], roadmap_id=roadmap.pk, user_id=request.user.pk)
+    messages.info(request, _("The import was cancelled; nothing was imported."))
+    return redirect(roadmap)
+
+
+def _already_applied(request, roadmap, applied):
+    """The answer to a second apply of one upload: what the first one did, and where."""
+    context = {"roadmap": roadmap, "applied": applied}
+    return render(request, "actions/import_applied.html", context, status=409)
 
 
 def _apply(request, roadmap):
     ticket = request.POST.get("ticket", "")
     owner = {"roadmap_id": roadmap.pk, "user_id": request.user.pk}
     try:
+        applied = uploads.applied(ticket, **owner)
+        if applied is not None:
+            return _already_applied(request, roadmap, applied)
         content = uploads.load(ticket, **owner)
     except uploads.TicketInvalid:
         return _import_page(
@@ -137,11 +159,26 @@ def _apply(request, roadmap):
         message = _("The roadmap changed since the preview; nothing was imported.")
         return _preview_page(request, roadmap, preview, error=message, status=409)
     try:
-        result = apply_import(roadmap=roadmap, preview=preview, by=request.user)
+        with transaction.atomic():
+            # Claimed first: a second request with this ticket waits here for this
+            # transaction, then learns that the upload was applied.
+            applied = uploads.claim(ticket, roadmap_id=roadmap.pk, by=request.user)
+            result = apply_import(roadmap=roadmap, preview=preview, by=request.user)
+            applied.created, applied.changed = result["created"], result["changed"]
+            applied.save(update_fields=["created", "changed"])
+    except uploads.AlreadyApplied as exc:
+        return _already_applied(request, roadmap, exc.applied)
     except ImportFailed as exc:
         uploads.discard(ticket, **owner)
         message = _("Nothing was imported: %(error)s") % {"error": exc.message}
         return _preview_page(request, roadmap, preview, error=message, status=409)
+    except OperationalError as exc:
+        if not is_database_busy(exc):
+            raise
+        message = _(
+            "Nothing was imported: the database is busy with other changes. Try again in a minute."
+        )
+        return _preview_page(request, roadmap, preview, ticket=ticket, error=message, status=503)
     uploads.discard(ticket, **owner)
     messages.success(
         request,

@@ -18,7 +18,6 @@ default height whatever it holds, and Excel does not fit rows it opens.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -28,13 +27,17 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 
+from core.text import NOT_IN_XML
+
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
 
 MAX_CELL_TEXT = 32_767
 # Language-neutral, so that the import recognises a cut text in either language.
 CUT_MARK = " […]"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel reads the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) as formula
+# starts too when a cell is edited, as East Asian input methods type them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
@@ -94,10 +97,6 @@ _STYLES = (
 )
 # The style a date takes in place of a number's.
 _DATE_STYLES = {VALUE: DATE, VALUE_OVERDUE: DATE_OVERDUE}
-
-# What XML 1.0 cannot hold: the control characters openpyxl refuses
-# (ILLEGAL_CHARACTERS_RE), and surrogates and U+FFFE, U+FFFF.
-NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # The row heights: how many characters of text a line of a wrapped cell holds per
 # unit of column width (the width of a "0" of the workbook's default font, Calibri

@@ -46,7 +46,12 @@ from .preview import (
     WorkbookRejected,
 )
 
-MAX_ROWS = 100_000
+# What one request previews and applies within the app server's timeout (gunicorn's
+# 30 s), holding SQLite's write lock for a few seconds at most: larger tables are
+# imported in parts (the sheet's rows are refused past it, the limit named).
+MAX_ROWS = 2_000
+# What the command line reads (no request, no timeout; the bench's 5,000-row roadmap).
+COMMAND_MAX_ROWS = 100_000
 TEXT_FIELDS = ("title", "description", "expected_results", "resources", "in_kind")
 CHOICE_FIELDS = {
     "activity_type": Action.ActivityType.choices,
@@ -69,26 +74,29 @@ def _is_action_sheet(title: str) -> bool:
     return recognise(title) == "sheet_actions"
 
 
-def preview_import(roadmap: Roadmap, fileobj: IO[bytes]) -> ImportPreview:
+def preview_import(
+    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int | None = None
+) -> ImportPreview:
     """What importing ``fileobj`` (.xlsx, .ods or .xls) would do to ``roadmap``;
-    writes nothing.
+    writes nothing. At most ``max_rows`` rows (a request's MAX_ROWS unless told).
 
     Call safety.check_workbook_file on an uploaded file first.
     """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     try:
-        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=MAX_ROWS + header.SEARCH_ROWS)
+        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=max_rows + header.SEARCH_ROWS)
     except files.SheetMissing:
         raise WorkbookRejected(
             _("The workbook has no sheet named “%(name)s”.") % {"name": label("sheet_actions")}
         ) from None
     except files.TooManyRows:
         raise WorkbookRejected(
-            _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
+            _("The sheet has more than %(count)s rows.") % {"count": max_rows}
         ) from None
     except files.Unreadable as exc:
         logger.info("Upload refused: python-calamine cannot read it (%s).", exc)
         raise _unreadable() from None
-    return _Reader(roadmap, sheet.rows).preview()
+    return _Reader(roadmap, sheet.rows, max_rows=max_rows).preview()
 
 
 def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
@@ -129,7 +137,8 @@ def _display_date(value: datetime.date) -> str:
 
 
 class _Reader:
-    def __init__(self, roadmap: Roadmap, rows: list[tuple[int, list]]):
+    def __init__(self, roadmap: Roadmap, rows: list[tuple[int, list]], *, max_rows: int):
+        self.max_rows = max_rows
         self.roadmap = roadmap
         self.rows = rows
         self.actions = {
@@ -162,9 +171,9 @@ class _Reader:
             row = self._row(number, values, seen_ids)
             if row is not None:
                 rows.append(row)
-        if len(rows) > MAX_ROWS:
+        if len(rows) > self.max_rows:
             raise WorkbookRejected(
-                _("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}
+                _("The sheet has more than %(count)s rows.") % {"count": self.max_rows}
             )
         return ImportPreview(
             rows,

@@ -17,11 +17,21 @@ import struct
 import zipfile
 from typing import IO
 
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What one request parses, twice (preview and apply): each XML part (a sheet) and
+# the shared strings, which openpyxl holds whole in memory, unpacked. An exported
+# Action Table of 2,000 rows (import_.MAX_ROWS) with a paragraph in each text
+# column is a sheet of about 8 MB.
+MAX_SHEET_XML_BYTES = 32 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+_SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
 # XML compresses well, but not a thousandfold; a zip bomb does.
 MAX_RATIO = 200
 # A prolog (what comes before the root element) longer than this is not Excel's.
@@ -59,6 +69,52 @@ def check_size(size: int | None) -> None:
             % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
             status=413,
         )
+
+
+def _megabytes(size: int) -> int:
+    return size // (1024 * 1024)
+
+
+def _shared_strings_parts(content_types: bytes) -> set[str]:
+    """The parts the content types declare as shared strings, wherever they are
+    (defusedxml: a declaration in it is refused, as the check below does anyway)."""
+    return {
+        element.get("PartName", "").lstrip("/")
+        for element in defused_fromstring(content_types)
+        if element.get("ContentType") == _SHARED_STRINGS_TYPE
+    }
+
+
+def _check_part_sizes(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a sheet or shared strings larger, unpacked, than one request may parse.
+
+    The sizes are the zip's own records, which zipfile holds each part to when it
+    unpacks one, so nothing is unpacked to learn them.
+    """
+    shared = {"xl/sharedStrings.xml"}
+    if "[Content_Types].xml" in archive.namelist():
+        info = archive.getinfo("[Content_Types].xml")
+        if info.file_size <= MAX_PROLOG_BYTES * 16:
+            shared |= _shared_strings_parts(archive.read(info))
+    for info in infos:
+        if info.filename in shared and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise UnsafeUpload(
+                _(
+                    "The workbook's text (its shared strings) unpacks to more than "
+                    "%(limit)s MB, more than one import can read. Import the table in parts."
+                )
+                % {"limit": _megabytes(MAX_SHARED_STRINGS_BYTES)},
+                status=413,
+            )
+        if info.filename.endswith(".xml") and info.file_size > MAX_SHEET_XML_BYTES:
+            raise UnsafeUpload(
+                _(
+                    "A sheet of the workbook unpacks to more than %(limit)s MB, more than "
+                    "one import can read. Import the table in parts."
+                )
+                % {"limit": _megabytes(MAX_SHEET_XML_BYTES)},
+                status=413,
+            )
 
 
 def _declared_entries(fileobj: IO[bytes], size: int) -> int | None:
@@ -134,6 +190,7 @@ def _check_container(fileobj: IO[bytes], size: int) -> None:
         packed = sum(info.compress_size for info in infos)
         if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(packed, 1):
             raise UnsafeUpload(_("The file unpacks to far more than a workbook would."))
+        _check_part_sizes(archive, infos)
         names = {info.filename for info in infos}
         if "mimetype" in names and "content.xml" in names:
             _check_ods(archive, names)

@@ -65,7 +65,11 @@ export STATIC_ROOT="$WORK/static"
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
 echo "==> gunicorn ($WORKERS workers) on $URL"
+# gunicorn trusts X-Forwarded-Proto from the addresses it is given (127.0.0.1 by
+# default) whatever the app's TRUST_X_FORWARDED_PROTO says: here no proxy, so none.
+export TRUST_X_FORWARDED_PROTO=false
 "$GUNICORN" cities4csr.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+    --forwarded-allow-ips "" \
     --access-logfile "$WORK/access.log" --error-logfile "$WORK/error.log" --capture-output &
 GUNICORN_PID=$!
 for _ in $(seq 1 60); do

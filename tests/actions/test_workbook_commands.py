@@ -121,3 +121,19 @@ def test_import_text_preview_names_ignored_columns_and_rows_not_in_the_file(
         "Ignored columns: “Comments”",
         "Skipped rows above the header: 1",
     ]
+
+
+def test_the_command_reads_a_table_past_the_pages_row_limit(
+    roadmap_with_row, tmp_path, monkeypatch
+):
+    """The page's limit is what one request carries; the command has no request."""
+    from actions.workbook import import_
+
+    factories.action(roadmap_with_row, title="Second row")
+    path = _edited_export(roadmap_with_row, tmp_path)
+    monkeypatch.setattr(import_, "MAX_ROWS", 1)
+    with open(path, "rb") as workbook, pytest.raises(import_.WorkbookRejected, match="more than 1"):
+        import_.preview_import(roadmap_with_row, workbook)
+    out = io.StringIO()
+    call_command("import_roadmap", roadmap_with_row.pk, path, "--dry-run", stdout=out)
+    assert "1 changed" in out.getvalue()

@@ -318,9 +318,10 @@ def test_upload_preview_then_apply_in_the_browser(client, editor, table, sofia_r
     loose = Action.objects.get(pk=table["loose"].pk)
     assert loose.expected_results == "More shade"
     assert loose.history.latest().history_user == editor
-    # The ticket was used up: applying twice is refused.
+    # The ticket was used up: applying twice imports nothing and says so.
     again = client.post(import_url(sofia_roadmap), {"ticket": ticket})
-    assert again.status_code == 400
+    assert again.status_code == 409
+    assert "This workbook was already imported" in again.content.decode()
 
 
 def test_ticket_of_another_user_is_refused(client, editor, moderator, table, sofia_roadmap):

@@ -128,10 +128,11 @@ MODELS: dict[str, ModelRights] = {
     # Accounts: the network admin's; the roles (groups) come from a migration.
     "auth.User": _rights(view=NETWORK, change=NETWORK, add=NETWORK, delete=NETWORK),
     "auth.Group": _rights(view=NETWORK),
-    # django-axes' records: written by the login, for no one's hands.
-    "axes.AccessAttempt": _rights(),
-    "axes.AccessLog": _rights(),
-    "axes.AccessFailureLog": _rights(),
+    # django-axes' records, written by the login: the network admin reads them and
+    # lifts a lockout by deleting its attempt; nobody edits them.
+    "axes.AccessAttempt": _rights(view=NETWORK, delete=NETWORK),
+    "axes.AccessLog": _rights(view=NETWORK),
+    "axes.AccessFailureLog": _rights(view=NETWORK),
     # The task queue: written by the workers; the network admin reads it.
     "django_tasks_database.DBTaskResult": _rights(view=NETWORK),
     # The sent log: written by the outbox; the network admin reads who got what.

@@ -9,7 +9,12 @@ from django.conf import settings
 print("PROXY", getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
 print("CSP", sorted(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]))
 print("BACKEND", settings.AUTHENTICATION_BACKENDS[0])
-print("AXES", settings.AXES_FAILURE_LIMIT, settings.AXES_LOCKOUT_PARAMETERS)
+print(
+    "AXES",
+    settings.AXES_FAILURE_LIMIT,
+    settings.AXES_ADDRESS_FAILURE_LIMIT,
+    settings.AXES_LOCKOUT_PARAMETERS,
+)
 print("IDLE", settings.INACTIVITY_TIMEOUT)
 """
 
@@ -31,7 +36,7 @@ def test_production_has_the_csp_lockout_and_inactivity_timeout():
     for directive in ("base-uri", "frame-ancestors", "object-src", "script-src"):
         assert directive in production["CSP"]
     assert production["BACKEND"] == "axes.backends.AxesBackend"
-    assert production["AXES"] == "5 ['username', 'ip_address']"
+    assert production["AXES"] == "5 100 core.security.lockout_parameters"
     assert production["IDLE"] == "1800"
     assert _settings(INACTIVITY_TIMEOUT="600")["IDLE"] == "600"
 

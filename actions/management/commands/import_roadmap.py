@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from actions.models import Roadmap
-from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.import_ import COMMAND_MAX_ROWS, apply_import, preview_import
 from actions.workbook.preview import CONFLICT, ERROR, ImportFailed, WorkbookRejected
 from actions.workbook.reading import quoted
 from actions.workbook.safety import UnsafeUpload, check_workbook_file
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             with open(file, "rb") as workbook:
                 workbook.seek(0, 2)
                 check_workbook_file(workbook, workbook.tell())
-                preview = preview_import(roadmap, workbook)
+                preview = preview_import(roadmap, workbook, max_rows=COMMAND_MAX_ROWS)
         except OSError as exc:
             raise CommandError(str(exc)) from None
         except (UnsafeUpload, WorkbookRejected) as exc:
