@@ -148,8 +148,9 @@ def test_action_page_query_count_does_not_grow_with_pledges(
     # funding (funded, secured, gap in subqueries), 8 key partners, 9 indicators,
     # 10 pledged and delivered per kind, 11 funding lines with their funder,
     # 12 pledges with their organisation and delivered to date, 13 history,
-    # 14 the meetings where it was discussed.
-    with django_assert_num_queries(14):
+    # 14 the meetings where it was discussed, 15 whether the user follows the action
+    # or its roadmap (the follow buttons).
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["resources"].pledges) == pledges
 
