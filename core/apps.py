@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Connect the login signal that starts a session's inactivity clock.
         from . import security  # noqa: F401
+
+
+class CityAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin``, whose ``admin.site`` is ``core.admin_site.CityAdminSite``."""
+
+    default = False  # "core" in INSTALLED_APPS is CoreConfig; this one is named in full
+    default_site = "core.admin_site.CityAdminSite"

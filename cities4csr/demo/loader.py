@@ -32,6 +32,7 @@ from .data import (
     PEOPLE,
     PERSON_MEMBERSHIPS,
     PHASE_2,
+    SHARED_MEMBERSHIPS,
     SOFIA_ROADMAP,
     VRATSA_ROADMAP,
     RoadmapData,
@@ -146,6 +147,12 @@ class _Loader:
             self.sync(
                 Membership,
                 {"city": org.city, "organisation": org, "person": None},
+                {"role": role, "since": since},
+            )
+        for key, city, role, since in SHARED_MEMBERSHIPS:
+            self.sync(
+                Membership,
+                {"city": self.cities[city], "organisation": self.orgs[key], "person": None},
                 {"role": role, "since": since},
             )
         for key, (org, name, position, email, phone, consents) in PEOPLE.items():
