@@ -23,7 +23,17 @@ from meetings.models import Contribution, Meeting, NextStep
 from stakeholders.models import Organisation, Person
 from tests import factories
 
-ROLES = ("anonymous", "partner", "editor", "other_editor", "moderator", "network_admin")
+# "shared_partner": a partner of Vratsa's organisation that sits in Sofia's working
+# group too, through a membership Sofia's staff made (issue 14).
+ROLES = (
+    "anonymous",
+    "partner",
+    "shared_partner",
+    "editor",
+    "other_editor",
+    "moderator",
+    "network_admin",
+)
 SIDES = ("own", "other")
 
 # What a role is to a city's objects.
@@ -49,7 +59,14 @@ def relation(role: str, side: str) -> str:
         return ANON
     if role == "network_admin":
         return ADMIN
-    own_city = {"partner": PARTNER, "editor": EDITOR, "moderator": MODERATOR}
+    own_city = {
+        "partner": PARTNER,
+        # Sofia's membership of their organisation lets them read Sofia's shared
+        # roadmap; Vratsa's, their organisation's own city's, is private.
+        "shared_partner": PARTNER,
+        "editor": EDITOR,
+        "moderator": MODERATOR,
+    }
     if side == "own":
         return own_city.get(role, OUTSIDER)
     return EDITOR if role == "other_editor" else OUTSIDER
@@ -105,6 +122,10 @@ class Side:
 class World:
     own: Side
     other: Side
+    # Vratsa's organisation in Sofia's working group too, and a person of it:
+    # Vratsa's, read-only to Sofia's staff (issue 14).
+    shared: Organisation
+    shared_person: Person
     users: dict = field(default_factory=dict)
 
     def side(self, name: str) -> Side:
@@ -135,9 +156,12 @@ def _side(city, visibility: str) -> Side:
 
 def build_world(*, sofia, vratsa, users: dict) -> World:
     # Sofia's roadmap is shared with its partners; Vratsa's is private.
+    shared = factories.shared_organisation(sofia, vratsa)
     return World(
         own=_side(sofia, Roadmap.Visibility.PARTNERS),
         other=_side(vratsa, Roadmap.Visibility.PRIVATE),
+        shared=shared,
+        shared_person=factories.person(shared, name="Person of the shared organisation"),
         users=users,
     )
 
