@@ -156,10 +156,13 @@ def _side(city, visibility: str) -> Side:
 
 def build_world(*, sofia, vratsa, users: dict) -> World:
     # Sofia's roadmap is shared with its partners; Vratsa's is private.
+    own = _side(sofia, Roadmap.Visibility.PARTNERS)
+    other = _side(vratsa, Roadmap.Visibility.PRIVATE)
+    # After Vratsa's own rows, which come first among Vratsa's (test_admin_actions).
     shared = factories.shared_organisation(sofia, vratsa)
     return World(
-        own=_side(sofia, Roadmap.Visibility.PARTNERS),
-        other=_side(vratsa, Roadmap.Visibility.PRIVATE),
+        own=own,
+        other=other,
         shared=shared,
         shared_person=factories.person(shared, name="Person of the shared organisation"),
         users=users,
