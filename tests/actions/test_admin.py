@@ -101,7 +101,9 @@ def test_sofia_editor_cannot_change_vratsa_action_by_post(client, editor, vratsa
 def test_sofia_editor_cannot_read_vratsa_action_history(client, editor, vratsa_action):
     client.force_login(editor)
     url = reverse("admin:actions_action_history", args=[vratsa_action.pk])
-    assert client.get(url).status_code == 403
+    # As for an action that does not exist: nothing tells that it does.
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("admin:actions_action_history", args=[999_999])).status_code == 404
 
 
 def test_sofia_editor_cannot_delete_vratsa_action(client, editor, vratsa_action):
