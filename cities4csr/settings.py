@@ -51,7 +51,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.CityAdminConfig",  # django.contrib.admin, with the scoped shortcut
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -110,23 +110,38 @@ class CityScopedAdmin(ScopedChoicesMixin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(self.scope(request))
 
+    def change_scope(self, request) -> Q | None:
+        """The rows the user may change, where fewer than those they see (None: the same).
+
+        Organisations and people: another city's organisation in the user's
+        working group is seen, and changed only by its own city's staff.
+        """
+        return None
+
     def in_scope(self, request, obj) -> bool:
         # Asked of the database rather than of ``obj``, so that the answer is
         # the changelist's answer; a historical instance of a deleted row is
         # then out of scope for all but the network admin.
+        return self._matches(request, obj, "scope", self.scope)
+
+    def may_change(self, request, obj) -> bool:
+        if not self.in_scope(request, obj):
+            return False
+        return self.change_scope(request) is None or self._matches(
+            request, obj, "change", self.change_scope
+        )
+
+    def _matches(self, request, obj, kind: str, q_of) -> bool:
         if is_network_admin(request):
             return True
         cache = request.__dict__.setdefault("_admin_scope_cache", {})
-        key = (self.model, obj.pk)
+        key = (self.model, kind, obj.pk)
         if key not in cache:
             cache[key] = (
                 obj.pk is not None
-                and self.model._default_manager.filter(self.scope(request), pk=obj.pk).exists()
+                and self.model._default_manager.filter(q_of(request), pk=obj.pk).exists()
             )
         return cache[key]
-
-    def may_change(self, request, obj) -> bool:
-        return self.in_scope(request, obj)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

@@ -4,6 +4,21 @@ Roles are Django groups (their model permissions, in ``core.roles``, say
 *what kind* of thing a user may change); which city a user works for is data: ``CityAccess`` for
 municipal staff, and for partners the working-group ``Membership`` of the
 organisation their ``Person`` belongs to.
+
+Who belongs where: an organisation and its people belong to the organisation's
+city, whose staff change them (``own_organisation_filter``, ``own_person_filter``).
+Another city's organisation may sit in a working group: its staff then see it and
+its people, and change neither; the membership row itself is the group's.
+
+A partner reads a city's data only through a membership that city's staff made.
+In the model: a ``Membership`` row is its city's (``city_id``); only that city's
+staff and the network admin add, change or end it (``city_filter``, which also
+scopes the admin's city choices), and which organisation a partner's login speaks
+for changes only by the network admin (``can_link_login``,
+``can_change_person_organisation``). So ``partner_city_ids`` (the cities of the
+memberships of the partner's organisation) holds only cities whose own staff put
+that organisation in their group: no city's staff can move a login into an
+organisation, and so into another city's group.
 """
 
 from __future__ import annotations
@@ -222,6 +237,44 @@ def can_link_login(user) -> bool:
     access to that organisation's working groups.
     """
     return access_for(user).is_network_admin
+
+
+def can_change_person_organisation(user, person) -> bool:
+    """Move ``person`` to another organisation (or give a new person one).
+
+    A person linked to a login speaks for their organisation: moving them would
+    hand the login that organisation's working groups, which only those cities'
+    staff grant. So only the network admin moves them; the staff of the
+    person's own city move the others (among their own city's organisations).
+    """
+    if access_for(user).is_network_admin:
+        return True
+    return person is None or person.user_id is None
+
+
+def own_organisation_filter(user, prefix: str = "") -> Q:
+    """A Q object selecting the organisations (via ``prefix``) the user changes:
+    those of the cities the user works for as staff (all, for the network admin)."""
+    return city_filter(user, prefix=f"{prefix}city__")
+
+
+def own_person_filter(user, prefix: str = "") -> Q:
+    """A Q object selecting the people (via ``prefix``) whose records the user changes.
+
+    The people of the user's own cities' organisations, and the people of no
+    organisation who sit in the user's working groups themselves. Another
+    city's people in a shared organisation are read-only (``person_filter``).
+    """
+    from stakeholders.models import Membership
+
+    if access_for(user).is_network_admin:
+        return Q()
+    members = Membership.objects.filter(
+        city_filter(user, prefix="city__"), person__isnull=False
+    ).values("person_id")
+    return own_organisation_filter(user, prefix=f"{prefix}organisation__") | Q(
+        **{f"{prefix}organisation__isnull": True, f"{prefix}pk__in": members}
+    )
 
 
 def organisation_filter(user, prefix: str = "") -> Q:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -51,8 +52,11 @@ def contribution_cockpit_context(contribution: Contribution | None) -> dict:
 
 def _managed_object(model_admin, request, object_id):
     obj = model_admin.get_object(request, unquote(object_id))
-    if obj is None or not model_admin.has_change_permission(request, obj):
-        # Out of scope or not theirs to run: the same answer as the change view.
+    if obj is None:
+        # Unknown, or another city's: the same answer, from the same one query.
+        raise Http404
+    if not model_admin.has_change_permission(request, obj):
+        # Theirs to see, not to run.
         raise PermissionDenied
     return obj
 

@@ -30,10 +30,11 @@ def get_meeting_for_user(request, pk: int) -> Meeting:
     """The meeting if the user may see its roadmap; else 404 (or the login page)."""
     meeting = (
         Meeting.objects.select_related("roadmap__city", "moderator__organisation")
-        .filter(pk=pk)
+        .filter(permissions.roadmap_filter(request.user, prefix="roadmap__"), pk=pk)
         .first()
     )
-    if meeting is None or not permissions.can_view_roadmap(request.user, meeting.roadmap):
+    # One scoped query: another city's meeting and an unknown id look alike.
+    if meeting is None:
         not_found(request)
     return meeting
 

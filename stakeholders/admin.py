@@ -66,6 +66,11 @@ class OrganisationAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     def scope(self, request):
         return permissions.organisation_filter(request.user)
 
+    def change_scope(self, request):
+        # Another city's organisation in the user's working group is read-only
+        # to them (its membership in their group is theirs: MembershipAdmin).
+        return permissions.own_organisation_filter(request.user)
+
 
 @admin.register(Person)
 class PersonAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
@@ -86,14 +91,24 @@ class PersonAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     # Person.save records when consent was given (and clears it when withdrawn);
     # a typed date would be a record nobody gave.
     readonly_fields = ("consent_recorded_at",)
+    # A person is put in one of the user's own city's organisations, never in
+    # another city's (which would make them that city's person).
+    field_scopes = {
+        "organisation": lambda request: permissions.own_organisation_filter(request.user),
+    }
 
     def scope(self, request):
         return permissions.person_filter(request.user)
+
+    def change_scope(self, request):
+        return permissions.own_person_filter(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if not permissions.can_link_login(request.user):
             readonly = (*readonly, "user")
+        if not permissions.can_change_person_organisation(request.user, obj):
+            readonly = (*readonly, "organisation")
         return readonly
 
 

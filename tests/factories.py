@@ -225,3 +225,12 @@ def partner(company: Organisation) -> User:
 
 def network_admin() -> User:
     return user("admin", role="network admin")
+
+
+def shared_organisation(sofia_: City, vratsa_: City) -> Organisation:
+    """Vratsa's organisation that sits in Sofia's working group too (made once)."""
+    org = Organisation.objects.filter(city=vratsa_, name="Shared Energy").first()
+    if org is None:
+        org = organisation(vratsa_, "Shared Energy")
+        Membership.objects.create(city=sofia_, organisation=org)
+    return org

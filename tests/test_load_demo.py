@@ -68,6 +68,19 @@ def test_loads_the_ten_cities_with_milan_as_only_lead_partner(loaded):
     assert cities["Budaors"].local_name == "Budaörs"
 
 
+def test_one_of_vratsas_organisations_sits_in_sofias_working_group_too(loaded):
+    """The shared organisation (issue 14): Vratsa's, read-only to Sofia's staff."""
+    shared = Organisation.objects.get(name="Северозападна енергия АД (демо)")
+    assert shared.city.name == "Vratsa"
+    groups = Membership.objects.filter(organisation=shared, person__isnull=True)
+    assert set(groups.values_list("city__name", flat=True)) == {"Sofia", "Vratsa"}
+    sofia_moderator = User.objects.get(username="moderator")
+    visible = Organisation.objects.filter(permissions.organisation_filter(sofia_moderator))
+    changeable = Organisation.objects.filter(permissions.own_organisation_filter(sofia_moderator))
+    assert visible.filter(pk=shared.pk).exists()
+    assert not changeable.filter(pk=shared.pk).exists()
+
+
 def test_sofia_working_group_has_the_real_partners_and_marks_the_invented_ones(loaded):
     members = Membership.objects.filter(city__name="Sofia", person__isnull=True)
     kinds = dict(members.values_list("organisation__name", "organisation__kind"))

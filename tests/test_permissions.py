@@ -225,6 +225,56 @@ def test_person_filter_gives_people_of_those_organisations_and_of_the_working_gr
     )
 
 
+# Of those, what the user changes: their own cities' (issue 14). "shared" and
+# "member" are Vratsa's: read-only to Sofia's staff.
+@pytest.mark.parametrize(
+    ("role", "organisations", "people"),
+    [
+        ("editor", {"sofia_company"}, {"in_sofia_company"}),
+        ("other_editor", VRATSA_ORGANISATIONS, VRATSA_PEOPLE),
+        ("moderator", {"sofia_company"}, {"in_sofia_company"}),
+        ("partner", set(), set()),
+        ("network_admin", ALL_ORGANISATIONS, SOFIA_PEOPLE | VRATSA_PEOPLE),
+        ("anonymous", set(), set()),
+    ],
+)
+def test_own_filters_give_the_organisations_and_people_of_the_users_cities(
+    request, network, role, organisations, people
+):
+    from stakeholders.models import Organisation, Person
+
+    user = _as(request, role)
+    own = Organisation.objects.filter(permissions.own_organisation_filter(user))
+    assert _names(network, "organisations", own) == organisations
+    own_people = Person.objects.filter(permissions.own_person_filter(user))
+    assert _names(network, "people", own_people) == people
+
+
+def test_a_person_of_no_organisation_is_the_citys_whose_group_they_sit_in(
+    sofia, editor, other_editor
+):
+    from stakeholders.models import Membership, Person
+
+    expert = factories.person(None, "Independent expert")
+    Membership.objects.create(city=sofia, person=expert)
+    own = Person.objects.filter(pk=expert.pk)
+    assert own.filter(permissions.own_person_filter(editor)).exists()
+    assert not own.filter(permissions.own_person_filter(other_editor)).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("moderator", False), ("editor", False), ("network_admin", True)]
+)
+def test_only_the_network_admin_moves_a_person_linked_to_a_login(
+    request, partner, sofia_company, role, expected
+):
+    user = _as(request, role)
+    assert permissions.can_change_person_organisation(user, partner.person) is expected
+    # A person with no login (or a new one) is their city's staff's to place.
+    assert permissions.can_change_person_organisation(user, factories.person(sofia_company))
+    assert permissions.can_change_person_organisation(user, None)
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [

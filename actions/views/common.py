@@ -4,6 +4,10 @@ Whatever a signed-in user may not see answers 404, so that another city's
 private roadmaps do not even show that they exist; an anonymous visitor is
 sent to log in (whether or not the object exists). What a user may see but
 not change answers 403.
+
+The object is fetched in one query that holds the permission
+(``permissions.roadmap_filter``), so that another city's object and an unknown
+id take the same way to their 404: no row, whichever the reason.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -29,8 +33,12 @@ def _refuse_change(request):
 
 
 def get_roadmap_for_user(request, pk: int) -> Roadmap:
-    roadmap = Roadmap.objects.select_related("city").filter(pk=pk).first()
-    if roadmap is None or not permissions.can_view_roadmap(request.user, roadmap):
+    roadmap = (
+        Roadmap.objects.select_related("city")
+        .filter(permissions.roadmap_filter(request.user), pk=pk)
+        .first()
+    )
+    if roadmap is None:
         not_found(request)
     return roadmap
 
@@ -45,10 +53,10 @@ def get_roadmap_for_editor(request, pk: int) -> Roadmap:
 def get_action_for_user(request, pk: int) -> Action:
     action = (
         Action.objects.select_related("roadmap__city", "challenge", "lead_partner")
-        .filter(pk=pk)
+        .filter(permissions.roadmap_filter(request.user, prefix="roadmap__"), pk=pk)
         .first()
     )
-    if action is None or not permissions.can_view_roadmap(request.user, action.roadmap):
+    if action is None:
         not_found(request)
     return action
 

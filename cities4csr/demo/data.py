@@ -109,7 +109,17 @@ ORGANISATIONS = {
         "Vratsa", "Врачанска мелница ООД (демо)", KIND.COMPANY, "хранителна промишленост", "",
         DEMO_NOTE, Membership.Role.MEMBER, _d(2020, 3, 2),
     ),
+    "energy": (
+        "Vratsa", "Северозападна енергия АД (демо)", KIND.COMPANY, "енергетика", "",
+        DEMO_NOTE, Membership.Role.MEMBER, _d(2020, 3, 2),
+    ),
 }  # fmt: skip
+
+# Organisations that also sit in another city's working group (organisation, city,
+# role, since): Vratsa's energy company is in Sofia's group too, through a
+# membership Sofia's staff made. It and its people stay Vratsa's: Sofia's staff
+# see them and change neither (core.permissions).
+SHARED_MEMBERSHIPS = [("energy", "Sofia", Membership.Role.MEMBER, _d(2021, 3, 18))]
 
 _CONSENT_AT = _at(_d(2021, 3, 18), 9, 30)
 
@@ -147,6 +157,8 @@ PEOPLE = {
                "tsvetelina.demova@example.org", "+359 92 000 101", True),
     "petko": ("mill", "Петко Тестов", "управител",
               "petko.testov@example.org", "+359 92 000 201", False),
+    "lyubomir": ("energy", "Любомир Примеров", "мениджър устойчивост",
+                 "lyubomir.primerov@example.org", "+359 92 000 301", True),
 }  # fmt: skip
 
 # People who hold a place in the working group of their own (organisation, person, role).

@@ -34,6 +34,7 @@ from .data import (
     PEOPLE,
     PERSON_MEMBERSHIPS,
     PHASE_2,
+    SHARED_MEMBERSHIPS,
     SOFIA_RESOURCES,
     SOFIA_ROADMAP,
     VRATSA_ROADMAP,
@@ -151,6 +152,12 @@ class _Loader:
             self.sync(
                 Membership,
                 {"city": org.city, "organisation": org, "person": None},
+                {"role": role, "since": since},
+            )
+        for key, city, role, since in SHARED_MEMBERSHIPS:
+            self.sync(
+                Membership,
+                {"city": self.cities[city], "organisation": self.orgs[key], "person": None},
                 {"role": role, "since": since},
             )
         for key, (org, name, position, email, phone, consents) in PEOPLE.items():

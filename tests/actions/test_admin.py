@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from actions import admin_rows as actions_admin
@@ -99,10 +100,28 @@ def test_sofia_editor_cannot_change_vratsa_action_by_post(client, editor, vratsa
     assert vratsa_action.title == "Vratsa volunteering day"
 
 
+def test_view_on_site_shortcut_leads_only_to_what_the_user_sees(
+    client, editor, sofia_action, vratsa_action
+):
+    """Django's /admin/r/<content type>/<id>/ redirected for any id that exists."""
+    content_type = ContentType.objects.get_for_model(Action).pk
+    client.force_login(editor)
+    own = client.get(reverse("admin:view_on_site", args=[content_type, sofia_action.pk]))
+    assert own.status_code == 302
+    assert own["Location"].endswith(sofia_action.get_absolute_url())
+    for pk in (vratsa_action.pk, 999_999):
+        assert client.get(reverse("admin:view_on_site", args=[content_type, pk])).status_code == 404
+    # A content type or id no admin shows: 404 as well, never a 500.
+    assert client.get("/admin/r/999999/1/").status_code == 404
+    assert client.get(f"/admin/r/{content_type}/x/").status_code == 404
+
+
 def test_sofia_editor_cannot_read_vratsa_action_history(client, editor, vratsa_action):
     client.force_login(editor)
     url = reverse("admin:actions_action_history", args=[vratsa_action.pk])
-    assert client.get(url).status_code == 403
+    # As for an action that does not exist: nothing tells that it does.
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("admin:actions_action_history", args=[999_999])).status_code == 404
 
 
 def test_sofia_editor_cannot_delete_vratsa_action(client, editor, vratsa_action):

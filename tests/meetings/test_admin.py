@@ -110,7 +110,9 @@ def test_vratsa_moderator_cannot_read_sofia_meeting_history(
 ):
     client.force_login(vratsa_moderator)
     url = reverse("admin:meetings_meeting_history", args=[sofia_meeting.pk])
-    assert client.get(url).status_code == 403
+    # As for a meeting that does not exist: nothing tells that it does.
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("admin:meetings_meeting_history", args=[999_999])).status_code == 404
 
 
 # --- The cockpit ------------------------------------------------------------

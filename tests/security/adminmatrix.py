@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.db import connection
 from django.urls import URLPattern, URLResolver
 
-from .urlmatrix import ADMIN, ANON, MODERATOR, OUTSIDER, PARTNER, RELATIONS, STAFF
+from .urlmatrix import ADMIN, ANON, EDITOR, MODERATOR, OUTSIDER, PARTNER, RELATIONS, STAFF
 
 # Django's own patterns without a name: the old object URL that redirects to the
 # change page, and the catch-all that answers any other path under /admin/.
@@ -162,9 +162,11 @@ def _each(statuses: dict[str, set[int]]) -> dict[str, set[int]]:
 
 # Not signed in, or not staff (a partner): the admin's login page, whatever the URL.
 TO_LOGIN = {ANON: {302}, PARTNER: {302}}
-# Staff of another city asking about this city's object: Django's admin answers
-# an object outside the user's queryset with a redirect to the index (change,
-# delete), or a 403 (history, the cockpit), never the object.
+# Staff of another city asking about this city's object: the admin answers as for
+# an id that does not exist (test_another_citys_object_answers_like_an_unknown_id):
+# Django's redirect to the index (change, delete, history), a 404 (simple-history's
+# views, the cockpit, the view-on-site shortcut), or a 403 where the role may not
+# use the view for any object (a save of a model the role only reads), never the object.
 NOT_THEIRS = {302, 403, 404}
 
 
@@ -198,9 +200,50 @@ SITE: dict[str, Statuses] = {
     "jsi18n": _staff(_by(STAFF, 200), _by(STAFF, 405)),
     # Without the query an autocomplete needs (app, model, field) it is a 403.
     "autocomplete": _staff(_by(STAFF, 403), _by(STAFF, 405)),
-    # The "view on site" redirect: to the page, which decides who may see it.
+    # The "view on site" redirect: to the page of an object the user sees in the
+    # admin (another city's answers 404, as an unknown id does).
     "view_on_site": _staff(_by(STAFF, 302), _by(STAFF, 302)),
 }
+
+
+# --- The shared organisation -----------------------------------------------------
+# Vratsa's organisation that sits in Sofia's working group too, and its person:
+# the third side the matrix asks about, for these models' object URLs.
+SHARED_MODELS = {"stakeholders.Organisation", "stakeholders.Person"}
+# Sofia's staff to it: they see it (their working group's), and change nothing.
+GROUP = "working group"
+
+
+def shared_relation(role: str) -> str:
+    """What each role is to Vratsa's organisation in Sofia's working group."""
+    return {
+        "anonymous": ANON,
+        "partner": PARTNER,
+        "shared_partner": PARTNER,
+        "editor": GROUP,
+        "moderator": GROUP,
+        "other_editor": EDITOR,  # Vratsa's: the organisation's own city
+        "network_admin": ADMIN,
+    }[role]
+
+
+def expected_for_group(route: AdminRoute) -> tuple[set[int], set[int]]:
+    """What Sofia's staff get (GET, empty POST) about the shared organisation or its person.
+
+    They read its change form and history; a save or a delete is refused (403),
+    on the change form too, so that nothing of it is theirs to rename, re-home
+    or edit (issue 14, holes 1 and 2). Django's history view answers a POST as
+    a GET.
+    """
+    assert route.model._meta.label in SHARED_MODELS
+    rights = MODELS[route.model._meta.label]
+    assert GROUP not in rights.view and set(STAFF) - {ADMIN} <= rights.view
+    return {
+        "change": ({200}, {403}),
+        "delete": ({403}, {403}),
+        "history": ({200}, {200}),
+        "simple_history": ({200}, {403}),
+    }[route.view]
 
 
 def expected(route: AdminRoute) -> Statuses:

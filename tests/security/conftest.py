@@ -15,9 +15,15 @@ def matrix_cast(module_db) -> tuple:
     editor, other_editor = factories.editor(sofia), factories.other_editor(vratsa)
     moderator = factories.moderator(sofia)
     partner = factories.partner(factories.sofia_company(sofia))
+    shared_partner = factories.user(
+        "shared-partner",
+        role="partner",
+        organisation_=factories.shared_organisation(sofia, vratsa),
+    )
     users = {
         "anonymous": None,
         "partner": partner,
+        "shared_partner": shared_partner,
         "editor": editor,
         "other_editor": other_editor,
         "moderator": moderator,

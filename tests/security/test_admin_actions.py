@@ -94,7 +94,9 @@ def _objects_of(model, city):
     path = paths.get(model.__name__)
     assert path is not None, f"{model.__name__}: say how its rows belong to a city"
     value = [city.pk] if path == "pk__in" else city
-    return list(model._default_manager.filter(**{path: value}).values_list("pk", flat=True))
+    return list(
+        model._default_manager.filter(**{path: value}).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def _registered():

@@ -29,12 +29,16 @@ from tests.tasks.worker import DATABASE_BACKEND
 from . import test_admin_actions as scoping
 from .adminmatrix import (
     CUSTOM,
+    GROUP,
     MODELS,
+    SHARED_MODELS,
     SITE,
     AdminRoute,
     admin_routes,
     expected,
+    expected_for_group,
     may_have_written,
+    shared_relation,
 )
 from .headers import assert_security_headers
 from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
@@ -78,8 +82,18 @@ def world(module_world, db):
 
 def _object(world, model, side_name):
     """A row of ``model`` that belongs to the side's city."""
-    side = world.side(side_name)
     label = model._meta.label
+    if side_name == "shared":
+        return {
+            "stakeholders.Organisation": world.shared,
+            "stakeholders.Person": world.shared_person,
+        }[label].pk
+    side = world.side(side_name)
+    # The city's own organisation and person (not the shared organisation's).
+    if label == "stakeholders.Organisation":
+        return side.lead.pk
+    if label == "stakeholders.Person":
+        return side.person.pk
     if label == "auth.User":
         return world.users["editor" if side_name == "own" else "other_editor"].pk
     if label == "auth.Group":
@@ -110,9 +124,19 @@ def _url(world, route: AdminRoute, side_name: str) -> str:
     return reverse(f"admin:{route.name}", kwargs={"object_id": pk})
 
 
+def _sides(route: AdminRoute) -> tuple[str, ...]:
+    if not route.takes_object:
+        return ("own",)
+    if route.model is not None and route.model._meta.label in SHARED_MODELS:
+        return (*SIDES, "shared")
+    return SIDES
+
+
 def _relation(role: str, side_name: str, route: AdminRoute) -> str:
-    if role == "partner":
+    if role in ("partner", "shared_partner"):
         return PARTNER  # no staff: the admin's login, whichever city's object
+    if side_name == "shared":
+        return shared_relation(role)
     if not route.takes_object and role == "other_editor":
         return EDITOR  # a page about no object: an editor is an editor
     return relation(role, side_name)
@@ -143,7 +167,7 @@ def test_the_matrix_knows_the_cockpit_and_the_site(db):
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
 def test_admin_permission_matrix(route, world, client_as):
     expect = expected(route)
-    sides = SIDES if route.takes_object else ("own",)
+    sides = _sides(route)
     before = scoping.snapshot()
     problems = []
     for side_name in sides:
@@ -152,7 +176,10 @@ def test_admin_permission_matrix(route, world, client_as):
             rel = _relation(role, side_name, route)
             client = client_as(role)
             for method in ("get", "post"):
-                allowed = (expect.get if method == "get" else expect.post)[rel]
+                if rel == GROUP:
+                    allowed = expected_for_group(route)[0 if method == "get" else 1]
+                else:
+                    allowed = (expect.get if method == "get" else expect.post)[rel]
                 where = f"{method.upper()} {url} as {role} ({rel}, {side_name} city)"
                 with transaction.atomic():
                     with CaptureQueriesContext(connection) as queries:
@@ -203,7 +230,7 @@ def test_write_detection_sees_every_kind_of_write(world):
 
 def test_partner_and_anonymous_never_reach_an_admin_page(world, client_as):
     """The partner is no staff: every admin URL sends them to the admin's login."""
-    for role in ("anonymous", "partner"):
+    for role in ("anonymous", "partner", "shared_partner"):
         client = client_as(role)
         for route in ROUTES:
             if route.name in ("login", "logout"):
@@ -212,3 +239,44 @@ def test_partner_and_anonymous_never_reach_an_admin_page(world, client_as):
             assert response.status_code == 302, (role, route.name)
             assert response["Location"].startswith(LOGIN), (role, route.name)
     assert User.objects.filter(pk=world.users["partner"].pk, is_staff=False).exists()
+
+
+OBJECT_ROUTES = [route for route in ROUTES if route.takes_object]
+
+
+def _unknown_url(world, route: AdminRoute) -> str:
+    """``route`` about an id that does not exist (the other side's history id, if any)."""
+    unknown = 999_999
+    if route.name == "view_on_site":
+        content_type = ContentType.objects.get_for_model(Action).pk
+        return reverse("admin:view_on_site", args=[content_type, unknown])
+    if route.view == "simple_history":
+        pk = _object(world, route.model, "other")
+        history = route.model.history.filter(**{route.model._meta.pk.attname: pk})
+        return reverse(
+            f"admin:{route.name}", args=[unknown, history.latest("history_id").history_id]
+        )
+    if route.name == "auth_user_password_change":
+        return reverse(f"admin:{route.name}", kwargs={"id": unknown})
+    return reverse(f"admin:{route.name}", kwargs={"object_id": unknown})
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route.name for route in OBJECT_ROUTES])
+def test_another_citys_object_answers_like_an_unknown_id(route, world, client_as):
+    """Whatever a user may not see answers as an id that does not exist: the
+    same status, the same place (issue 14, hole 8)."""
+    problems = []
+    for role in ("editor", "moderator"):
+        client = client_as(role)
+        for method in ("get", "post"):
+            answers = []
+            for url in (_url(world, route, "other"), _unknown_url(world, route)):
+                with transaction.atomic():
+                    response = getattr(client, method)(url, {})
+                    answers.append((response.status_code, response.get("Location")))
+                    transaction.set_rollback(True)
+            if answers[0] != answers[1]:
+                problems.append(
+                    f"{method.upper()} as {role}: Vratsa's {answers[0]}, unknown {answers[1]}"
+                )
+    assert not problems, "\n".join(problems)

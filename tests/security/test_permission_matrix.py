@@ -8,12 +8,15 @@ visitors go to the login page, and a refused request changes nothing.
 """
 
 import copy
+import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stakeholders.models import Membership
 from tests import factories
 
 from .headers import assert_security_headers
@@ -139,6 +142,43 @@ def test_unknown_ids_answer_like_another_citys_objects(world):
     assert forbidden.status_code == missing.status_code == 404
     anonymous = Client()
     assert anonymous.get(reverse("actions:action", args=[999_999])).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("name", "thing"),
+    [
+        ("actions:roadmap", "roadmap"),
+        ("actions:export", "roadmap"),
+        ("meetings:roadmap_ics", "roadmap"),
+        ("actions:action", "action"),
+        ("actions:action_edit", "action"),
+        ("meetings:meeting", "meeting"),
+        ("meetings:minutes", "meeting"),
+    ],
+)
+def test_another_citys_object_and_an_unknown_id_take_the_same_queries(
+    world, client_as, name, thing
+):
+    """The 404s ask the database the same (one scoped query), so neither the
+    answer nor its time tells whether the id exists (issue 14, hole 8)."""
+    client = client_as("editor")
+
+    def queries(pk: int) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name, args=[pk])).status_code == 404
+        return [re.sub(r"\b\d+\b", "N", query["sql"]) for query in captured.captured_queries]
+
+    unknown = queries(999_999)
+    assert queries(getattr(world.other, thing).pk) == unknown
+
+
+def test_the_shared_partner_reads_sofia_only_through_sofias_membership(world, client_as):
+    """A partner reads a city through a membership that city's staff made: ended
+    by Sofia's staff, Sofia's roadmap is gone for the partner of Vratsa's organisation."""
+    url = reverse("actions:roadmap", args=[world.own.roadmap.pk])
+    assert client_as("shared_partner").get(url).status_code == 200
+    Membership.objects.filter(city=world.own.city, organisation=world.shared).delete()
+    assert client_as("shared_partner").get(url).status_code == 404
 
 
 def test_public_roadmap_is_readable_by_anybody_but_changed_by_its_staff_only(world):

@@ -25,7 +25,17 @@ from outbox.services import unsubscribe_token
 from stakeholders.models import Organisation, Person
 from tests import factories
 
-ROLES = ("anonymous", "partner", "editor", "other_editor", "moderator", "network_admin")
+# "shared_partner": a partner of Vratsa's organisation that sits in Sofia's working
+# group too, through a membership Sofia's staff made (issue 14).
+ROLES = (
+    "anonymous",
+    "partner",
+    "shared_partner",
+    "editor",
+    "other_editor",
+    "moderator",
+    "network_admin",
+)
 SIDES = ("own", "other")
 
 # What a role is to a city's objects.
@@ -55,7 +65,14 @@ def relation(role: str, side: str) -> str:
         return ANON
     if role == "network_admin":
         return ADMIN
-    own_city = {"partner": PARTNER, "editor": EDITOR, "moderator": MODERATOR}
+    own_city = {
+        "partner": PARTNER,
+        # Sofia's membership of their organisation lets them read Sofia's shared
+        # roadmap; Vratsa's, their organisation's own city's, is private.
+        "shared_partner": PARTNER,
+        "editor": EDITOR,
+        "moderator": MODERATOR,
+    }
     if side == "own":
         return own_city.get(role, OUTSIDER)
     return EDITOR if role == "other_editor" else OUTSIDER
@@ -111,6 +128,10 @@ class Side:
 class World:
     own: Side
     other: Side
+    # Vratsa's organisation in Sofia's working group too, and a person of it:
+    # Vratsa's, read-only to Sofia's staff (issue 14).
+    shared: Organisation
+    shared_person: Person
     users: dict = field(default_factory=dict)
 
     def side(self, name: str) -> Side:
@@ -141,9 +162,15 @@ def _side(city, visibility: str) -> Side:
 
 def build_world(*, sofia, vratsa, users: dict) -> World:
     # Sofia's roadmap is shared with its partners; Vratsa's is private.
+    own = _side(sofia, Roadmap.Visibility.PARTNERS)
+    other = _side(vratsa, Roadmap.Visibility.PRIVATE)
+    # After Vratsa's own rows, which come first among Vratsa's (test_admin_actions).
+    shared = factories.shared_organisation(sofia, vratsa)
     return World(
-        own=_side(sofia, Roadmap.Visibility.PARTNERS),
-        other=_side(vratsa, Roadmap.Visibility.PRIVATE),
+        own=own,
+        other=other,
+        shared=shared,
+        shared_person=factories.person(shared, name="Person of the shared organisation"),
         users=users,
     )
 
