@@ -5,98 +5,27 @@ and accept pages), pointed at another city's objects, changes nothing and sends
 nothing. The changelists and change views are covered per app in
 tests/*/test_admin.py."""
 
-import datetime
-
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
-from django.utils import timezone
 
-from actions.models import Action, Delivery, FundingLine, Pledge
-from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
-from stakeholders.models import CityAccess, Membership
+from actions.models import Action
+from meetings.models import Meeting
+from stakeholders.models import Membership
 from tests import factories
 
+from .adminworld import APPS, dress, objects_of, snapshot
 from .urlmatrix import build_world
-
-APPS = ("stakeholders", "actions", "meetings")
-
-
-def snapshot() -> dict:
-    """Every row of the three apps (and their history), as values."""
-    state = {}
-    for label in APPS:
-        for model in apps.get_app_config(label).get_models():
-            state[model._meta.label] = list(model._default_manager.order_by("pk").values_list())
-    return state
-
-
-def _dress(side, city, *, other_editor=None):
-    """Give one city a row of every kind an admin action may act on."""
-    roadmap, meeting = side.roadmap, side.meeting
-    meeting.start = timezone.now() + datetime.timedelta(days=3)
-    meeting.number = 2
-    meeting.save()
-    earlier = factories.meeting(
-        roadmap, number=1, start=timezone.now() - datetime.timedelta(days=30)
-    )
-    NextStep.objects.create(meeting=earlier, position=0, description="Open step of meeting 1")
-    AgendaItem.objects.create(meeting=meeting, position=0, title="Welcome")
-    side.person.consent_to_contact = True
-    side.person.email = f"invitee@{city.name.lower()}.example.org"
-    side.person.save()
-    Attendance.objects.create(meeting=meeting, person=side.person, invited=True)
-    # An accepted proposal no row was made from yet: the accept actions' work.
-    Contribution.objects.filter(meeting=meeting).update(
-        kind=Contribution.Kind.PROPOSAL, outcome=Contribution.Outcome.ACCEPTED, action=None
-    )
-    # An action's resources: a funding line, and a pledge with a delivery.
-    FundingLine.objects.create(action=side.action, programme="ESF+", amount=1000, status="secured")
-    pledge = Pledge.objects.create(
-        action=side.action, organisation=side.key_partner, kind="cash", amount=500, unit="EUR"
-    )
-    Delivery.objects.create(pledge=pledge, amount=200)
-    if other_editor is not None:
-        CityAccess.objects.get_or_create(user=other_editor, city=city)
 
 
 @pytest.fixture
 def world(sofia, vratsa, other_editor):
     world = build_world(sofia=sofia, vratsa=vratsa, users={})
-    _dress(world.own, sofia)
-    _dress(world.other, vratsa, other_editor=other_editor)
+    dress(world.own, sofia)
+    dress(world.other, vratsa, other_editor=other_editor)
     return world
-
-
-def _objects_of(model, city):
-    """The pks of ``model``'s rows that belong to ``city``."""
-    paths = {
-        "City": "pk__in",
-        "Organisation": "city",
-        "Person": "organisation__city",
-        "Membership": "city",
-        "CityAccess": "city",
-        "Roadmap": "city",
-        "Challenge": "roadmap__city",
-        "Action": "roadmap__city",
-        "Indicator": "action__roadmap__city",
-        "FundingLine": "action__roadmap__city",
-        "Pledge": "action__roadmap__city",
-        "Meeting": "roadmap__city",
-        "AgendaItem": "meeting__roadmap__city",
-        "Attendance": "meeting__roadmap__city",
-        "Contribution": "meeting__roadmap__city",
-        "NextStep": "meeting__roadmap__city",
-    }
-    path = paths.get(model.__name__)
-    assert path is not None, f"{model.__name__}: say how its rows belong to a city"
-    value = [city.pk] if path == "pk__in" else city
-    return list(
-        model._default_manager.filter(**{path: value}).order_by("pk").values_list("pk", flat=True)
-    )
 
 
 def _registered():
@@ -125,7 +54,7 @@ def test_admin_actions_on_another_citys_objects_change_nothing(request, role, wo
     before = snapshot()
     tried = []
     for model, model_admin in _registered():
-        selected = _objects_of(model, vratsa)
+        selected = objects_of(model, vratsa)
         assert selected, f"the fixture has no {model.__name__} of Vratsa"
         for name in _action_names(model_admin, user):
             response = client.post(
@@ -214,7 +143,7 @@ def test_admin_object_pages_of_another_city_refuse_and_change_nothing(request, r
     before = snapshot()
     problems = []
     for model, model_admin in _registered():
-        pk = _objects_of(model, vratsa)[0]
+        pk = objects_of(model, vratsa)[0]
         for name, groups in _object_urls(model, model_admin):
             kwargs = {"object_id": pk}
             if "version_id" in groups:

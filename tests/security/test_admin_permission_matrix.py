@@ -26,7 +26,6 @@ from outbox.services import mail_queue
 from tests.tasks import jobs
 from tests.tasks.worker import DATABASE_BACKEND
 
-from . import test_admin_actions as scoping
 from .adminmatrix import (
     CUSTOM,
     GROUP,
@@ -40,8 +39,9 @@ from .adminmatrix import (
     may_have_written,
     shared_relation,
 )
+from .adminworld import APPS, dress, objects_of, snapshot
 from .headers import assert_security_headers
-from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, relation
+from .urlmatrix import ANON, EDITOR, OUTSIDER, PARTNER, ROLES, SIDES, build_world, relation
 
 ROUTES = sorted((r for r in admin_routes() if isinstance(r, AdminRoute)), key=lambda r: r.name)
 LOGIN = reverse("admin:login")
@@ -53,9 +53,9 @@ NETWORK_RECORDS = {"axes", "django_tasks_database", "outbox"}
 def module_world(matrix_cast):
     """Both cities with a row of every admin model, built once for the module."""
     sofia, vratsa, users = matrix_cast
-    world = scoping.build_world(sofia=sofia, vratsa=vratsa, users=users)
-    scoping._dress(world.own, sofia)
-    scoping._dress(world.other, vratsa)
+    world = build_world(sofia=sofia, vratsa=vratsa, users=users)
+    dress(world.own, sofia)
+    dress(world.other, vratsa)
     login = {"ip_address": "127.0.0.1", "user_agent": "", "http_accept": "", "path_info": "/"}
     AccessAttempt.objects.create(
         username="x", failures_since_start=1, get_data="", post_data="", **login
@@ -100,7 +100,7 @@ def _object(world, model, side_name):
         return Group.objects.get(name="editor").pk
     if model._meta.app_label in NETWORK_RECORDS:
         return model.objects.order_by("pk").first().pk
-    return scoping._objects_of(model, side.city)[0]
+    return objects_of(model, side.city)[0]
 
 
 def _url(world, route: AdminRoute, side_name: str) -> str:
@@ -168,7 +168,7 @@ def test_the_matrix_knows_the_cockpit_and_the_site(db):
 def test_admin_permission_matrix(route, world, client_as):
     expect = expected(route)
     sides = _sides(route)
-    before = scoping.snapshot()
+    before = snapshot()
     problems = []
     for side_name in sides:
         url = _url(world, route, side_name)
@@ -198,8 +198,8 @@ def test_admin_permission_matrix(route, world, client_as):
                     refused = method == "post" and not 200 <= status < 300
                     # Reading every row again is the matrix's main cost after the
                     # requests: only a request that may have written pays for it.
-                    wrote = may_have_written(queries.captured_queries, scoping.APPS)
-                    if refused and wrote and scoping.snapshot() != before:
+                    wrote = may_have_written(queries.captured_queries, APPS)
+                    if refused and wrote and snapshot() != before:
                         problems.append(f"{where}: refused, but changed data")
                     transaction.set_rollback(True)
     assert not problems, "\n".join(problems)
@@ -221,11 +221,11 @@ def test_write_detection_sees_every_kind_of_write(world):
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             write()
             transaction.set_rollback(True)
-        assert may_have_written(queries.captured_queries, scoping.APPS) == (name != "insert"), name
+        assert may_have_written(queries.captured_queries, APPS) == (name != "insert"), name
     with CaptureQueriesContext(connection) as queries:
         list(Action.objects.all())
         list(history)
-    assert not may_have_written(queries.captured_queries, scoping.APPS)
+    assert not may_have_written(queries.captured_queries, APPS)
 
 
 def test_partner_and_anonymous_never_reach_an_admin_page(world, client_as):
