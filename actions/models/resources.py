@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from stakeholders.models import Organisation
@@ -72,10 +73,10 @@ class FundingLine(FieldPlacedConstraints, models.Model):
     """One source of the action's money: an organisation or a named programme."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        REQUESTED = "requested", _("requested")
-        SECURED = "secured", _("secured")
-        RECEIVED = "received", _("received")
+        PLANNED = "planned", pgettext_lazy("a funding line", "planned")
+        REQUESTED = "requested", pgettext_lazy("a funding line", "requested")
+        SECURED = "secured", pgettext_lazy("a funding line", "secured")
+        RECEIVED = "received", pgettext_lazy("a funding line", "received")
 
     # Money that is promised or in the bank: what "secured" adds up.
     SECURED_STATUSES = (Status.SECURED, Status.RECEIVED)
