@@ -4,15 +4,15 @@ move, remove, and its indicators. Every write goes through actions.services."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import permissions
-from core.htmx import is_htmx, vary_on_htmx
+from core import permissions, unsaved
+from core.htmx import current_page, is_htmx, vary_on_htmx
 from core.numbers import whole_number
 
 from .. import services
@@ -24,7 +24,15 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
-from .table import TableRows, table_actions
+from .table import (
+    TableRows,
+    give_row_flash,
+    mark_moves,
+    roadmap_summary,
+    table_actions,
+    table_context,
+    unsaved_notice,
+)
 
 
 def _history_for(action: Action, *, can_see_people: bool) -> list:
@@ -86,32 +94,63 @@ def _display(field, value) -> str:
     return str(formats.localize(value))
 
 
-def _render_form(request, form, action, *, status=200, conflict=None, new_challenge=None):
+def _render_form(
+    request,
+    form,
+    action,
+    *,
+    status=200,
+    conflict=None,
+    new_challenge=None,
+    unsaved_notice="",
+    extra=None,
+):
     context = {
         "form": form,
         "action": action,
         "roadmap": form.roadmap,
         "conflict": conflict,
         "new_challenge": new_challenge,
-        "columns": 11,
+        "columns": 7,
+        "unsaved_notice": unsaved_notice,
+        **(extra or {}),
     }
     template = "actions/_action_row_form.html" if is_htmx(request) else "actions/action_form.html"
     return vary_on_htmx(render(request, template, context, status=status))
 
 
-def _render_row(request, action_pk: int, *, saved: bool = False):
-    """The action's row, read and built as the table page reads and builds its rows."""
+def _render_row(request, action: Action, *, flash: str = ""):
+    """The action's row, read and built as the table page reads and builds its rows.
+
+    With ``flash`` (after a save) the row says it, and the counts above the table and
+    the page's live region come along out of band (templates/actions/_action_row_saved.html).
+    """
     today = timezone.localdate()
     presenter = TableRows(today)
-    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action_pk)))
+    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action.pk)))
+    siblings = Action.objects.filter(roadmap_id=action.roadmap_id, challenge_id=row.challenge_id)
+    mark_moves([row], siblings.only("pk", "challenge_id", "position"), sorted_=_is_sorted(request))
+    row.flash = flash
     context = {
         "row": row,
         "row_labels": presenter.labels,
         "can_edit": True,
         "today": today,
-        "saved": saved,
     }
+    if flash:
+        context.update(roadmap_summary(action.roadmap), oob=True, flash={"text": flash})
+        return vary_on_htmx(render(request, "actions/_action_row_saved.html", context))
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
+
+
+def _page_query(request) -> QueryDict:
+    """The filter and sort of the table page an htmx request came from."""
+    page = current_page(request)
+    return QueryDict(page.split("?", 1)[1] if "?" in page else "")
+
+
+def _is_sorted(request) -> bool:
+    return bool(_page_query(request).get("sort")) if is_htmx(request) else False
 
 
 @require_safe
@@ -137,7 +176,7 @@ def action_detail(request, pk: int):
 def action_row(request, pk: int):
     """The row as shown in the table: what "cancel" swaps back in."""
     action = get_action_for_editor(request, pk)
-    return _render_row(request, action.pk)
+    return _render_row(request, action)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,6 +184,12 @@ def action_edit(request, pk: int):
     action = get_action_for_editor(request, pk)
     roadmap = action.roadmap
     if request.method == "GET":
+        kept = unsaved.take(request, request.path)
+        if kept is not None:
+            # Sent when the session had ended: what was typed, back in the form.
+            form = ActionForm(kept, instance=action, roadmap=roadmap)
+            form.is_valid()
+            return _render_form(request, form, action, unsaved_notice=unsaved_notice())
         form = ActionForm(instance=_table_row(action.pk), roadmap=roadmap)
         return _render_form(request, form, action)
 
@@ -175,8 +220,8 @@ def action_edit(request, pk: int):
         _apply_service_errors(form, exc)
         return _render_form(request, form, action, status=422)
     if is_htmx(request):
-        return _render_row(request, saved.pk, saved=True)
-    messages.success(request, _("Saved: %(title)s") % {"title": saved.title})
+        return _render_row(request, saved, flash=_("Saved"))
+    give_row_flash(request, saved, _("Saved"))
     return redirect(_row_url(saved))
 
 
@@ -203,7 +248,7 @@ def action_create(request, roadmap_pk: int):
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Added: %(title)s") % {"title": created.title})
+            give_row_flash(request, created, _("Added: %(title)s") % {"title": created.title})
             return redirect(_row_url(created))
     return _render_form(request, form, None, status=422, new_challenge=challenge)
 
@@ -248,11 +293,23 @@ def action_move(request, pk: int):
         if challenge is None:
             raise Http404
     try:
-        services.action_move(
+        moved = services.action_move(
             action=action, by=request.user, direction=direction, challenge=challenge
         )
     except ValidationError as exc:
+        if is_htmx(request):
+            return HttpResponseBadRequest(" ".join(exc.messages))
         messages.error(request, " ".join(exc.messages))
+        return redirect(_row_url(action))
+    text = _("Moved up") if direction == "up" else _("Moved down")
+    if challenge is not None:
+        text = _("Moved to another challenge")
+    flash = {"pk": moved.pk, "text": str(text), "button": direction or ""}
+    if is_htmx(request):
+        # The whole table again, in the order, filter and sort of the page it was moved on.
+        context = table_context(request, action.roadmap, query=_page_query(request), flash=flash)
+        return vary_on_htmx(render(request, "actions/_action_table_moved.html", context))
+    give_row_flash(request, moved, text, button=direction or "")
     return redirect(_row_url(action))
 
 
