@@ -10,6 +10,7 @@ urlpatterns = [
     path("roadmaps/<int:pk>/timeline/", timeline.roadmap_timeline, name="timeline"),
     path("roadmaps/<int:pk>/export.xlsx", workbook.export, name="export"),
     path("roadmaps/<int:pk>/import/", workbook.import_workbook, name="import"),
+    path("roadmaps/<int:pk>/removed/", action.removed_list, name="removed_actions"),
     path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
     path("actions/<int:pk>/", action.action_detail, name="action"),
     path("actions/<int:pk>/row/", action.action_row, name="action_row"),

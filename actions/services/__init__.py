@@ -11,7 +11,14 @@ from .common import (
     user_or_none,
 )
 from .indicators import action_indicators_update
-from .rows import action_create, action_delete, action_move, action_update
+from .rows import (
+    action_create,
+    action_delete,
+    action_move,
+    action_restore,
+    action_update,
+    removed_actions,
+)
 from .rules import action_changes, partner_errors
 
 __all__ = [
@@ -24,8 +31,10 @@ __all__ = [
     "action_delete",
     "action_indicators_update",
     "action_move",
+    "action_restore",
     "action_update",
     "partner_errors",
+    "removed_actions",
     "set_history_author",
     "user_or_none",
 ]

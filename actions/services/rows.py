@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from ..models import Action, Challenge, Roadmap, action_history
+from stakeholders.models import Organisation
+
+from ..models import Action, Challenge, Indicator, Roadmap, action_history
 from .common import (
     ActionConflict,
     _check_can_edit,
@@ -152,3 +154,87 @@ def action_move(
         for moved in (current, neighbour):
             _record_history(moved, by=by, reason=_("moved in the table"))
     return current
+
+
+def removed_actions(roadmap: Roadmap):
+    """The rows removed from ``roadmap``'s table and not restored: the last history
+    record of each, newest removal first (one query)."""
+    live = Action.objects.filter(pk=OuterRef("id"))
+    last = Action.history.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
+    return (
+        Action.history.filter(roadmap_id=roadmap.pk, history_type="-")
+        .annotate(last_id=Subquery(last.values("history_id")[:1]))
+        .filter(history_id=F("last_id"))
+        .exclude(Exists(live))
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
+def action_restore(*, roadmap: Roadmap, action_id: int, by, reason: str = "") -> Action:
+    """Put a removed row back into ``roadmap``'s table, at the end of its challenge's
+    rows, as a new version of the same action: same id, so its history goes on.
+
+    Its values are those it had when removed; its key partners and indicators those
+    removed with it. A challenge or an organisation deleted since is left empty.
+    """
+    _check_can_edit(by, roadmap)
+    with _constraints_as_errors(), transaction.atomic():
+        Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+        removal = removed_actions(roadmap).filter(id=action_id).first()
+        if removal is None:
+            raise ValidationError(_("This action is not among the removed actions."))
+        before = removal.prev_record
+        action = removal.instance
+        if action.challenge_id and not roadmap.challenges.filter(pk=action.challenge_id).exists():
+            action.challenge_id = None
+        if (
+            action.lead_partner_id
+            and not Organisation.objects.filter(pk=action.lead_partner_id).exists()
+        ):
+            action.lead_partner_id = None
+        last = roadmap.actions.aggregate(last=Max("position"))["last"]
+        action.position = 0 if last is None else last + 1
+        action.version = removal.version + 1
+        key_partner_ids = set()
+        if before is not None:
+            key_partner_ids = set(
+                Organisation.objects.filter(
+                    pk__in=before.key_partners.values("organisation")
+                ).values_list("pk", flat=True)
+            )
+        action.changed_by = user_or_none(by)
+        action._state.adding = True
+        _save_with_history(
+            action,
+            key_partner_ids,
+            by=by,
+            created=True,
+            reason=reason or _("restored after its removal"),
+        )
+        # Added again, but not new: it keeps the day it was first created.
+        Action.objects.filter(pk=action.pk).update(created_at=removal.created_at)
+        action.created_at = removal.created_at
+        _restore_indicators(action, removal, before, by=by)
+    return action
+
+
+def _restore_indicators(action: Action, removal, before, *, by) -> None:
+    """Bring back the indicators removed with the row: those whose last record is a
+    removal later than the row's last change. One removed on its own earlier (the
+    indicators page) came before that change, which it bumped, and stays removed."""
+    since = before.history_date if before is not None else None
+    removed = Indicator.history.filter(action_id=action.pk, history_type="-")
+    if since is not None:
+        removed = removed.filter(history_date__gte=since)
+    removed = removed.filter(history_date__lte=removal.history_date)
+    for record in removed.order_by("position", "id"):
+        if Indicator.objects.filter(pk=record.id).exists():
+            continue
+        last = Indicator.history.filter(id=record.id).order_by("-history_date").first()
+        if last.history_id != record.history_id:
+            continue
+        indicator = record.instance
+        indicator._state.adding = True
+        set_history_author(indicator, by=by)
+        indicator.save()

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -272,7 +273,12 @@ def action_delete(request, pk: int):
             return redirect(reverse("actions:action_delete", args=[action.pk]))
         messages.success(
             request,
-            _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
+            format_html(
+                '{} <a class="alert-link" href="{}">{}</a>',
+                _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
+                reverse("actions:removed_actions", args=[action.roadmap_id]),
+                _("Removed actions: restore it"),
+            ),
         )
         return redirect(action.roadmap)
     return render(request, "actions/action_confirm_delete.html", {"action": action})
@@ -372,4 +378,30 @@ def action_indicators(request, pk: int):
         "actions/action_indicators.html",
         {"action": action, "formset": formset, "version": version},
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def removed_list(request, pk: int):
+    """The rows removed from a roadmap's table, for its editors to restore (POST ``action``)."""
+    roadmap = get_roadmap_for_editor(request, pk)
+    if request.method == "POST":
+        action_id = whole_number(request.POST.get("action"))
+        if action_id is None:
+            return HttpResponseBadRequest(_("Say which action to restore."))
+        try:
+            restored = services.action_restore(
+                roadmap=roadmap, action_id=action_id, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(reverse("actions:removed_actions", args=[roadmap.pk]))
+        give_row_flash(request, restored, _("Restored: %(title)s") % {"title": restored.title})
+        return redirect(_row_url(restored))
+    removals = list(services.removed_actions(roadmap))
+    can_see_people = permissions.can_see_people(request.user, roadmap.city_id)
+    return render(
+        request,
+        "actions/removed_actions.html",
+        {"roadmap": roadmap, "removals": removals, "can_see_people": can_see_people},
     )

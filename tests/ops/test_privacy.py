@@ -170,3 +170,19 @@ def test_roadmap_calendar_holds_no_contact_details(client, demo_contacts, sofia_
     content = _get(client, _url("meetings:roadmap_ics", sofia_roadmap.pk))
     assert b"BEGIN:VCALENDAR" in content
     assert _leaks(content, demo_contacts) == []
+
+
+def test_removed_actions_are_for_staff_and_show_no_contact_details(
+    client, demo_contacts, sofia_roadmap
+):
+    from actions import services
+
+    editor = User.objects.get(username="editor")
+    removed = sofia_roadmap.actions.order_by("pk").first()
+    services.action_delete(action=removed, by=editor, expected_version=removed.version)
+    url = _url("actions:removed_actions", sofia_roadmap.pk)
+    _login(client, "partner")
+    assert client.get(url).status_code == 403
+    content = _get(_login(client, "editor"), url)
+    assert removed.title.encode() in content or removed.title in content.decode()
+    assert _leaks(content, demo_contacts) == []
