@@ -19,7 +19,7 @@ from .rows import (
     action_update,
     removed_actions,
 )
-from .rules import action_changes, partner_errors
+from .rules import action_changes, partner_errors, progress_doubts
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -34,6 +34,7 @@ __all__ = [
     "action_restore",
     "action_update",
     "partner_errors",
+    "progress_doubts",
     "removed_actions",
     "set_history_author",
     "user_or_none",

@@ -3,7 +3,7 @@ lost update and keeping history."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,8 +40,16 @@ def _save_with_history(
     action_history.create_historical_record(action, "+" if created else "~")
 
 
-def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str = "") -> Action:
-    """Add a row to the roadmap's Action Table, at the end."""
+def action_create(
+    *,
+    roadmap: Roadmap,
+    data: Mapping[str, Any],
+    by,
+    reason: str = "",
+    indicators: Sequence[Mapping[str, Any]] = (),
+) -> Action:
+    """Add a row to the roadmap's Action Table, at the end, with its ``indicators``
+    (Indicator fields each), so that a new row can be measurable at once."""
     _check_can_edit(by, roadmap)
     with _constraints_as_errors(), transaction.atomic():
         # Lock the roadmap so that two rows added at once get different positions.
@@ -52,7 +60,25 @@ def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str 
         _validate(action, key_partner_ids)
         action.created_by = user_or_none(by)
         _save_with_history(action, key_partner_ids, by=by, created=True, reason=reason)
+        _create_indicators(action, indicators, by=by)
     return action
+
+
+def _create_indicators(action: Action, indicators: Sequence[Mapping[str, Any]], *, by) -> None:
+    errors = []
+    for position, values in enumerate(indicators):
+        values = {name: value for name, value in values.items() if name not in ("action", "id")}
+        indicator = Indicator(action=action, position=position, **values)
+        try:
+            indicator.full_clean(exclude=["action"])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        set_history_author(indicator, by=by)
+        indicator.save()
+    if errors:
+        # Raised inside the transaction: the row is not added without them.
+        raise ValidationError({"indicators": errors})
 
 
 def action_update(

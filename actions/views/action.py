@@ -226,6 +226,35 @@ def action_edit(request, pk: int):
     return redirect(_row_url(saved))
 
 
+def _indicator_items(formset, *, new: bool = False) -> list[dict]:
+    """The indicators of a valid formset as the services take them: changed or
+    existing ones (``id``, ``delete``); for a new row, only those filled in."""
+    items = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        values["source"] = values["source"] or ""
+        values["unit"] = values["unit"] or ""
+        if new:
+            if not form.cleaned_data.get("DELETE"):
+                items.append(values)
+            continue
+        if form.instance.pk:
+            values["id"] = form.instance.pk
+        values["delete"] = bool(form.cleaned_data.get("DELETE"))
+        items.append(values)
+    return items
+
+
+def _new_indicators(data=None) -> IndicatorFormSet:
+    """The add form's indicators; a POST without them (an older form, a script)
+    adds the row without indicators."""
+    if data is not None and "indicators-TOTAL_FORMS" not in data:
+        data = None
+    return IndicatorFormSet(data, instance=Action(), prefix="indicators")
+
+
 @require_http_methods(["GET", "POST"])
 def action_create(request, roadmap_pk: int):
     roadmap = get_roadmap_for_editor(request, roadmap_pk)
@@ -239,19 +268,38 @@ def action_create(request, roadmap_pk: int):
             roadmap=roadmap,
             initial={"challenge": challenge, "status": Action.Status.PROPOSED, "progress": 0},
         )
-        return _render_form(request, form, None, new_challenge=challenge)
+        return _render_form(
+            request, form, None, new_challenge=challenge, extra={"indicators": _new_indicators()}
+        )
     form = ActionForm(request.POST, roadmap=roadmap)
-    if form.is_valid():
+    indicators = _new_indicators(request.POST)
+    if form.is_valid() and (not indicators.is_bound or indicators.is_valid()):
         try:
             created = services.action_create(
-                roadmap=roadmap, data=form.action_data(), by=request.user
+                roadmap=roadmap,
+                data=form.action_data(),
+                by=request.user,
+                indicators=_indicator_items(indicators, new=True) if indicators.is_bound else (),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            if hasattr(exc, "error_dict") and "indicators" in exc.error_dict:
+                indicators._non_form_errors = indicators.error_class(
+                    exc.message_dict.pop("indicators")
+                )
+                exc = ValidationError(exc.message_dict) if exc.message_dict else None
+            if exc is not None:
+                _apply_service_errors(form, exc)
         else:
             give_row_flash(request, created, _("Added: %(title)s") % {"title": created.title})
             return redirect(_row_url(created))
-    return _render_form(request, form, None, status=422, new_challenge=challenge)
+    return _render_form(
+        request,
+        form,
+        None,
+        status=422,
+        new_challenge=challenge,
+        extra={"indicators": indicators},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -326,17 +374,7 @@ def action_indicators(request, pk: int):
         formset = IndicatorFormSet(request.POST, instance=action, prefix="indicators")
         expected_version = whole_number(request.POST.get("version"))
         if formset.is_valid() and expected_version is not None:
-            items = []
-            for form in formset.forms:
-                if not form.has_changed() and not form.instance.pk:
-                    continue
-                values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
-                values["source"] = values["source"] or ""
-                values["unit"] = values["unit"] or ""
-                if form.instance.pk:
-                    values["id"] = form.instance.pk
-                values["delete"] = bool(form.cleaned_data.get("DELETE"))
-                items.append(values)
+            items = _indicator_items(formset)
             try:
                 services.action_indicators_update(
                     action=action,
