@@ -242,6 +242,11 @@
           : text("textNotSaved", "The server refused the request: nothing was saved.");
     });
 
+    // The timeline opens at today (the server says how far to scroll).
+    Array.prototype.forEach.call(document.querySelectorAll(".timeline-scroll[data-scroll-to]"), function (box) {
+      box.scrollLeft = parseInt(box.dataset.scrollTo, 10) || 0;
+    });
+
     // A row that just changed (after an add or a save without JavaScript) into view.
     var flashed = document.querySelector(".action-table tr.flash");
     if (flashed && flashed.scrollIntoView) {
