@@ -149,10 +149,16 @@
 
   function cancelEdit(form) {
     var cancel = form.querySelector(".row-cancel");
-    if (cancel) {
-      form.dataset.dirty = "false";
-      cancel.click();
+    var row = form.closest("tr");
+    if (!cancel || !row) {
+      return null;
     }
+    form.dataset.dirty = "false";
+    if (window.htmx && cancel.getAttribute("hx-get")) {
+      return window.htmx.ajax("GET", cancel.getAttribute("hx-get"), { target: row, swap: "outerHTML" });
+    }
+    cancel.click();
+    return null;
   }
 
   function confirmDiscard() {
@@ -186,6 +192,12 @@
       if (!trigger.classList || !trigger.classList.contains("row-edit")) {
         return;
       }
+      // Another row is opening right now: one at a time.
+      var opening = document.querySelector(".row-edit.htmx-request");
+      if (opening && opening !== trigger) {
+        event.preventDefault();
+        return;
+      }
       var open = openEditForms();
       if (!open.length) {
         return;
@@ -194,7 +206,12 @@
         event.preventDefault();
         return;
       }
-      Array.prototype.forEach.call(open, cancelEdit);
+      // The open row back first, then this one opens (one request at a time).
+      event.preventDefault();
+      var closing = Array.prototype.map.call(open, cancelEdit);
+      Promise.all(closing).then(function () {
+        event.detail.issueRequest(true);
+      });
     });
 
     // Escape cancels the edit the focus is in.
