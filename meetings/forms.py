@@ -35,8 +35,11 @@ class ProposalRowForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, roadmap, **kwargs):
+    def __init__(self, *args, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if roadmap is None:
+            # Without a roadmap (a form checked on its own), no choices are offered.
+            return
         self.fields["challenge"].queryset = roadmap.challenges.all()
         organisations = roadmap.eligible_partners().order_by("name")
         self.fields["lead_partner"].queryset = organisations

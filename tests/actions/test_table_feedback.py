@@ -76,7 +76,7 @@ def test_move_in_place_returns_the_table_with_the_pages_filter(client, editor, r
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith("<div") and 'id="action-table"' in html
+    assert html.lstrip().startswith("<div") and 'id="table-of-actions"' in html
     # The filter of the page: the done row is not shown.
     titles = [row.title for row in response.context["rows"]]
     assert titles == ["Second", "First"]
