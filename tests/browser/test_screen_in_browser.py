@@ -136,7 +136,7 @@ def test_escape_cancels_and_one_row_is_in_edit_at_a_time(
     page.once("dialog", lambda dialog: dialog.accept())
     title.press("Escape")
     page.locator(f"#action-{rows[1].pk} .row-edit").wait_for()
-    assert page.locator(".edit-row").count() == 0
+    page.locator(".edit-row").wait_for(state="detached")
     assert Action.objects.get(pk=rows[1].pk).title == "Зелени покриви"
 
 
