@@ -78,6 +78,13 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["key_partner"].queryset = organisations
         if organisation_id is None:
             del self.filters["ours"]
+        # Even fields in the filter's grid: Bootstrap's classes on Django's own widgets.
+        for filter_ in self.filters.values():
+            widget = filter_.field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, forms.TextInput):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin, IdsMultipleChoiceField, LocalizedDecimalField
 
 from .models import DATE_FIELDS, Action, Indicator
-from .services import EDITABLE_FIELDS, partner_errors
+from .services import EDITABLE_FIELDS, partner_errors, progress_doubts
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +31,10 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
             "invalid": _("The form is missing the row's version; open the action again."),
             "min_value": _("The form is missing the row's version; open the action again."),
         },
+    )
+    # Ticked to keep a status and a progress that progress_doubts questions.
+    confirm_progress = forms.BooleanField(
+        required=False, label=_("Yes, keep this status and this progress")
     )
     # Shown in wider columns (templates/actions/_action_form_fields.html).
     wide_fields = ("description", "expected_results", "resources", "in_kind", "key_partners")
@@ -84,7 +88,14 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         dates = Action(start_date=cleaned.get("start_date"), deadline=cleaned.get("deadline"))
         for message in dates.constraint_errors(fields=DATE_FIELDS):
             self.add_error("deadline", message)
+        doubts = progress_doubts(status=cleaned.get("status"), progress=cleaned.get("progress"))
+        if doubts and not cleaned.get("confirm_progress"):
+            self.needs_confirmation = True
+            for message in doubts:
+                self.add_error("progress", message)
         return cleaned
+
+    needs_confirmation = False
 
     def hidden_field_errors(self) -> list[str]:
         """Errors of the hidden fields (the version), which no visible field shows."""

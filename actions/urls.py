@@ -15,6 +15,7 @@ urlpatterns = [
         statement.partner_statement,
         name="partner_statement",
     ),
+    path("roadmaps/<int:pk>/removed/", action.removed_list, name="removed_actions"),
     path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
     path("actions/<int:pk>/", action.action_detail, name="action"),
     path("actions/<int:pk>/row/", action.action_row, name="action_row"),

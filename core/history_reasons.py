@@ -27,6 +27,7 @@ class HistoryReason(models.TextChoices):
     MEETING_HELD = "meeting-held", _("meeting held")
     MINUTES_APPROVED = "minutes-approved", _("minutes approved")
     ROW_DELETED = "row-deleted", _("Action Table row %(id)s deleted")
+    RESTORED = "restored", _("restored after its removal")
 
 
 def history_reason(reason: HistoryReason, **params: object) -> str:

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
 
-from . import htmx
+from . import htmx, unsaved
 
 
 class LoginNeeded(Exception):
@@ -21,6 +21,8 @@ class LoginNeededMiddleware:
     An htmx request (a row being edited when the session timed out, say) gets
     the login page as a whole page, coming back to the page it was sent from
     rather than to the fragment's URL. This covers ``login_required`` too.
+    What a POST carried is kept for after the login (core.unsaved), so that the
+    form it came from shows it again.
     """
 
     def __init__(self, get_response):
@@ -29,6 +31,7 @@ class LoginNeededMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if _is_login_redirect(response):
+            unsaved.keep(request)
             htmx.vary_on_htmx(response)
             if htmx.is_htmx(request):
                 return htmx.vary_on_htmx(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import path
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +19,7 @@ from core.admin_scoping import (
     related_filter,
 )
 from core.admin_versions import VersionedAdmin, VersionedAdminForm
+from core.admin_widgets import KnownAutocompleteSelect
 
 from . import admin_actions, admin_views, services
 from .forms import carry_forward_field
@@ -58,6 +59,10 @@ class MeetingScopedAdmin:
 class KeptRecordInline(ScopedInline):
     """The parts of a held meeting are its record: none of them is deleted."""
 
+    def get_queryset(self, request):
+        # Each row's name and delete check read its meeting: one join, not a query a row.
+        return super().get_queryset(request).select_related("meeting")
+
     def has_delete_permission(self, request, obj=None):
         # ``obj`` is the meeting the inline rows belong to.
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_deletable)
@@ -72,12 +77,44 @@ class AgendaItemInline(KeptRecordInline, admin.TabularInline):
 
 class AttendanceInline(KeptRecordInline, admin.TabularInline):
     model = Attendance
-    fields = ("person", "invited", "attended")
+    fields = ("person", "organisation", "consent", "invited", "attended")
+    readonly_fields = ("organisation", "consent")
     autocomplete_fields = ("person",)
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class KnownPeopleFormSet(formset):
+            """Label each row's person from the rows read, not by a query per row."""
+
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                person = form.instance.person if form.instance.pk else None
+                widget = getattr(form.fields["person"].widget, "widget", None)
+                if person is not None and isinstance(widget, KnownAutocompleteSelect):
+                    widget.known = {str(person.pk): str(person)}
+                return form
+
+        return KnownPeopleFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "person" and "widget" not in kwargs:
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.person.organisation if obj.pk else "—"
+
+    @admin.display(description=_("consents to be contacted"), boolean=True)
+    def consent(self, obj):
+        return obj.person.consent_to_contact if obj.pk else None
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person__organisation")
+        return super().get_queryset(request).select_related("meeting", "person__organisation")
 
 
 class ContributionInline(KeptRecordInline, admin.StackedInline):
@@ -128,11 +165,13 @@ class MeetingAdmin(
     actions = (
         admin_actions.accept_meeting_proposals,
         admin_actions.carry_forward,
+        admin_actions.invite_working_group,
         admin_actions.send_invitations,
         admin_actions.download_minutes,
     )
-    list_display = ("number", "title", "roadmap", "start", "format", "status", "moderator")
-    list_display_links = ("number", "title")
+    # Short enough for a 1366 px laptop: the title cut, the roadmap named by its city.
+    list_display = ("number", "short_title", "city", "start", "format", "status", "moderator")
+    list_display_links = ("number", "short_title")
     list_filter = (
         "status",
         "format",
@@ -150,13 +189,18 @@ class MeetingAdmin(
     fieldsets = (
         (None, {"fields": ("roadmap", ("number", "title"), "phase", "status", "agenda_total")}),
         (_("When and where"), {"fields": (("start", "end"), "format", "place", "link")}),
+        (_("Reminder"), {"fields": (("reminder_on", "reminder_hours"),)}),
         (
             _("Moderation"),
             {
                 "fields": ("moderator", "summary"),
-                "description": _(
-                    "The status and the summary change on the page that closes the meeting "
-                    "(“Close the meeting”, then “Approve the minutes”)."
+                # The steps named as their button names them (one wording).
+                "description": format_lazy(
+                    _(
+                        "The status and the summary change on the page that closes the meeting: {close}, then {approve}."
+                    ),
+                    close=_("Close the meeting"),
+                    approve=_("Approve the minutes"),
                 ),
             },
         ),
@@ -165,6 +209,14 @@ class MeetingAdmin(
     # that the meeting took place and records who closed it.
     readonly_fields = ("status", "summary", "agenda_total")
     inlines = (AgendaItemInline, AttendanceInline, ContributionInline, NextStepInline)
+
+    @admin.display(description=_("title"), ordering="title")
+    def short_title(self, obj):
+        return Truncator(obj.title).chars(60)
+
+    @admin.display(description=_("city"), ordering="roadmap__city__name")
+    def city(self, obj):
+        return obj.roadmap.city
 
     @admin.display(description=_("agenda in all"))
     def agenda_total(self, obj):

@@ -149,6 +149,35 @@ def send_invitations(modeladmin, request, queryset):
             )
 
 
+@admin.action(description=gettext_lazy("Invite the working group"))
+def invite_working_group(modeladmin, request, queryset):
+    """Every person of the roadmap's working group on the attendance list, invited."""
+    for meeting in queryset:
+        try:
+            result = services.meeting_invite_working_group(meeting=meeting, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, f"{meeting}: {error_text(exc)}")
+            continue
+        messages.success(
+            request,
+            ngettext(
+                "%(meeting)s: %(count)s person of the working group added to the attendance"
+                " list as invited (%(consented)s of them consent to be contacted; %(already)s"
+                " were on it already).",
+                "%(meeting)s: %(count)s people of the working group added to the attendance"
+                " list as invited (%(consented)s of them consent to be contacted; %(already)s"
+                " were on it already).",
+                len(result.added),
+            )
+            % {
+                "meeting": meeting,
+                "count": len(result.added),
+                "consented": result.consented,
+                "already": result.already,
+            },
+        )
+
+
 @admin.action(description=gettext_lazy("Download the minutes (.docx)"))
 def download_minutes(modeladmin, request, queryset):
     meetings = list(queryset.select_related("roadmap__city", "moderator__organisation")[:2])

@@ -90,7 +90,15 @@ def meeting_close(model_admin, request, object_id):
             "version": meeting.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    doubts = services.closing_doubts(meeting)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and doubts
+        and not form.cleaned_data.get("confirm_as_it_is")
+    ):
+        form.ask(doubts)
+    elif request.method == "POST" and form.is_valid():
         try:
             closed = services.meeting_close(
                 meeting=meeting,
@@ -117,9 +125,16 @@ def meeting_close(model_admin, request, object_id):
         request,
         "meetings/admin/meeting_close.html",
         meeting,
-        _("Close the meeting"),
+        close_wording(meeting),
         form=form,
     )
+
+
+def close_wording(meeting) -> str:
+    """The one name of the next step, for the button, the link and the page title."""
+    if meeting.status == meeting.Status.HELD:
+        return _("Approve the minutes")
+    return _("Close the meeting")
 
 
 def meeting_carry_forward(model_admin, request, object_id):
@@ -169,6 +184,7 @@ def proposal_accept(model_admin, request, object_id):
         form = ProposalRowForm(
             request.POST or None,
             initial=services.proposal_prefill(contribution=contribution),
+            roadmap=contribution.meeting.roadmap,
         )
     if request.method == "POST" and (form is None or form.is_valid()):
         version = request.POST.get("version", "")

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
+from actions.models import Action, Challenge
 from core.versions import as_version
+from stakeholders.models import Organisation
 
 
 class ProposalRowForm(forms.Form):
@@ -16,7 +17,33 @@ class ProposalRowForm(forms.Form):
     expected_results = forms.CharField(
         label=_("expected results"), widget=forms.Textarea, required=False
     )
-    deadline = forms.DateField(label=_("deadline"), required=False)
+    challenge = forms.ModelChoiceField(
+        label=_("challenge"), queryset=Challenge.objects.none(), required=False
+    )
+    lead_partner = forms.ModelChoiceField(
+        label=_("lead partner"), queryset=Organisation.objects.none(), required=False
+    )
+    key_partners = forms.ModelMultipleChoiceField(
+        label=_("key partners"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    deadline = forms.DateField(
+        label=_("deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, roadmap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roadmap is None:
+            # Without a roadmap (a form checked on its own), no choices are offered.
+            return
+        self.fields["challenge"].queryset = roadmap.challenges.all()
+        organisations = roadmap.eligible_partners().order_by("name")
+        self.fields["lead_partner"].queryset = organisations
+        self.fields["key_partners"].queryset = organisations
 
     def action_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
@@ -29,8 +56,18 @@ class MeetingCloseForm(forms.Form):
         required=False,
         help_text=_("Leave unticked to mark the meeting held; tick once the minutes are agreed."),
     )
+    # Ticked to close a meeting that services.closing_doubts questions.
+    confirm_as_it_is = forms.BooleanField(
+        label=_("yes, close it as it is"), required=False, widget=forms.HiddenInput
+    )
     # The meeting's version as the page showed it (lost-update check).
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def ask(self, doubts: list[str]) -> None:
+        """Show ``doubts`` and the box that answers them."""
+        self.fields["confirm_as_it_is"].widget = forms.CheckboxInput()
+        for doubt in doubts:
+            self.add_error(None, doubt)
 
     def clean_version(self) -> int:
         # A page without it (an old page) is checked as stale, not skipped:

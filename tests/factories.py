@@ -183,7 +183,10 @@ def meeting_admin_form(meeting: Meeting, **changes) -> dict:
         "link": meeting.link,
         "moderator": meeting.moderator_id or "",
         "summary": meeting.summary,
+        "reminder_hours": meeting.reminder_hours,
     }
+    if meeting.reminder_on:
+        data["reminder_on"] = "on"  # a ticked box; an unticked one is not sent
     for prefix in ("agenda_items", "attendances", "contributions", "next_steps"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)

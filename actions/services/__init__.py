@@ -22,8 +22,15 @@ from .resources import (
     pledge_errors,
     pledge_update,
 )
-from .rows import action_create, action_delete, action_move, action_update
-from .rules import action_changes, partner_errors
+from .rows import (
+    action_create,
+    action_delete,
+    action_move,
+    action_restore,
+    action_update,
+    removed_actions,
+)
+from .rules import action_changes, partner_errors, progress_doubts
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -36,6 +43,7 @@ __all__ = [
     "action_delete",
     "action_indicators_update",
     "action_move",
+    "action_restore",
     "action_update",
     "delivery_record",
     "funding_line_create",
@@ -46,6 +54,8 @@ __all__ = [
     "pledge_create",
     "pledge_errors",
     "pledge_update",
+    "progress_doubts",
+    "removed_actions",
     "set_history_author",
     "user_or_none",
 ]

@@ -3,17 +3,18 @@ lost update and keeping history."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core.history_reasons import HistoryReason, history_reason
+from stakeholders.models import Organisation
 
-from ..models import Action, Challenge, Roadmap, action_history
+from ..models import Action, Challenge, Indicator, Roadmap, action_history
 from .common import (
     ActionConflict,
     _check_can_edit,
@@ -40,8 +41,16 @@ def _save_with_history(
     action_history.create_historical_record(action, "+" if created else "~")
 
 
-def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str = "") -> Action:
-    """Add a row to the roadmap's Action Table, at the end."""
+def action_create(
+    *,
+    roadmap: Roadmap,
+    data: Mapping[str, Any],
+    by,
+    reason: str = "",
+    indicators: Sequence[Mapping[str, Any]] = (),
+) -> Action:
+    """Add a row to the roadmap's Action Table, at the end, with its ``indicators``
+    (Indicator fields each), so that a new row can be measurable at once."""
     _check_can_edit(by, roadmap)
     with _constraints_as_errors(), transaction.atomic():
         # Lock the roadmap so that two rows added at once get different positions.
@@ -52,7 +61,25 @@ def action_create(*, roadmap: Roadmap, data: Mapping[str, Any], by, reason: str 
         _validate(action, key_partner_ids)
         action.created_by = user_or_none(by)
         _save_with_history(action, key_partner_ids, by=by, created=True, reason=reason)
+        _create_indicators(action, indicators, by=by)
     return action
+
+
+def _create_indicators(action: Action, indicators: Sequence[Mapping[str, Any]], *, by) -> None:
+    errors = []
+    for position, values in enumerate(indicators):
+        values = {name: value for name, value in values.items() if name not in ("action", "id")}
+        indicator = Indicator(action=action, position=position, **values)
+        try:
+            indicator.full_clean(exclude=["action"])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        set_history_author(indicator, by=by)
+        indicator.save()
+    if errors:
+        # Raised inside the transaction: the row is not added without them.
+        raise ValidationError({"indicators": errors})
 
 
 def action_update(
@@ -156,3 +183,87 @@ def action_move(
         for moved in (current, neighbour):
             _record_history(moved, by=by, reason=history_reason(HistoryReason.MOVED))
     return current
+
+
+def removed_actions(roadmap: Roadmap):
+    """The rows removed from ``roadmap``'s table and not restored: the last history
+    record of each, newest removal first (one query)."""
+    live = Action.objects.filter(pk=OuterRef("id"))
+    last = Action.history.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
+    return (
+        Action.history.filter(roadmap_id=roadmap.pk, history_type="-")
+        .annotate(last_id=Subquery(last.values("history_id")[:1]))
+        .filter(history_id=F("last_id"))
+        .exclude(Exists(live))
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
+def action_restore(*, roadmap: Roadmap, action_id: int, by, reason: str = "") -> Action:
+    """Put a removed row back into ``roadmap``'s table, at the end of its challenge's
+    rows, as a new version of the same action: same id, so its history goes on.
+
+    Its values are those it had when removed; its key partners and indicators those
+    removed with it. A challenge or an organisation deleted since is left empty.
+    """
+    _check_can_edit(by, roadmap)
+    with _constraints_as_errors(), transaction.atomic():
+        Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+        removal = removed_actions(roadmap).filter(id=action_id).first()
+        if removal is None:
+            raise ValidationError(_("This action is not among the removed actions."))
+        before = removal.prev_record
+        action = removal.instance
+        if action.challenge_id and not roadmap.challenges.filter(pk=action.challenge_id).exists():
+            action.challenge_id = None
+        if (
+            action.lead_partner_id
+            and not Organisation.objects.filter(pk=action.lead_partner_id).exists()
+        ):
+            action.lead_partner_id = None
+        last = roadmap.actions.aggregate(last=Max("position"))["last"]
+        action.position = 0 if last is None else last + 1
+        action.version = removal.version + 1
+        key_partner_ids = set()
+        if before is not None:
+            key_partner_ids = set(
+                Organisation.objects.filter(
+                    pk__in=before.key_partners.values("organisation")
+                ).values_list("pk", flat=True)
+            )
+        action.changed_by = user_or_none(by)
+        action._state.adding = True
+        _save_with_history(
+            action,
+            key_partner_ids,
+            by=by,
+            created=True,
+            reason=reason or history_reason(HistoryReason.RESTORED),
+        )
+        # Added again, but not new: it keeps the day it was first created.
+        Action.objects.filter(pk=action.pk).update(created_at=removal.created_at)
+        action.created_at = removal.created_at
+        _restore_indicators(action, removal, before, by=by)
+    return action
+
+
+def _restore_indicators(action: Action, removal, before, *, by) -> None:
+    """Bring back the indicators removed with the row: those whose last record is a
+    removal later than the row's last change. One removed on its own earlier (the
+    indicators page) came before that change, which it bumped, and stays removed."""
+    since = before.history_date if before is not None else None
+    removed = Indicator.history.filter(action_id=action.pk, history_type="-")
+    if since is not None:
+        removed = removed.filter(history_date__gte=since)
+    removed = removed.filter(history_date__lte=removal.history_date)
+    for record in removed.order_by("position", "id"):
+        if Indicator.objects.filter(pk=record.id).exists():
+            continue
+        last = Indicator.history.filter(id=record.id).order_by("-history_date").first()
+        if last.history_id != record.history_id:
+            continue
+        indicator = record.instance
+        indicator._state.adding = True
+        set_history_author(indicator, by=by)
+        indicator.save()

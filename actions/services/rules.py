@@ -85,6 +85,22 @@ def partner_errors(*, lead_partner, key_partners) -> dict[str, list[str]]:
     return {}
 
 
+def progress_doubts(*, status: str | None, progress: int | None) -> list[str]:
+    """What a row's status and progress make doubtful, for a form to ask about
+    (not refused: "done" at 80 % can be right, the last fifth dropped). Now one
+    question: done, yet short of 100 %."""
+    if status == Action.Status.DONE and progress is not None and progress < 100:
+        return [
+            _(
+                "The status is %(status)s but the progress is %(progress)s %%. Which is"
+                " right? Set the progress to 100 %%, change the status, or tick the box"
+                " below to keep both."
+            )
+            % {"status": Action.Status.DONE.label, "progress": progress}
+        ]
+    return []
+
+
 def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
     errors: dict[str, list[str]] = {}
     try:

@@ -6,15 +6,16 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import permissions
-from core.htmx import is_htmx, vary_on_htmx
+from core import permissions, unsaved
+from core.htmx import current_page, is_htmx, vary_on_htmx
 from core.numbers import format_number, whole_number
 
 from .. import services
@@ -26,7 +27,15 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
-from .table import TableRows, table_actions
+from .table import (
+    TableRows,
+    give_row_flash,
+    mark_moves,
+    roadmap_summary,
+    table_actions,
+    table_context,
+    unsaved_notice,
+)
 
 
 def _history_for(action: Action, *, can_see_people: bool) -> list:
@@ -90,14 +99,26 @@ def _display(field, value) -> str:
     return str(formats.localize(value))
 
 
-def _render_form(request, form, action, *, status=200, conflict=None, new_challenge=None):
+def _render_form(
+    request,
+    form,
+    action,
+    *,
+    status=200,
+    conflict=None,
+    new_challenge=None,
+    unsaved_notice="",
+    extra=None,
+):
     context = {
         "form": form,
         "action": action,
         "roadmap": form.roadmap,
         "conflict": conflict,
         "new_challenge": new_challenge,
-        "columns": 11,
+        "columns": 7,
+        "unsaved_notice": unsaved_notice,
+        **(extra or {}),
     }
     # The in-place row form edits a saved row; a new action is added on its own page
     # (the table has no row for it to replace), whoever asks.
@@ -106,19 +127,38 @@ def _render_form(request, form, action, *, status=200, conflict=None, new_challe
     return vary_on_htmx(render(request, template, context, status=status))
 
 
-def _render_row(request, action_pk: int, *, saved: bool = False):
-    """The action's row, read and built as the table page reads and builds its rows."""
+def _render_row(request, action: Action, *, flash: str = ""):
+    """The action's row, read and built as the table page reads and builds its rows.
+
+    With ``flash`` (after a save) the row says it, and the counts above the table and
+    the page's live region come along out of band (templates/actions/_action_row_saved.html).
+    """
     today = timezone.localdate()
     presenter = TableRows(today)
-    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action_pk)))
+    (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action.pk)))
+    siblings = Action.objects.filter(roadmap_id=action.roadmap_id, challenge_id=row.challenge_id)
+    mark_moves([row], siblings.only("pk", "challenge_id", "position"), sorted_=_is_sorted(request))
+    row.flash = flash
     context = {
         "row": row,
         "row_labels": presenter.labels,
         "can_edit": True,
         "today": today,
-        "saved": saved,
     }
+    if flash:
+        context.update(roadmap_summary(action.roadmap), oob=True, flash={"text": flash})
+        return vary_on_htmx(render(request, "actions/_action_row_saved.html", context))
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
+
+
+def _page_query(request) -> QueryDict:
+    """The filter and sort of the table page an htmx request came from."""
+    page = current_page(request)
+    return QueryDict(page.split("?", 1)[1] if "?" in page else "")
+
+
+def _is_sorted(request) -> bool:
+    return bool(_page_query(request).get("sort")) if is_htmx(request) else False
 
 
 @require_safe
@@ -158,7 +198,7 @@ def action_detail(request, pk: int):
 def action_row(request, pk: int):
     """The row as shown in the table: what "cancel" swaps back in."""
     action = get_action_for_editor(request, pk)
-    return _render_row(request, action.pk)
+    return _render_row(request, action)
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,6 +206,12 @@ def action_edit(request, pk: int):
     action = get_action_for_editor(request, pk)
     roadmap = action.roadmap
     if request.method == "GET":
+        kept = unsaved.take(request, request.path)
+        if kept is not None:
+            # Sent when the session had ended: what was typed, back in the form.
+            form = ActionForm(kept, instance=action, roadmap=roadmap)
+            form.is_valid()
+            return _render_form(request, form, action, unsaved_notice=unsaved_notice())
         form = ActionForm(instance=_table_row(action.pk), roadmap=roadmap)
         return _render_form(request, form, action)
 
@@ -196,9 +242,38 @@ def action_edit(request, pk: int):
         _apply_service_errors(form, exc)
         return _render_form(request, form, action, status=422)
     if is_htmx(request):
-        return _render_row(request, saved.pk, saved=True)
-    messages.success(request, _("Saved: %(title)s") % {"title": saved.title})
+        return _render_row(request, saved, flash=_("Saved"))
+    give_row_flash(request, saved, _("Saved"))
     return redirect(_row_url(saved))
+
+
+def _indicator_items(formset, *, new: bool = False) -> list[dict]:
+    """The indicators of a valid formset as the services take them: changed or
+    existing ones (``id``, ``delete``); for a new row, only those filled in."""
+    items = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        values["source"] = values["source"] or ""
+        values["unit"] = values["unit"] or ""
+        if new:
+            if not form.cleaned_data.get("DELETE"):
+                items.append(values)
+            continue
+        if form.instance.pk:
+            values["id"] = form.instance.pk
+        values["delete"] = bool(form.cleaned_data.get("DELETE"))
+        items.append(values)
+    return items
+
+
+def _new_indicators(data=None) -> IndicatorFormSet:
+    """The add form's indicators; a POST without them (an older form, a script)
+    adds the row without indicators."""
+    if data is not None and "indicators-TOTAL_FORMS" not in data:
+        data = None
+    return IndicatorFormSet(data, instance=Action(), prefix="indicators")
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,19 +289,38 @@ def action_create(request, roadmap_pk: int):
             roadmap=roadmap,
             initial={"challenge": challenge, "status": Action.Status.PROPOSED, "progress": 0},
         )
-        return _render_form(request, form, None, new_challenge=challenge)
+        return _render_form(
+            request, form, None, new_challenge=challenge, extra={"indicators": _new_indicators()}
+        )
     form = ActionForm(request.POST, roadmap=roadmap)
-    if form.is_valid():
+    indicators = _new_indicators(request.POST)
+    if form.is_valid() and (not indicators.is_bound or indicators.is_valid()):
         try:
             created = services.action_create(
-                roadmap=roadmap, data=form.action_data(), by=request.user
+                roadmap=roadmap,
+                data=form.action_data(),
+                by=request.user,
+                indicators=_indicator_items(indicators, new=True) if indicators.is_bound else (),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            if hasattr(exc, "error_dict") and "indicators" in exc.error_dict:
+                indicators._non_form_errors = indicators.error_class(
+                    exc.message_dict.pop("indicators")
+                )
+                exc = ValidationError(exc.message_dict) if exc.message_dict else None
+            if exc is not None:
+                _apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Added: %(title)s") % {"title": created.title})
+            give_row_flash(request, created, _("Added: %(title)s") % {"title": created.title})
             return redirect(_row_url(created))
-    return _render_form(request, form, None, status=422, new_challenge=challenge)
+    return _render_form(
+        request,
+        form,
+        None,
+        status=422,
+        new_challenge=challenge,
+        extra={"indicators": indicators},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,7 +342,12 @@ def action_delete(request, pk: int):
             return redirect(reverse("actions:action_delete", args=[action.pk]))
         messages.success(
             request,
-            _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
+            format_html(
+                '{} <a class="alert-link" href="{}">{}</a>',
+                _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
+                reverse("actions:removed_actions", args=[action.roadmap_id]),
+                _("Removed actions: restore it"),
+            ),
         )
         return redirect(action.roadmap)
     return render(request, "actions/action_confirm_delete.html", {"action": action})
@@ -269,11 +368,23 @@ def action_move(request, pk: int):
         if challenge is None:
             raise Http404
     try:
-        services.action_move(
+        moved = services.action_move(
             action=action, by=request.user, direction=direction, challenge=challenge
         )
     except ValidationError as exc:
+        if is_htmx(request):
+            return HttpResponseBadRequest(" ".join(exc.messages))
         messages.error(request, " ".join(exc.messages))
+        return redirect(_row_url(action))
+    text = _("Moved up") if direction == "up" else _("Moved down")
+    if challenge is not None:
+        text = _("Moved to another challenge")
+    flash = {"pk": moved.pk, "text": str(text), "button": direction or ""}
+    if is_htmx(request):
+        # The whole table again, in the order, filter and sort of the page it was moved on.
+        context = table_context(request, action.roadmap, query=_page_query(request), flash=flash)
+        return vary_on_htmx(render(request, "actions/_action_table_moved.html", context))
+    give_row_flash(request, moved, text, button=direction or "")
     return redirect(_row_url(action))
 
 
@@ -284,17 +395,7 @@ def action_indicators(request, pk: int):
         formset = IndicatorFormSet(request.POST, instance=action, prefix="indicators")
         expected_version = whole_number(request.POST.get("version"))
         if formset.is_valid() and expected_version is not None:
-            items = []
-            for form in formset.forms:
-                if not form.has_changed() and not form.instance.pk:
-                    continue
-                values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
-                values["source"] = values["source"] or ""
-                values["unit"] = values["unit"] or ""
-                if form.instance.pk:
-                    values["id"] = form.instance.pk
-                values["delete"] = bool(form.cleaned_data.get("DELETE"))
-                items.append(values)
+            items = _indicator_items(formset)
             try:
                 services.action_indicators_update(
                     action=action,
@@ -336,4 +437,30 @@ def action_indicators(request, pk: int):
         "actions/action_indicators.html",
         {"action": action, "formset": formset, "version": version},
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def removed_list(request, pk: int):
+    """The rows removed from a roadmap's table, for its editors to restore (POST ``action``)."""
+    roadmap = get_roadmap_for_editor(request, pk)
+    if request.method == "POST":
+        action_id = whole_number(request.POST.get("action"))
+        if action_id is None:
+            return HttpResponseBadRequest(_("Say which action to restore."))
+        try:
+            restored = services.action_restore(
+                roadmap=roadmap, action_id=action_id, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(reverse("actions:removed_actions", args=[roadmap.pk]))
+        give_row_flash(request, restored, _("Restored: %(title)s") % {"title": restored.title})
+        return redirect(_row_url(restored))
+    removals = list(services.removed_actions(roadmap))
+    can_see_people = permissions.can_see_people(request.user, roadmap.city_id)
+    return render(
+        request,
+        "actions/removed_actions.html",
+        {"roadmap": roadmap, "removals": removals, "can_see_people": can_see_people},
     )

@@ -9,16 +9,17 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core import permissions
+from core import permissions, unsaved
 from core.numbers import format_number, number_separators
 
 from ..filters import ActionFilter
+from ..forms import ActionForm
 from ..models import Action, Roadmap
 from .common import get_roadmap_for_user
 
@@ -94,6 +95,13 @@ class TableRow(_TemplateFields):
     delete_url: str
     edit_label: str
     delete_label: str
+    position: int = 0
+    # Where ↑ / ↓ can take the row (not past the first or last of its challenge).
+    can_move_up: bool = True
+    can_move_down: bool = True
+    # What the row says after a save, a move or an add, and the button to focus.
+    flash: str = ""
+    focus_button: str = ""
 
     @property
     def is_measurable(self) -> bool:
@@ -114,6 +122,12 @@ def row_labels() -> dict[str, str]:
         "move_up": _("Move up"),
         "move_down": _("Move down"),
         "remove": _("Remove"),
+        # The cells' names on a phone, where each row is a card.
+        "results": _("Expected results"),
+        "resources": _("Necessary resources"),
+        "partners": _("Partners"),
+        "dates": _("Start – deadline"),
+        "status": _("Status"),
     }
     return {key: conditional_escape(label) for key, label in labels.items()}
 
@@ -203,6 +217,7 @@ class TableRows:
             delete_url=self._url("action_delete", pk),
             edit_label=self.edit_label % {"title": title},
             delete_label=self.delete_label % {"title": title},
+            position=action.position,
         )
 
 
@@ -249,11 +264,51 @@ def table_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def table_context(request, roadmap) -> dict:
-    """What the Action Table page shows; a fixed number of queries at any size."""
+def mark_moves(rows: list[TableRow], actions: Iterable[Action], *, sorted_: bool) -> None:
+    """Say where each row's ↑ / ↓ can take it: nowhere in a sorted table (the order
+    shown is not the table's), else not above the first nor below the last of its
+    challenge in the whole roadmap (``actions``: all its rows, filtered or not)."""
+    if sorted_:
+        for row in rows:
+            row.can_move_up = row.can_move_down = False
+        return
+    bounds: dict[int | None, tuple[int, int]] = {}
+    for action in actions:
+        low, high = bounds.get(action.challenge_id, (action.position, action.position))
+        bounds[action.challenge_id] = (min(low, action.position), max(high, action.position))
+    for row in rows:
+        low, high = bounds.get(row.challenge_id, (row.position, row.position))
+        row.can_move_up = row.position > low
+        row.can_move_down = row.position < high
+
+
+def summary_context(actions: list[Action]) -> dict:
+    """The counts above the table, of every row of the roadmap (``actions``, with
+    their indicators prefetched): how many are measurable, how many per status."""
+    return {
+        "total": len(actions),
+        "complete": sum(1 for action in actions if action.is_measurable()),
+        "status_counts": _status_counts(actions),
+    }
+
+
+def roadmap_summary(roadmap) -> dict:
+    """``summary_context`` of the roadmap as it is now (two queries), for a row
+    swapped in place to update the counts out of band."""
+    return summary_context(list(table_actions(roadmap.actions.all())))
+
+
+def table_context(request, roadmap, *, query=None, flash: dict | None = None) -> dict:
+    """What the Action Table page shows; a fixed number of queries at any size.
+
+    ``query``: the filter and sort (the request's own GET by default; a row moved
+    in place passes those of the page it was moved on). ``flash``: {"pk", "text",
+    "button"} for the row to highlight after a save, a move or an add.
+    """
     access = permissions.access_for(request.user)
+    query = request.GET if query is None else query
     filterset = ActionFilter(
-        request.GET or None,
+        query or None,
         queryset=table_actions(roadmap.actions.all()),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
@@ -264,10 +319,15 @@ def table_context(request, roadmap) -> dict:
     challenges = list(roadmap.challenges.all())
     presenter = TableRows(today)
     rows = presenter.rows(actions)
+    mark_moves(rows, all_actions, sorted_=filterset.is_sorted)
     if filterset.is_bound:
         complete = sum(1 for action in all_actions if action.is_measurable())
     else:
         complete = sum(1 for row in rows if row.is_measurable)
+    if flash:
+        for row in rows:
+            if row.pk == flash["pk"]:
+                row.flash, row.focus_button = flash["text"], flash.get("button", "")
     return {
         "roadmap": roadmap,
         "filter": filterset,
@@ -281,6 +341,8 @@ def table_context(request, roadmap) -> dict:
         "complete": complete,
         "shown": len(rows),
         "status_counts": _status_counts(all_actions),
+        "flash": flash,
+        "query": query.urlencode() if query else "",
     }
 
 
@@ -291,9 +353,59 @@ def _status_counts(rows):
     return [(label, counts[value]) for value, label in Action.Status.choices]
 
 
+_FLASH_KEY = "action_table_flash"
+
+
+def give_row_flash(request, action: Action, text: str, *, button: str = "") -> None:
+    """Have the table page, loaded next, highlight ``action``'s row with ``text``
+    beside it (after an add, or a save or move without JavaScript)."""
+    request.session[_FLASH_KEY] = {
+        "roadmap": action.roadmap_id,
+        "pk": action.pk,
+        "text": str(text),
+        "button": button,
+    }
+
+
+def take_row_flash(request, roadmap) -> dict | None:
+    flash = request.session.get(_FLASH_KEY)
+    if not flash or flash.get("roadmap") != roadmap.pk:
+        return None
+    del request.session[_FLASH_KEY]
+    return flash
+
+
+def unsaved_notice() -> str:
+    return _(
+        "Your session had ended, so these changes were not saved. They are back in the"
+        " form: check them and save again."
+    )
+
+
+def kept_edit(request, roadmap) -> dict | None:
+    """The row of ``roadmap`` whose edit was sent after the session had ended, as a
+    form holding what was typed (core.unsaved), for the table to show in place."""
+    path = unsaved.peek_path(request)
+    if not path or not permissions.can_edit_roadmap(request.user, roadmap):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.view_name != "actions:action_edit":
+        return None
+    action = roadmap.actions.filter(pk=match.kwargs["pk"]).first()
+    if action is None:
+        return None
+    form = ActionForm(unsaved.take(request, path), instance=action, roadmap=roadmap)
+    form.is_valid()
+    return {"action": action, "form": form, "notice": unsaved_notice()}
+
+
 @require_safe
 def roadmap(request, pk: int):
     roadmap = get_roadmap_for_user(request, pk)
-    context = table_context(request, roadmap)
+    context = table_context(request, roadmap, flash=take_row_flash(request, roadmap))
+    context["kept_edit"] = kept_edit(request, roadmap)
     context["page_title"] = _("Action Table")
     return render(request, "actions/roadmap.html", context)

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core import permissions
+
 from ..models import Action
 from ..timeline import month_date, month_number, month_window
 from .common import get_roadmap_for_user
@@ -143,5 +145,16 @@ def roadmap_timeline(request, pk: int):
     layout = timeline_layout(
         actions, today, period_start=roadmap.period_start, period_end=roadmap.period_end
     )
-    context = {"roadmap": roadmap, "today": today, **layout}
+    # The months open at today, with a quarter before it in view.
+    scroll_to = 0
+    if layout["today_x"] is not None:
+        scroll_to = max(layout["today_x"] - LABEL_WIDTH - 3 * MONTH_WIDTH, 0)
+    context = {
+        "roadmap": roadmap,
+        "today": today,
+        "can_edit": permissions.can_edit_roadmap(request.user, roadmap),
+        "chart_width": layout["width"] - LABEL_WIDTH,
+        "scroll_to": scroll_to,
+        **layout,
+    }
     return render(request, "actions/timeline.html", context)

@@ -17,27 +17,38 @@ from .carry_forward import (
 )
 from .closing import (
     attendance_outside_working_group,
+    closing_doubts,
     meeting_close,
     meeting_delete,
     unclosed_meetings,
 )
-from .invitations import Invitations, meeting_invitations_send
+from .invitations import (
+    GroupInvited,
+    Invitations,
+    meeting_invitations_send,
+    meeting_invite_working_group,
+    working_group_people,
+)
 from .proposals import ACCEPTABLE_OUTCOMES, proposal_accept, proposal_changes, proposal_prefill
 
 __all__ = [
     "ACCEPTABLE_OUTCOMES",
     "CarryForward",
+    "GroupInvited",
     "Invitations",
     "Review",
     "attendance_outside_working_group",
     "carry_forward_review",
+    "closing_doubts",
     "meeting_carry_forward",
     "meeting_close",
     "meeting_delete",
     "meeting_invitations_send",
+    "meeting_invite_working_group",
     "previous_meeting",
     "proposal_accept",
     "proposal_changes",
     "proposal_prefill",
     "unclosed_meetings",
+    "working_group_people",
 ]

@@ -22,6 +22,22 @@ from .common import (
 )
 
 
+def closing_doubts(meeting: Meeting) -> list[str]:
+    """What to ask before closing ``meeting`` (not refused: an attendance list can
+    be filled in later). Now one question: nobody is marked present. Asked of a
+    planned meeting that has started (``meeting_close`` refuses one that has not)."""
+    if meeting.status != Meeting.Status.PLANNED or meeting.start > timezone.now():
+        return []
+    if not meeting.attendances.filter(attended=True).exists():
+        return [
+            _(
+                "Nobody is marked present at this meeting. Mark who attended in its"
+                " attendance list first, or tick the box to close it as it is."
+            )
+        ]
+    return []
+
+
 def meeting_close(
     *,
     meeting: Meeting,

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.models import Kind
 from outbox.services import mail_queue, why_not_mailed
 from outbox.tasks import deliver_soon
-from stakeholders.models import Person
+from stakeholders.models import Membership, Person
 
 from .. import calendar
-from ..models import Meeting
+from ..models import Attendance, Meeting
 from .common import check_can_manage
 
 
@@ -87,4 +89,55 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
         (result.queued if mail else result.already).append(person)
     if result.queued:
         deliver_soon()
+    return result
+
+
+@dataclass
+class GroupInvited:
+    added: list[Person] = field(default_factory=list)
+    # Already on the attendance list: left as they were.
+    already: int = 0
+
+    @property
+    def consented(self) -> int:
+        return sum(1 for person in self.added if person.consent_to_contact)
+
+
+def working_group_people(meeting: Meeting):
+    """Every person of the working group of the meeting's city: members in their
+    own name, and the people of its member organisations."""
+    memberships = Membership.objects.filter(city_id=meeting.roadmap.city_id)
+    return (
+        Person.objects.filter(
+            Q(pk__in=memberships.filter(person__isnull=False).values("person_id"))
+            | Q(
+                organisation_id__in=memberships.filter(organisation__isnull=False).values(
+                    "organisation_id"
+                )
+            )
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def meeting_invite_working_group(*, meeting: Meeting, by) -> GroupInvited:
+    """Put every person of the working group on the meeting's attendance list, marked
+    invited, in one step (those already on it stay as they are). No mail is sent:
+    that is ``meeting_invitations_send``, to those who consented."""
+    meeting = Meeting.objects.select_related("roadmap").get(pk=meeting.pk)
+    check_can_manage(by, meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(
+            _("This meeting is closed; its attendance is kept as recorded."), code="closed"
+        )
+    result = GroupInvited()
+    with transaction.atomic():
+        listed = set(meeting.attendances.values_list("person_id", flat=True))
+        for person in working_group_people(meeting):
+            if person.pk in listed:
+                result.already += 1
+                continue
+            Attendance.objects.create(meeting=meeting, person=person, invited=True)
+            result.added.append(person)
     return result

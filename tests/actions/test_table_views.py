@@ -63,7 +63,7 @@ def test_overdue_row_is_marked_and_completeness_counted(client, editor, table, s
     client.force_login(editor)
     response = client.get(_url(sofia_roadmap))
     html = response.content.decode()
-    assert f'id="action-{table["ours"].pk}" class="overdue"' in html
+    assert f'id="action-{table["ours"].pk}" class="action-row overdue"' in html
     assert response.context["complete"] == 1
     assert response.context["total"] == 3
 
@@ -98,7 +98,8 @@ def test_row_speaks_the_users_language(client, editor, table, sofia_roadmap):
     assert '<span class="badge text-bg-danger">просрочено</span>' in row
     assert 'aria-label="Редактирай School programme">Редактирай</a>' in row
     assert 'aria-label="Премахни School programme">Премахни</a>' in row
-    assert 'title="Премести нагоре"' in row and 'title="Премести надолу"' in row
+    # The first row of its challenge moves down only: ↑ is not offered.
+    assert 'title="Премести надолу"' in row and 'title="Премести нагоре"' not in row
     assert '<span class="badge text-bg-success">пълно</span>' in row
     assert 'aria-label="Напредък"' in row
     other = _row_html(page, table["other"])

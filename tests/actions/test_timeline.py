@@ -192,3 +192,31 @@ def test_month_window_of_actions_all_beyond_the_margin_shows_the_period_and_toda
     )
     assert month_date(first) == datetime.date(2021, 1, 1)
     assert month_date(last) == datetime.date(2025, 11, 1)
+
+
+def test_timeline_opens_at_today_with_names_apart_and_a_legend(client, editor, sofia_roadmap):
+    today = datetime.date.today()
+    factories.action(
+        sofia_roadmap,
+        title="Dated",
+        start_date=today.replace(day=1) - datetime.timedelta(days=400),
+        deadline=today + datetime.timedelta(days=400),
+    )
+    factories.action(sofia_roadmap, title="Undated")
+    client.force_login(editor)
+    response = client.get(reverse("actions:timeline", args=[sofia_roadmap.pk]))
+    html = response.content.decode()
+    context = response.context
+    # Scrolled to a quarter before today's month.
+    assert context["scroll_to"] == context["today_x"] - context["label_width"] - 3 * 36
+    assert f'data-scroll-to="{context["scroll_to"]}"' in html
+    # The names in their own column, the months in a scrolling one.
+    names, chart = html.split('<div class="timeline-scroll"', 1)
+    assert "Undated" in names and "no dates" in names
+    assert "no dates" not in chart.split("</svg>", 1)[0]
+    assert '<rect x="' in chart
+    # Every colour explained, grey too; the table page's download button.
+    legend = html.split('class="timeline-legend', 1)[1].split("</ul>", 1)[0]
+    for colour in ("#198754", "#dc3545", "#6c757d", "#0d6efd"):
+        assert colour in legend
+    assert reverse("actions:export", args=[sofia_roadmap.pk]) in html

@@ -64,8 +64,12 @@ def page_for(browser, live_server, _http_cookies, settings):
 
     contexts = []
 
-    def make(user=None, language="en"):
-        context = browser.new_context(locale=language)
+    def make(user=None, language="en", viewport=None):
+        options = {"locale": language}
+        if viewport is not None:
+            width, height = viewport
+            options["viewport"] = {"width": width, "height": height}
+        context = browser.new_context(**options)
         cookies = [
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
         ]

@@ -57,7 +57,7 @@ def test_in_place_edit_with_htmx_runs_under_the_csp(
 
     table_row = page.locator(f"#action-{row.pk}")
     table_row.get_by_role("link", name="Edit ", exact=False).first.click()
-    table_row.locator("form").wait_for()
+    table_row.locator("form.row-edit-form").wait_for()
     # app.js ran: it added the filter box above the key partners.
     table_row.locator("input[type=search]").fill("denk")
     table_row.get_by_role("textbox", name="Title", exact=True).fill("School CSR programme")

@@ -22,7 +22,7 @@ def _open_table(page, live_server, roadmap):
 
 def _open_row_editor(page, row):
     page.locator(f"#action-{row.pk}").get_by_role("link", name="Edit ", exact=False).first.click()
-    page.locator(f"#action-{row.pk} form").wait_for()
+    page.locator(f"#action-{row.pk} form.row-edit-form").wait_for()
 
 
 def test_editor_edits_a_row_in_place(page_for, live_server, editor, row, sofia_roadmap):
@@ -47,7 +47,7 @@ def test_editor_edits_with_the_keyboard(page_for, live_server, editor, row, sofi
     _open_table(page, live_server, sofia_roadmap)
     page.locator(f"#action-{row.pk}").get_by_role("link", name="Edit").focus()
     page.keyboard.press("Enter")
-    page.locator(f"#action-{row.pk} form").wait_for()
+    page.locator(f"#action-{row.pk} form.row-edit-form").wait_for()
     page.locator(f"#action-{row.pk}").get_by_label("Progress (%)").fill("35")
     page.locator(f"#action-{row.pk}").get_by_label("Progress (%)").press("Enter")
     page.locator(f"#action-{row.pk} progress[value='35']").wait_for()

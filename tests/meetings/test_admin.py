@@ -168,6 +168,19 @@ def test_moderator_saves_meeting_with_agenda_item(client, moderator, sofia_meeti
     assert sofia_meeting.history.latest("history_date").history_user == moderator
 
 
+def test_moderator_turns_the_meetings_reminder_off_and_sets_its_hours(
+    client, moderator, sofia_meeting
+):
+    client.force_login(moderator)
+    form = factories.meeting_admin_form(
+        sofia_meeting, reminder_hours=24, **opened(client, change_url(sofia_meeting))
+    )
+    del form["reminder_on"]
+    assert client.post(change_url(sofia_meeting), form).status_code == 302
+    sofia_meeting.refresh_from_db()
+    assert (sofia_meeting.reminder_on, sofia_meeting.reminder_hours) == (False, 24)
+
+
 def test_meeting_status_and_summary_change_only_on_the_close_page(client, moderator, sofia_meeting):
     client.force_login(moderator)
     page = client.get(change_url(sofia_meeting))

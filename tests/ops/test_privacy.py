@@ -210,3 +210,19 @@ def test_partner_statement_holds_no_personal_data(client, demo_contacts, sofia_r
     names = list(Person.objects.values_list("name", flat=True))
     assert names and [name for name in names if name in text] == []
     assert organisation.name in text
+
+
+def test_removed_actions_are_for_staff_and_show_no_contact_details(
+    client, demo_contacts, sofia_roadmap
+):
+    from actions import services
+
+    editor = User.objects.get(username="editor")
+    removed = sofia_roadmap.actions.order_by("pk").first()
+    services.action_delete(action=removed, by=editor, expected_version=removed.version)
+    url = _url("actions:removed_actions", sofia_roadmap.pk)
+    _login(client, "partner")
+    assert client.get(url).status_code == 403
+    content = _get(_login(client, "editor"), url)
+    assert removed.title.encode() in content or removed.title in content.decode()
+    assert _leaks(content, demo_contacts) == []

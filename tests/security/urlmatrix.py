@@ -188,6 +188,7 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "actions:import": lambda s: {"pk": s.roadmap.pk},
     "actions:partner_statement": lambda s: {"pk": s.roadmap.pk, "org_pk": s.key_partner.pk},
     "actions:action_create": lambda s: {"roadmap_pk": s.roadmap.pk},
+    "actions:removed_actions": lambda s: {"pk": s.roadmap.pk},
     "actions:action": lambda s: {"pk": s.action.pk},
     "actions:action_row": lambda s: {"pk": s.action.pk},
     "actions:action_edit": lambda s: {"pk": s.action.pk},
@@ -238,6 +239,8 @@ POST_DATA: dict[str, Callable[[Side], dict]] = {
     "actions:action_create": lambda s: _action_form(s, version=""),
     "actions:action_delete": lambda s: {"version": s.action.version},
     "actions:action_move": lambda s: {"direction": "up"},
+    # An action that is in the table: staff are told it is not removed (302), nothing written.
+    "actions:removed_actions": lambda s: {"action": s.action.pk},
     "actions:action_indicators": lambda s: {
         "version": s.action.version,
         "indicators-TOTAL_FORMS": 2,
@@ -336,6 +339,10 @@ EXPECTED: dict[str, Expect] = {
     # Moving is POST only.
     "actions:action_move": Expect(
         get={**_all(405)}, post=change_post(302), writes=frozenset(STAFF)
+    ),
+    # The removed rows, for the city's staff to restore.
+    "actions:removed_actions": Expect(
+        get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
     ),
     # Meetings: whoever reads the roadmap follows its meetings; GET only.
     "meetings:list": Expect(get=_all(200), post=GET_ONLY),
