@@ -60,14 +60,15 @@ def preference_of(person: Person) -> MailPreference | None:
         return None
 
 
-def language_of(person: Person) -> str:
-    """The recipient's language: their choice, else their organisation's city's."""
+def language_of(person: Person, fallback: str | None = None) -> str:
+    """The recipient's language: their choice, else their organisation's city's,
+    else ``fallback`` (the city the mail is about), else the site's."""
     preference = preference_of(person)
     if preference is not None and preference.language:
         return preference.language
     if person.organisation_id and person.organisation.city_id:
         return person.organisation.city.language
-    return settings.LANGUAGE_CODE
+    return fallback or settings.LANGUAGE_CODE
 
 
 def wants(person: Person, kind: str) -> bool:
@@ -161,12 +162,15 @@ def mail_queue(
     template: str,
     context: dict,
     attachment: Callable[[], Attachment] | None = None,
+    fallback_language: str | None = None,
 ) -> Mail | None:
     """Queue one mail of ``kind`` about ``event`` to ``person``.
 
     ``template`` names ``<template>.txt`` (the body) and ``<template>_subject.txt``;
     both, and ``attachment()``, are rendered in the recipient's language, with
     ``person``, ``unsubscribe_url`` and ``settings_url`` added to ``context``.
+    ``fallback_language`` is the language of a recipient who chose none and whose
+    organisation has no city (a person of the working group in their own name).
     Returns the new row, or None when the person may not get it or it was
     queued before (nothing is sent twice).
     """
@@ -174,7 +178,7 @@ def mail_queue(
         return None
     if Mail.objects.filter(kind=kind, event=event, person=person).exists():
         return None
-    language = language_of(person)
+    language = language_of(person, fallback_language)
     with translation.override(language):
         full = {
             **context,

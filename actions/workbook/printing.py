@@ -16,6 +16,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.text import one_line
+
 from .cells import FONT_NAME
 
 # Excel refuses a header or footer longer than 255 characters, its codes included.
@@ -24,7 +26,9 @@ HEADER_SIZE = 9
 
 
 def header_text(text: str) -> str:
-    """``text`` as it shows in a page header: "&" starts a code there, so it is doubled."""
+    """``text`` as it shows in a page header: on one line, without what a file cannot
+    hold (core.text), and "&" doubled (it starts a code there)."""
+    text = one_line(text)
     if len(text) > MAX_TITLE:
         text = text[: MAX_TITLE - 1] + "…"
     return text.replace("&", "&&")

@@ -85,6 +85,7 @@ def meeting_invitations_send(*, meeting: Meeting, by, base_url: str = "") -> Inv
             template="email/meeting_invitation",
             context={"meeting": meeting, "url": url},
             attachment=ics,
+            fallback_language=meeting.roadmap.city.language,
         )
         (result.queued if mail else result.already).append(person)
     if result.queued:

@@ -101,7 +101,7 @@ def test_saved_row_says_so_and_the_counts_follow_without_a_reload(
     row.locator(".row-edit").click()
     row.locator("form.row-edit-form").wait_for()
     row.get_by_label("Статус").select_option("in_progress")
-    row.get_by_role("button", name="Запази").click()
+    row.get_by_role("button", name="Запиши").click()
     page.locator(f"#action-{rows[1].pk} .row-flash-message").wait_for()
     assert page.locator(f"#action-{rows[1].pk} .row-flash-message").inner_text() == "Запазено"
     assert "в изпълнение: 1" in counts.inner_text()
