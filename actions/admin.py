@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,7 +12,12 @@ from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 # Importing ActionAdmin registers it (bench/ imports it from here too).
 from .admin_resources import RESOURCE_INLINES, FundingLineAdmin, PledgeAdmin
-from .admin_rows import ActionAdmin, IndicatorsGoWithTheirActionMixin, editable_roadmaps
+from .admin_rows import (
+    ActionAdmin,
+    EditedInTheirActionAdmin,
+    IndicatorsGoWithTheirActionMixin,
+    editable_roadmaps,
+)
 from .models import Challenge, Indicator, Roadmap
 
 __all__ = [
@@ -90,13 +93,17 @@ class ChallengeAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(
+    EditedInTheirActionAdmin, CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
+):
     """Indicators across actions, to look up; they are edited in their action.
 
     Changing an indicator changes its action (whether the row is measurable),
     so the only way to write one is the action's page, through
     ``action_indicators_update``, which bumps the action's version.
     """
+
+    edit_in_action_text = _("Edit the indicators in their action")
 
     list_display = (
         "name",
@@ -123,10 +130,6 @@ class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
         "current",
         "source",
     )
-    readonly_fields = ("edit_in_action",)
-
-    def scope(self, request):
-        return editable_roadmaps(request, prefix="action__roadmap__")
 
     # The values as the pages write them ("30", "да"), not "30,00".
     @admin.display(description=_("baseline"), ordering="baseline")
@@ -140,22 +143,3 @@ class IndicatorAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
     @admin.display(description=_("current value"), ordering="current")
     def current_shown(self, obj):
         return obj.current_text()
-
-    @admin.display(description=_("where to edit"))
-    def edit_in_action(self, obj):
-        if obj is None or obj.action_id is None:
-            return "-"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:actions_action_change", args=[obj.action_id]),
-            _("Edit the indicators in their action"),
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -26,7 +26,12 @@ from core.numbers import format_number
 from core.versions import as_version
 
 from . import services
-from .admin_rows import _refusals_as_form_errors, _ServiceRefused, editable_roadmaps
+from .admin_rows import (
+    EditedInTheirActionAdmin,
+    _refusals_as_form_errors,
+    _ServiceRefused,
+    editable_roadmaps,
+)
 from .models import Delivery, FundingLine, Pledge, pledges_with_delivered
 from .services.resources import DELIVERY_FIELDS, FUNDING_LINE_FIELDS, PLEDGE_FIELDS
 
@@ -292,9 +297,13 @@ class PledgeAdmin(
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin):
+class FundingLineAdmin(
+    EditedInTheirActionAdmin, CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdmin
+):
     """Funding lines across actions, to look up and filter; they are edited in
     their action (the inline, through the services)."""
+
+    edit_in_action_text = _("Edit the funding lines in their action")
 
     list_display = ("funder_display", "action", "amount", "currency", "status", "edit_in_action")
     list_filter = (
@@ -317,30 +326,7 @@ class FundingLineAdmin(CityScopedHistoryAdmin, CityScopedAdmin, SimpleHistoryAdm
         "status",
         "note",
     )
-    readonly_fields = ("edit_in_action",)
-
-    def scope(self, request) -> Q:
-        return editable_roadmaps(request, prefix="action__roadmap__")
 
     @admin.display(description=_("funder"), ordering="programme")
     def funder_display(self, obj):
         return obj.funder_name
-
-    @admin.display(description=_("where to edit"))
-    def edit_in_action(self, obj):
-        if obj is None or obj.action_id is None:
-            return "-"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:actions_action_change", args=[obj.action_id]),
-            _("Edit the funding lines in their action"),
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,6 +41,39 @@ from .services import (
 
 def editable_roadmaps(request, prefix: str = ""):
     return permissions.editable_roadmap_filter(request.user, prefix=prefix)
+
+
+class EditedInTheirActionAdmin:
+    """A read-only list of what is edited in its action's admin page (indicators,
+    funding lines): a link to that page, and no add, change or delete here.
+
+    Subclasses name the link's text (``edit_in_action_text``); the list scopes by
+    the user's editable roadmaps through the action."""
+
+    edit_in_action_text: str
+    readonly_fields = ("edit_in_action",)
+
+    def scope(self, request):
+        return editable_roadmaps(request, prefix="action__roadmap__")
+
+    @admin.display(description=_("where to edit"))
+    def edit_in_action(self, obj):
+        if obj is None or obj.action_id is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:actions_action_change", args=[obj.action_id]),
+            self.edit_in_action_text,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorsGoWithTheirActionMixin:
