@@ -3,15 +3,10 @@ resources (funding lines, pledges, deliveries) and the workbook imports applied.
 
 from .imports import WorkbookImport
 from .indicators import Indicator
-from .resources import (
-    HOURS_PER_DAY,
-    UNITS_OF_KIND,
+from .resource_totals import (
     ActionResources,
-    Delivery,
-    FundingLine,
     FundingTotals,
     KindTotals,
-    Pledge,
     ResourceNeeds,
     RoadmapFunding,
     annotate_funding,
@@ -20,8 +15,8 @@ from .resources import (
     needed_pledged_delivered,
     pledge_totals,
     pledges_with_delivered,
-    units_message,
 )
+from .resources import HOURS_PER_DAY, UNITS_OF_KIND, Delivery, FundingLine, Pledge, units_message
 from .roadmaps import Challenge, Roadmap, RoadmapQuerySet
 from .rows import DATE_FIELDS, DUE_SOON_DAYS, Action, ActionQuerySet, action_history
 

@@ -287,7 +287,7 @@ class Action(models.Model):
         """The one rule of "tangible and measurable", for an action or a row read as
         values: what it lacks, with its indicators as (baseline, target) pairs.
 
-        Resources fully pledged by partners (``resources.is_fully_pledged``) count
+        Resources fully pledged by partners (``resource_totals.is_fully_pledged``) count
         as its necessary resources, stated or not."""
         missing = []
         if not lead_partner_id:
