@@ -9,3 +9,6 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the app's system checks)
+        from .tasks import register_job_access
+
+        register_job_access()

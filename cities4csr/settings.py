@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "core",
     "stakeholders",
     "outbox",
+    "jobs",
     "actions",
     "meetings",
     "notifications",
@@ -201,6 +202,11 @@ if _task_backend not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A workbook export of more actions than this is made by a task (jobs.Job), not in
+# the request; below it the request writes the file as before.
+BACKGROUND_ROWS = envint("BACKGROUND_ROWS", 1000)
+# Hours a finished job (and its file) is kept before send_reminders removes it.
+JOB_KEEP_HOURS = envint("JOB_KEEP_HOURS", 24)
 
 # Where the links in mails point (a mail sent by a task or a command has no request
 # to take the host from): the public address of the site, e.g. https://csr.example.org

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("outbox.urls")),
     path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
 ]
 
 # 403 and 404 keep Django's handlers (they render 403.html and 404.html); the 500

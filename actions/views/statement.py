@@ -13,9 +13,10 @@ from django.views.decorators.http import require_safe
 
 from core import permissions
 
+from ..tasks import SPOOL_BYTES
 from ..workbook.statement import Period, statement_filename, write_statement
 from .common import get_roadmap_for_user
-from .workbook import SPOOL_BYTES, _workbook_language
+from .workbook import _workbook_language
 
 
 def _period(request) -> Period | str:

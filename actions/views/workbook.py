@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import io
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import OperationalError, transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import permissions
 from core.database import is_database_busy
+from jobs.services import TooManyJobs
 
-from ..filters import ActionFilter
+from ..tasks import XLSX, export_filter, export_start, export_write, is_large
 from ..workbook import uploads
-from ..workbook.export import (
-    describe_filter,
-    export_queryset,
-    registered_sheets,
-    workbook_filename,
-    write_workbook,
-)
+from ..workbook.export import workbook_filename
 from ..workbook.import_ import apply_import, preview_import
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from .common import get_roadmap_for_editor, get_roadmap_for_user
-
-# Up to this size the workbook is built in memory, beyond it in a temporary file.
-SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _workbook_language(request) -> str:
@@ -44,31 +34,27 @@ def _workbook_language(request) -> str:
 
 @require_safe
 def export(request, pk: int):
+    """The workbook of the table as filtered; a large one is made by a job, and the
+    user is sent to its page (a HEAD only asks, and starts nothing)."""
     roadmap = get_roadmap_for_user(request, pk)
     query = request.GET.copy()
     query.pop("lang", None)
-    filterset = ActionFilter(
-        query or None,
-        queryset=roadmap.actions.all(),
-        roadmap=roadmap,
-        organisation_id=permissions.access_for(request.user).organisation_id,
-    )
-    # FileResponse closes the file once it has been sent.
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    with translation.override(_workbook_language(request)):
-        write_workbook(
-            roadmap,
-            export_queryset(filterset.qs, sorted_by_user=filterset.is_sorted),
-            out,
-            filter_description=describe_filter(filterset),
-            extra_sheets=registered_sheets(),
-        )
-    out.seek(0)
+    filterset = export_filter(roadmap, query, request.user)
+    language = _workbook_language(request)
+    if request.user.is_authenticated and is_large(filterset):
+        if request.method == "HEAD":
+            return HttpResponse()
+        try:
+            job = export_start(roadmap=roadmap, query=query, language=language, by=request.user)
+        except TooManyJobs as exc:
+            messages.error(request, exc.message)
+            return redirect(roadmap)
+        return redirect(job)
     return FileResponse(
-        out,
+        export_write(roadmap, filterset, language),
         as_attachment=True,
         filename=workbook_filename(roadmap, timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Protocol
@@ -113,9 +113,11 @@ def write_workbook(
     filter_description: str = "",
     now: datetime.datetime | None = None,
     extra_sheets: Sequence[SheetWriter] = (),
+    on_row: Callable[[int, int], None] | None = None,
 ) -> TableStats:
     """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``,
-    with ``extra_sheets`` after the Partners sheet (``registered_sheets()``)."""
+    with ``extra_sheets`` after the Partners sheet (``registered_sheets()``);
+    ``on_row(read, written)`` is told of each row of the Action Table (a task's progress)."""
     now = timezone.localtime(now)
     today = now.date()
     wb = Workbook(write_only=True)
@@ -149,7 +151,7 @@ def write_workbook(
         )
 
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
-    stats = _write_action_table(Cells(table, styles), actions, challenges, today)
+    stats = _write_action_table(Cells(table, styles), actions, challenges, today, on_row)
     _write_overview(Cells(overview, styles), roadmap, stats, challenges, now, filter_description)
     period = (roadmap.period_start, roadmap.period_end)
     sheets.write_timeline(Cells(timeline, styles), actions, today, period)
@@ -281,7 +283,11 @@ def _cell(cells: Cells, value: object, overdue: bool):
 
 
 def _write_action_table(
-    cells: Cells, actions: QuerySet, challenges: dict[int, str], today: datetime.date
+    cells: Cells,
+    actions: QuerySet,
+    challenges: dict[int, str],
+    today: datetime.date,
+    on_row: Callable[[int, int], None] | None = None,
 ) -> TableStats:
     # Widths, frozen panes and validations go into the sheet's XML before the rows.
     ws = cells.ws
@@ -293,7 +299,9 @@ def _write_action_table(
     cells.append([cells.header(label(key)) for key in COLUMN_KEYS])
     stats = TableStats()
     activity_types, statuses = _choice_labels().values()
+    read = 0
     for chunk, partners, indicators in _table_chunks(actions):
+        read += len(chunk)
         for row in chunk:
             overdue = Action.overdue_on(deadline=row.deadline, status=row.status, today=today)
             # In the order of COLUMNS.
@@ -333,6 +341,8 @@ def _write_action_table(
             )
             stats.per_status[row.status] += 1
             stats.per_challenge[row.challenge_id] += 1
+            if on_row is not None:
+                on_row(read, stats.total)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{stats.total + 1}"
     return stats
 

@@ -1,0 +1,52 @@
+"""A job's page (its progress, polled by htmx; reloaded without JavaScript) and the
+download of its file. Both are its owner's only: anybody else meets a 404."""
+
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from core import htmx
+
+from .models import Job
+from .services import may_open
+
+# Seconds between two looks at the job: htmx polls, a page without JavaScript reloads.
+POLL_SECONDS = 2
+
+
+def _get_job_for_owner(request, pk: int, *, with_file: bool = False) -> Job:
+    jobs = Job.objects.filter(pk=pk, owner=request.user)
+    job = (jobs if with_file else jobs.defer("result_file")).first()
+    if job is None or not may_open(request.user, job):
+        raise Http404
+    return job
+
+
+@login_required
+@require_safe
+def job_detail(request, pk: int):
+    job = _get_job_for_owner(request, pk)
+    if job.state == Job.State.DONE and job.result_url:
+        # The result is a page of its own (an import's preview): open it.
+        return htmx.redirect(job.result_url) if htmx.is_htmx(request) else redirect(job.result_url)
+    context = {"job": job, "poll_seconds": POLL_SECONDS, "keep_hours": settings.JOB_KEEP_HOURS}
+    template = "jobs/_job_progress.html" if htmx.is_htmx(request) else "jobs/job.html"
+    return htmx.vary_on_htmx(render(request, template, context))
+
+
+@login_required
+@require_safe
+def job_download(request, pk: int):
+    job = _get_job_for_owner(request, pk, with_file=True)
+    if job.state != Job.State.DONE or not job.result_name:
+        raise Http404
+    return FileResponse(
+        io.BytesIO(bytes(job.result_file)),
+        as_attachment=True,
+        filename=job.result_name,
+        content_type=job.result_type or "application/octet-stream",
+    )
