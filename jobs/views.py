@@ -26,8 +26,8 @@ def _get_job_for_owner(request, pk: int, *, with_file: bool = False) -> Job:
     return job
 
 
-@login_required
 @require_safe
+@login_required
 def job_detail(request, pk: int):
     job = _get_job_for_owner(request, pk)
     if job.state == Job.State.DONE and job.result_url:
@@ -38,8 +38,8 @@ def job_detail(request, pk: int):
     return htmx.vary_on_htmx(render(request, template, context))
 
 
-@login_required
 @require_safe
+@login_required
 def job_download(request, pk: int):
     job = _get_job_for_owner(request, pk, with_file=True)
     if job.state != Job.State.DONE or not job.result_name:

@@ -154,6 +154,8 @@ def test_unknown_ids_answer_like_another_citys_objects(world):
         ("actions:action_edit", "action"),
         ("meetings:meeting", "meeting"),
         ("meetings:minutes", "meeting"),
+        ("jobs:job", "job"),
+        ("jobs:download", "job"),
     ],
 )
 def test_another_citys_object_and_an_unknown_id_take_the_same_queries(

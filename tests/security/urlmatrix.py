@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from actions.models import Action, Challenge, Indicator, Roadmap
+from jobs.models import Job
 from meetings.models import Contribution, Meeting, NextStep
 from outbox.models import Kind
 from outbox.services import unsubscribe_token
@@ -122,6 +123,7 @@ class Side:
     indicator: Indicator
     meeting: Meeting
     person: Person
+    job: Job | None = None  # the city's editor's finished export (build_world)
 
 
 @dataclass
@@ -166,6 +168,20 @@ def build_world(*, sofia, vratsa, users: dict) -> World:
     other = _side(vratsa, Roadmap.Visibility.PRIVATE)
     # After Vratsa's own rows, which come first among Vratsa's (test_admin_actions).
     shared = factories.shared_organisation(sofia, vratsa)
+    # A job is its owner's only: Sofia's editor's and Vratsa's editor's exports.
+    for side, role in ((own, "editor"), (other, "other_editor")):
+        owner = users.get(role) or factories.user(f"job-owner-{side.city.name}")
+        side.job = Job.objects.create(
+            owner=owner,
+            kind=Job.Kind.EXPORT,
+            title=f"Workbook of {side.roadmap.title}",
+            params={"roadmap": side.roadmap.pk, "query": "", "lang": "en"},
+            language="en",
+            state=Job.State.DONE,
+            result_name="roadmap.xlsx",
+            result_type="application/octet-stream",
+            result_file=b"PK",
+        )
     return World(
         own=own,
         other=other,
@@ -204,6 +220,8 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "notifications:follow_action": lambda s: {"pk": s.action.pk},
     "notifications:follow_roadmap": lambda s: {"pk": s.roadmap.pk},
     "outbox:unsubscribe": lambda s: {"token": unsubscribe_token(s.person, Kind.INVITATION)},
+    "jobs:job": lambda s: {"pk": s.job.pk},
+    "jobs:download": lambda s: {"pk": s.job.pk},
 }
 
 
@@ -306,6 +324,12 @@ FOLLOW = _each(
     {ANON: {302}, OUTSIDER: {404}, PARTNER: {302}, EDITOR: {302}, MODERATOR: {302}, ADMIN: {302}}
 )
 
+# A background job (an export): its owner's only, whoever else may read its roadmap.
+# The matrix's jobs are the editors' (Sofia's editor's; Vratsa's editor's).
+OWNER_ONLY = _each(
+    {ANON: {302}, OUTSIDER: {404}, PARTNER: {404}, EDITOR: {200}, MODERATOR: {404}, ADMIN: {404}}
+)
+
 EXPECTED: dict[str, Expect] = {
     # Signed in: anybody's own dashboard. Anonymous: the login page.
     "dashboard": Expect(
@@ -356,6 +380,9 @@ EXPECTED: dict[str, Expect] = {
     # Following: whoever may read the roadmap follows it or its actions; POST only.
     "notifications:follow_action": Expect(get=_all(405), post=FOLLOW),
     "notifications:follow_roadmap": Expect(get=_all(405), post=FOLLOW),
+    # A job's page and its file: the owner's only; GET only.
+    "jobs:job": Expect(get=OWNER_ONLY, post=GET_ONLY),
+    "jobs:download": Expect(get=OWNER_ONLY, post=GET_ONLY),
     # The signed link in a mail: for anybody who has it, logged in or not.
     "outbox:unsubscribe": Expect(get=_all(200), post=_all(200)),
 }
