@@ -1,5 +1,6 @@
 """The follow buttons, for other apps' pages without importing this app:
-``{% load follow_tags %}{% follow_buttons action %}``."""
+``{% load follow_tags %}{% follow_buttons action %}`` (the action page: the action and
+its roadmap), ``{% follow_roadmap_button roadmap %}`` (the roadmap's pages)."""
 
 from django import template
 
@@ -22,5 +23,18 @@ def follow_buttons(context, action) -> dict:
         "action": action,
         "follows_action": "action" in following,
         "follows_roadmap": "roadmap" in following,
+        "here": context["request"].get_full_path(),
+    }
+
+
+@register.inclusion_tag("notifications/_follow_roadmap_button.html", takes_context=True)
+def follow_roadmap_button(context, roadmap) -> dict:
+    """One query for a signed-in user (do they follow it?), none for a visitor."""
+    user = context["request"].user
+    following = user.is_authenticated and Follow.objects.filter(user=user, roadmap=roadmap).exists()
+    return {
+        "user": user,
+        "roadmap": roadmap,
+        "following": following,
         "here": context["request"].get_full_path(),
     }

@@ -338,9 +338,11 @@ def test_table_query_count_does_not_grow_with_rows(
     # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
     # 6 roadmap with city, 7 actions with their lead partner,
     # 8 key partners' names, 9 indicators, 10 challenges,
-    # 11-12 the filter form's organisation choices (lead partner, key partner),
-    # 13 the challenge choices.
-    with django_assert_num_queries(13):
+    # 11 whether the user follows the roadmap (the header's follow button: one
+    # query for the page, none per row),
+    # 12-13 the filter form's organisation choices (lead partner, key partner),
+    # 14 the challenge choices.
+    with django_assert_num_queries(14):
         response = client.get(_url(sofia_roadmap))
     assert len(response.context["rows"]) == size
 
@@ -383,9 +385,10 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     # 6 the cities of their organisation's working groups,
     # 7-8 every row and its indicators (the roadmap's count of complete rows),
     # 9-10 the rows the filter leaves and their indicators, 11 challenges,
-    # 12 key partners' names, 13 the challenge choices,
-    # 14-15 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(15):
+    # 12 key partners' names, 13 whether the partner follows the roadmap (the
+    # header's follow button: one query for the page), 14 the challenge choices,
+    # 15-16 the filter form's organisation choices (lead partner, key partner).
+    with django_assert_num_queries(16):
         response = client.get(url)
     # Their organisation leads or partners three rows in five.
     assert 0 < len(response.context["rows"]) < size
