@@ -1,6 +1,6 @@
 """Following: a user follows an action or a roadmap and gets a daily digest of what
-others changed there (status, progress, deadline, indicator values), read from the
-history that every write keeps (django-simple-history)."""
+others changed there (status, progress, deadline, indicator values, pledges and
+deliveries), read from the history that every write keeps (django-simple-history)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from outbox.services import mail_queue, recipients, site_url
 from stakeholders.models import Person
 
 from .models import Follow
+from .pledges import pledge_changes
 
 # The action's fields whose changes a follower is told of.
 ACTION_FIELDS = ("status", "progress", "deadline")
@@ -100,6 +101,9 @@ def _changes(since: datetime.datetime, until: datetime.datetime, action_ids) -> 
                 {"field": record.name, "old": format_number(old), "new": format_number(new)},
             )
         )
+    # Pledges and deliveries come after the row's own changes, in time order.
+    for action_id, author, change in pledge_changes(since, until, action_ids):
+        found[action_id].append((author, change))
     return found
 
 
