@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from core.permissions import EDITOR, MODERATOR
+from jobs.services import jobs_prune
 from meetings.models import Meeting, NextStep
 from outbox.models import Kind
 from outbox.services import mail_queue, recipients, site_url
@@ -245,16 +246,19 @@ class Reminders:
     meeting_reminders: int
     minutes_reminders: int
     follow_digests: int = 0
+    jobs_removed: int = 0
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> Reminders:
-    """Queue every reminder due at ``now``; the outbox's task sends them."""
+    """Queue every reminder due at ``now``; the outbox's task sends them. The same
+    hourly run removes finished background jobs past their keeping time (and their files)."""
     now = now or timezone.now()
     result = Reminders(
         digests=due_digests_queue(today=timezone.localdate(now)),
         meeting_reminders=meeting_reminders_queue(now=now),
         minutes_reminders=minutes_reminders_queue(now=now),
         follow_digests=follow_digests_queue(today=timezone.localdate(now)),
+        jobs_removed=jobs_prune(now=now),
     )
     deliver_soon()
     return result
