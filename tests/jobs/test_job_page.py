@@ -225,3 +225,13 @@ def test_old_jobs_and_their_files_are_removed(editor, job):
     assert jobs_prune(now=now + datetime.timedelta(hours=23)) == 0
     assert jobs_prune(now=now + datetime.timedelta(hours=25)) == 1
     assert not Job.objects.exists()
+
+
+def test_a_result_that_is_a_page_opens_when_done(client, editor, job):
+    """What the import will use: its preview is a page of its own, opened when ready."""
+    Job.objects.filter(pk=job.pk).update(result_url="/roadmaps/1/import/", result_name="")
+    client.force_login(editor)
+    response = client.get(job.get_absolute_url())
+    assert (response.status_code, response["Location"]) == (302, "/roadmaps/1/import/")
+    polled = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    assert (polled.status_code, polled["HX-Redirect"]) == (204, "/roadmaps/1/import/")
