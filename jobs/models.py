@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +27,8 @@ class Job(models.Model):
         FAILED = "failed", _("failed")
 
     FINISHED = (State.DONE, State.FAILED)
+    # Queued longer than this, the page says no worker has taken it yet.
+    LONG_WAIT = datetime.timedelta(minutes=2)
     # The counts each kind reports, in the order its work passes them (the bar
     # adds them up). An import would read, check and write.
     STAGES = {Kind.EXPORT: ("rows_read", "rows_written")}
@@ -74,6 +79,11 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
+
+    @property
+    def waits_long(self) -> bool:
+        """Queued for a while: is a worker running (``manage.py db_worker``)?"""
+        return self.state == self.State.QUEUED and timezone.now() - self.created_at > self.LONG_WAIT
 
     @property
     def stages(self) -> list[tuple[str, int]]:

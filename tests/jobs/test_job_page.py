@@ -235,3 +235,13 @@ def test_a_result_that_is_a_page_opens_when_done(client, editor, job):
     assert (response.status_code, response["Location"]) == (302, "/roadmaps/1/import/")
     polled = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
     assert (polled.status_code, polled["HX-Redirect"]) == (204, "/roadmaps/1/import/")
+
+
+def test_a_job_queued_for_long_says_the_worker_may_be_stopped(client, editor, job):
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, finished_at=None)
+    client.force_login(editor)
+    assert (
+        "No worker has taken it up yet" not in client.get(job.get_absolute_url()).content.decode()
+    )
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert "No worker has taken it up yet" in client.get(job.get_absolute_url()).content.decode()
