@@ -102,6 +102,8 @@ class TableRow(_TemplateFields):
     # What the row says after a save, a move or an add, and the button to focus.
     flash: str = ""
     focus_button: str = ""
+    # One of the actions a partner updates (its status, progress, indicators' values).
+    can_update: bool = False
 
     @property
     def is_measurable(self) -> bool:
@@ -119,6 +121,7 @@ def row_labels() -> dict[str, str]:
         "missing": _("Missing:"),
         "complete": _("complete"),
         "edit": _("Edit"),
+        "update": _("Update progress"),
         "move_up": _("Move up"),
         "move_down": _("Move down"),
         "remove": _("Remove"),
@@ -282,6 +285,15 @@ def mark_moves(rows: list[TableRow], actions: Iterable[Action], *, sorted_: bool
         row.can_move_down = row.position < high
 
 
+def mark_partner_rows(rows: list[TableRow], user, roadmap) -> None:
+    """Mark the rows that ``user`` updates as a partner (one query, for partners only)."""
+    if permissions.partner_organisation_id(user) is None:
+        return
+    ids = set(permissions.partner_actions(user, roadmap.actions.all()).values_list("pk", flat=True))
+    for row in rows:
+        row.can_update = row.pk in ids
+
+
 def summary_context(actions: list[Action]) -> dict:
     """The counts above the table, of every row of the roadmap (``actions``, with
     their indicators prefetched): how many are measurable, how many per status."""
@@ -324,6 +336,9 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         complete = sum(1 for action in all_actions if action.is_measurable())
     else:
         complete = sum(1 for row in rows if row.is_measurable)
+    can_edit = permissions.can_edit_roadmap(request.user, roadmap)
+    if not can_edit:
+        mark_partner_rows(rows, request.user, roadmap)
     if flash:
         for row in rows:
             if row.pk == flash["pk"]:
@@ -335,7 +350,7 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         "row_labels": presenter.labels,
         "groups": None if filterset.is_sorted else group_by_challenge(challenges, rows),
         "challenges": challenges,
-        "can_edit": permissions.can_edit_roadmap(request.user, roadmap),
+        "can_edit": can_edit,
         "today": today,
         "total": len(all_actions),
         "complete": complete,
