@@ -4,7 +4,6 @@ move, remove, and its indicators. Every write goes through actions.services."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from core.numbers import format_number, whole_number
 
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet
-from ..history import action_history_entries
+from ..history import history_for_reader
 from ..models import Action, ActionResources, Challenge, annotate_funding
 from . import partner
 from .common import (
@@ -38,24 +37,6 @@ from .table import (
     table_context,
     unsaved_notice,
 )
-
-
-def _history_for(action: Action, *, can_see_people: bool) -> list:
-    """The action's history, naming who changed what only to those who may see
-    people: the city's staff read full names, anybody else "a member of staff"
-    (never a login name)."""
-    entries = action_history_entries(action)
-    usernames = {entry.user for entry in entries if entry.user != "—"}
-    if not usernames:
-        return entries
-    if can_see_people:
-        users = get_user_model().objects.filter(username__in=usernames)
-        names = {user.get_username(): user.get_full_name() or user.get_username() for user in users}
-    else:
-        names = dict.fromkeys(usernames, _("a member of staff"))
-    for entry in entries:
-        entry.user = names.get(entry.user, entry.user)
-    return entries
 
 
 def _table_row(action_pk: int) -> Action:
@@ -190,7 +171,7 @@ def action_detail(request, pk: int):
             "can_update": not can_edit and permissions.can_update_action(request.user, action),
             **partner.resource_forms(request, action, resources.pledges, staff=can_edit),
             "can_see_people": can_see_people,
-            "history": _history_for(action, can_see_people=can_see_people),
+            "history": history_for_reader(action, can_see_people=can_see_people),
             "resources": resources,
             # The organisations whose statement of pledges this user may download.
             "statement_organisations": {

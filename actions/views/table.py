@@ -324,6 +324,7 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         queryset=table_actions(roadmap.actions.all()),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
+        staff=permissions.can_edit_roadmap(request.user, roadmap),
     )
     today = timezone.localdate()
     actions = list(filterset.qs)

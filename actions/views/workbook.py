@@ -52,6 +52,7 @@ def export(request, pk: int):
         queryset=roadmap.actions.all(),
         roadmap=roadmap,
         organisation_id=permissions.access_for(request.user).organisation_id,
+        staff=permissions.can_edit_roadmap(request.user, roadmap),
     )
     # FileResponse closes the file once it has been sent.
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115

@@ -146,9 +146,7 @@ def test_partner_sees_partner_roadmap_without_edit_controls(client, partner, tab
     assert reverse("actions:action_move", args=[table["ours"].pk]) not in html
     assert "Add action" not in html
     assert response.context["can_edit"] is False
-    assert [row.title for row in response.context["rows"] if row.can_update] == [
-        "School programme"
-    ]
+    assert [row.title for row in response.context["rows"] if row.can_update] == ["School programme"]
 
 
 def test_partner_our_actions_filter(client, partner, table, sofia_roadmap):
