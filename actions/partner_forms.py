@@ -34,6 +34,8 @@ class PartnerActionForm(BootstrapFormMixin, forms.ModelForm):
     confirm_progress = ActionForm.base_fields["confirm_progress"]
     wide_fields = ()
     needs_confirmation = False
+    # The row's template leaves out what only the staff edit (the indicators' page).
+    is_partner_form = True
 
     class Meta:
         model = Action

@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import permissions
+from core import permissions, unsaved
 from core.htmx import vary_on_htmx
 
 from .. import services
 from ..models import Action, Pledge
 from ..partner_forms import DeliveryForm, PartnerActionForm, PledgeForm, posted_names
 from .common import get_action_for_user, not_found, refuse_change
+from .table import unsaved_notice
 
 
 def refuse_other_fields(request, form) -> None:
@@ -31,7 +32,8 @@ def refuse_other_fields(request, form) -> None:
         raise PermissionDenied(_("You may not change these fields of this action."))
 
 
-def _partner_form(action: Action, data=None) -> PartnerActionForm:
+def partner_form(action: Action, data=None) -> PartnerActionForm:
+    """The row's form for one of the action's partners."""
     return PartnerActionForm(
         data, instance=action, roadmap=action.roadmap, indicators=action.indicators.all()
     )
@@ -41,11 +43,22 @@ def partner_edit(request, action: Action, *, render_form, conflict_rows, row_sav
     """The row of ``action`` in edit for one of its partners (``action_edit`` calls
     it with its own ways of showing the form, the row and a conflict)."""
     if request.method == "GET":
-        return render_form(request, _partner_form(action), action, extra={"partner_form": True})
-    form = _partner_form(action, request.POST)
+        kept = unsaved.take(request, request.path)
+        if kept is not None:
+            # Sent when the session had ended: what was typed, back in the form.
+            form = partner_form(action, kept)
+            form.is_valid()
+            return render_form(
+                request,
+                form,
+                action,
+                unsaved_notice=unsaved_notice(),
+            )
+        return render_form(request, partner_form(action), action)
+    form = partner_form(action, request.POST)
     refuse_other_fields(request, form)
     if not form.is_valid():
-        return render_form(request, form, action, status=422, extra={"partner_form": True})
+        return render_form(request, form, action, status=422)
     try:
         with transaction.atomic():
             saved = services.action_update(
@@ -62,7 +75,7 @@ def partner_edit(request, action: Action, *, render_form, conflict_rows, row_sav
     except services.ActionConflict as conflict:
         data = request.POST.copy()
         data["version"] = conflict.current.version
-        retry = _partner_form(action, data)
+        retry = partner_form(action, data)
         retry.is_valid()
         return render_form(
             request,
@@ -70,11 +83,10 @@ def partner_edit(request, action: Action, *, render_form, conflict_rows, row_sav
             action,
             status=409,
             conflict={"current": conflict.current, "rows": conflict_rows(form, conflict.current)},
-            extra={"partner_form": True},
         )
     except ValidationError as exc:
         form.add_error(None, exc.messages)
-        return render_form(request, form, action, status=422, extra={"partner_form": True})
+        return render_form(request, form, action, status=422)
     return row_saved(request, saved)
 
 

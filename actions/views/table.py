@@ -21,6 +21,7 @@ from core.numbers import format_number, number_separators
 from ..filters import ActionFilter
 from ..forms import ActionForm
 from ..models import Action, Roadmap
+from ..partner_forms import PartnerActionForm
 from .common import get_roadmap_for_user
 
 
@@ -402,7 +403,7 @@ def kept_edit(request, roadmap) -> dict | None:
     """The row of ``roadmap`` whose edit was sent after the session had ended, as a
     form holding what was typed (core.unsaved), for the table to show in place."""
     path = unsaved.peek_path(request)
-    if not path or not permissions.can_edit_roadmap(request.user, roadmap):
+    if not path:
         return None
     try:
         match = resolve(path)
@@ -413,7 +414,19 @@ def kept_edit(request, roadmap) -> dict | None:
     action = roadmap.actions.filter(pk=match.kwargs["pk"]).first()
     if action is None:
         return None
-    form = ActionForm(unsaved.take(request, path), instance=action, roadmap=roadmap)
+    action.roadmap = roadmap
+    if permissions.can_edit_roadmap(request.user, roadmap):
+        form = ActionForm(unsaved.take(request, path), instance=action, roadmap=roadmap)
+    elif permissions.can_update_action(request.user, action):
+        # One of its partners (issue 16): their fields only.
+        form = PartnerActionForm(
+            unsaved.take(request, path),
+            instance=action,
+            roadmap=roadmap,
+            indicators=action.indicators.all(),
+        )
+    else:
+        return None
     form.is_valid()
     return {"action": action, "form": form, "notice": unsaved_notice()}
 

@@ -296,3 +296,25 @@ def test_the_decision_is_in_core_permissions(partner, editor, scene, other_edito
     Roadmap.objects.filter(pk=ours.roadmap_id).update(visibility=Roadmap.Visibility.PRIVATE)
     ours = Action.objects.select_related("roadmap").get(pk=ours.pk)
     assert not permissions.is_action_partner(partner, ours)
+
+
+def test_partner_edit_sent_after_the_session_ended_comes_back_after_the_login(
+    client, partner, scene, sofia_roadmap
+):
+    ours = scene["ours"]
+    table = sofia_roadmap.get_absolute_url()
+    # Anonymous now: the session ended while the row was open.
+    response = client.post(
+        _edit(ours),
+        _partner_post(ours, progress=65),
+        HTTP_HX_CURRENT_URL=f"http://testserver{table}",
+        **HTMX,
+    )
+    assert response.status_code == 204
+    client.force_login(partner)
+    html = client.get(table).content.decode()
+    assert "Your session had ended, so these changes were not saved." in html
+    assert 'name="progress" value="65"' in html
+    assert 'name="title"' not in html
+    ours.refresh_from_db()
+    assert ours.progress == 0
