@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import sys
 
@@ -111,6 +112,8 @@ def dashboard(request):
     context = {
         "access": access,
         "partner_updates": partner_updates,
+        # The Action Table's "changed by partners since", a week back.
+        "partner_changes_since": today - datetime.timedelta(days=7),
         "has_cities": permissions.works_for_a_city(user),
         "roadmaps": roadmaps,
         "overdue": first_rows(actions.overdue(today)),

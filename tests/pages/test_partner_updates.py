@@ -154,3 +154,13 @@ def test_a_removed_action_leaves_the_list(client, editor, partner, scene, sofia_
     client.force_login(editor)
     updates = client.get(reverse("dashboard")).context["partner_updates"]
     assert [update.action_title for update in updates] == ["School programme"]
+
+
+def test_the_dashboard_links_to_the_table_filtered_by_partner_changes(
+    client, editor, scene, sofia_roadmap
+):
+    client.force_login(editor)
+    html = client.get(reverse("dashboard")).content.decode()
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    link = f"{sofia_roadmap.get_absolute_url()}?partner_changes={week_ago.isoformat()}"
+    assert link in html
