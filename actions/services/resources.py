@@ -66,8 +66,8 @@ def _locked_action(action: Action) -> Action:
 
 
 def _check_can_pledge(by, action: Action, organisation_id) -> None:
-    """Refuse a pledge, or a delivery against one, of an organisation for which ``by``
-    may not speak (a partner speaks for its own, on its own actions)."""
+    """Refuse a pledge of an organisation for which ``by`` may not speak (a partner
+    speaks for its own, on the actions it leads or partners)."""
     if by is SYSTEM:
         return
     if not permissions.can_add_pledge(by, action, getattr(organisation_id, "pk", organisation_id)):
