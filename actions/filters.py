@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from stakeholders.models import Organisation
 
 from .models import DUE_SOON_DAYS, Action, Challenge
+from .partner_updates import changed_by_partners_since
 
 
 def _due_soon_label() -> str:
@@ -60,6 +61,11 @@ class ActionFilter(django_filters.FilterSet):
         # Sent as "ours=true", as the links and bookmarks to this view write it.
         widget=forms.CheckboxInput(attrs={"class": "form-check-input", "value": "true"}),
     )
+    # For the city's staff: the rows partners changed since a day (issue 16), typed
+    # as the user's language writes dates ("16.09.2021" in Bulgarian).
+    partner_changes = django_filters.DateFilter(
+        label=_("Changed by partners since"), method="filter_partner_changes"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
     )
@@ -68,7 +74,7 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = []
 
-    def __init__(self, data=None, *args, roadmap, organisation_id=None, **kwargs):
+    def __init__(self, data=None, *args, roadmap, organisation_id=None, staff=False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.roadmap = roadmap
         self.organisation_id = organisation_id
@@ -78,6 +84,8 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["key_partner"].queryset = organisations
         if organisation_id is None:
             del self.filters["ours"]
+        if not staff:
+            del self.filters["partner_changes"]
         # Even fields in the filter's grid: Bootstrap's classes on Django's own widgets.
         for filter_ in self.filters.values():
             widget = filter_.field.widget
@@ -109,6 +117,11 @@ class ActionFilter(django_filters.FilterSet):
         if not value or self.organisation_id is None:
             return queryset
         return queryset.of_organisation(self.organisation_id)
+
+    def filter_partner_changes(self, queryset, name, value):
+        if not value:
+            return queryset
+        return changed_by_partners_since(queryset, value)
 
     def filter_sort(self, queryset, name, value):
         if value in dict(self.SORT_CHOICES) and value:

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.history_reasons import reason_text
 from core.numbers import format_number
 from stakeholders.models import Organisation
@@ -123,4 +126,39 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
         for record, changes in zip(records, deltas, strict=True)
     ]
     entries.reverse()
+    return entries
+
+
+def history_for_reader(action: Action, *, can_see_people: bool) -> list:
+    """The action's history, naming who changed what only to those who may see
+    people: the city's staff read full names, anybody else "a member of staff"
+    (never a login name); a partner's change names its organisation to all."""
+    entries = action_history_entries(action)
+    usernames = {entry.user for entry in entries if entry.user != "—"}
+    if not usernames:
+        return entries
+    user_model = get_user_model()
+    # A partner's change names its organisation too (issue 16); to readers who may
+    # not see people, the organisation alone.
+    users = (
+        user_model.objects.filter(username__in=usernames)
+        .select_related("person__organisation")
+        .annotate(
+            is_partner=Exists(
+                user_model.objects.filter(permissions.partner_user_filter(), pk=OuterRef("pk"))
+            )
+        )
+    )
+    names = {}
+    for user in users:
+        name = user.get_full_name() or user.get_username()
+        if user.is_partner:
+            person = user.person
+            organisation = person.organisation.name
+            name = f"{person.name} ({organisation})" if can_see_people else organisation
+        elif not can_see_people:
+            name = _("a member of staff")
+        names[user.get_username()] = name
+    for entry in entries:
+        entry.user = names.get(entry.user, entry.user)
     return entries

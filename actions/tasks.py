@@ -42,6 +42,7 @@ def export_filter(roadmap: Roadmap, query: QueryDict, user) -> ActionFilter:
         queryset=roadmap.actions.all(),
         roadmap=roadmap,
         organisation_id=permissions.access_for(user).organisation_id,
+        staff=permissions.can_edit_roadmap(user, roadmap),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action, statement, table, timeline, workbook
+from .views import action, partner, statement, table, timeline, workbook
 
 app_name = "actions"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("actions/<int:pk>/delete/", action.action_delete, name="action_delete"),
     path("actions/<int:pk>/move/", action.action_move, name="action_move"),
     path("actions/<int:pk>/indicators/", action.action_indicators, name="action_indicators"),
+    # Pledges and deliveries in the browser: the staff, and partners for their own (issue 16).
+    path("actions/<int:pk>/pledges/new/", partner.pledge_create, name="pledge_create"),
+    path("pledges/<int:pk>/deliveries/new/", partner.delivery_create, name="delivery_create"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import sys
 
@@ -19,6 +20,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from actions.models import DUE_SOON_DAYS, Action, Roadmap
+from actions.partner_updates import recent_partner_updates
 from core import permissions
 from core.database import is_database_busy
 from meetings.models import Meeting
@@ -102,8 +104,16 @@ def dashboard(request):
     )
     can_plan_meetings = any(permissions.can_manage_meetings(user, r.city_id) for r in roadmaps)
 
+    # What partners changed of their own actions, for the staff of their cities (issue 16).
+    partner_updates = None
+    if access.is_staff_anywhere:
+        partner_updates = recent_partner_updates(user, limit=DASHBOARD_LIMIT)
+
     context = {
         "access": access,
+        "partner_updates": partner_updates,
+        # The Action Table's "changed by partners since", a week back.
+        "partner_changes_since": today - datetime.timedelta(days=7),
         "has_cities": permissions.works_for_a_city(user),
         "roadmaps": roadmaps,
         "overdue": first_rows(actions.overdue(today)),

@@ -99,6 +99,10 @@ _NETWORK_ADMIN = {
     "axes": {"accessattempt": ("view", "delete"), "accesslog": VIEW, "accessfailurelog": VIEW},
 }
 
+# A partner's model permissions stay view-only: partners do not use the admin. What
+# they update in the browser (status, progress and indicators' values of their own
+# actions, their organisation's pledges and deliveries) is decided per object in
+# ``core.permissions`` (``can_update_action`` and the functions beside it).
 ROLE_PERMISSIONS = {
     EDITOR: _EDITOR,
     MODERATOR: _MODERATOR,

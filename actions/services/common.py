@@ -86,6 +86,24 @@ def _check_can_edit(by, roadmap: Roadmap) -> None:
         raise PermissionDenied(_("You may not change the Action Table of this roadmap."))
 
 
+def _check_can_update(by, action: Action, fields) -> None:
+    """Refuse a change of ``fields`` of ``action`` that ``by`` may not make (a
+    partner changes only what ``permissions.PARTNER_ACTION_FIELDS`` names)."""
+    if by is SYSTEM:
+        return
+    if not permissions.can_update_action(by, action, fields):
+        raise PermissionDenied(_("You may not make this change to this action."))
+
+
+def _check_can_update_indicators(by, action: Action, *, fields=(), adds_or_removes=False) -> None:
+    if by is SYSTEM:
+        return
+    if not permissions.can_update_indicators(
+        by, action, fields=fields, adds_or_removes=adds_or_removes
+    ):
+        raise PermissionDenied(_("You may not make this change to this action's indicators."))
+
+
 def _claim(current: Action, expected_version: int, attempted: Mapping[str, Any]) -> None:
     """Compare-and-set on the version, as the transaction's first write.
 

@@ -14,7 +14,7 @@ from core.history_reasons import HistoryReason, history_reason
 from ..models import Action, Indicator
 from .common import (
     ActionConflict,
-    _check_can_edit,
+    _check_can_update_indicators,
     _claim,
     _record_history,
     set_history_author,
@@ -29,10 +29,12 @@ def action_indicators_update(
 
     Each item holds Indicator fields, with ``id`` for an existing indicator
     and ``delete`` True to remove it. Indicators decide whether a row is
-    measurable, so changing them is a change of the row.
+    measurable, so changing them is a change of the row. An item without
+    ``position`` takes its place in ``indicators``. A partner of the action
+    changes the current values only (``core.permissions.can_update_indicators``).
     """
 
-    _check_can_edit(by, action.roadmap)
+    _check_can_update_indicators(by, action)
     user = user_or_none(by)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
@@ -50,6 +52,8 @@ def action_indicators_update(
             if pk and indicator is None:
                 errors.append(_("Unknown indicator."))
                 continue
+            if delete or indicator is None:
+                _check_can_update_indicators(by, action, adds_or_removes=True)
             if delete:
                 if indicator is not None:
                     set_history_author(indicator, by=by)
@@ -58,9 +62,11 @@ def action_indicators_update(
                 continue
             if indicator is None:
                 indicator = Indicator(action=current)
-            values["position"] = position
-            if indicator.pk and all(getattr(indicator, k) == v for k, v in values.items()):
+            values.setdefault("position", position)
+            changing = {k for k, v in values.items() if getattr(indicator, k) != v}
+            if indicator.pk and not changing:
                 continue
+            _check_can_update_indicators(by, action, fields=changing)
             for name, value in values.items():
                 setattr(indicator, name, value)
             try:

@@ -8,18 +8,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core import permissions
 from core.numbers import format_number
 from core.versions import stale_save_error, version_claim, version_lock
 from stakeholders.models import Organisation
 
 from ..models import Action, Delivery, FundingLine, Pledge
 from ..models.resources import ZERO
-from .common import _check_can_edit, set_history_author
+from .common import SYSTEM, _check_can_edit, set_history_author
 
 FUNDING_LINE_FIELDS = ("funder", "programme", "amount", "currency", "status", "note")
 PLEDGE_FIELDS = ("organisation", "kind", "amount", "unit", "description", "date")
@@ -62,6 +63,15 @@ def _full_clean(obj, *, exclude: list[str], errors: dict[str, list[str]] | None 
 
 def _locked_action(action: Action) -> Action:
     return Action.objects.select_for_update().select_related("roadmap").get(pk=action.pk)
+
+
+def _check_can_pledge(by, action: Action, organisation_id) -> None:
+    """Refuse a pledge of an organisation for which ``by`` may not speak (a partner
+    speaks for its own, on the actions it leads or partners)."""
+    if by is SYSTEM:
+        return
+    if not permissions.can_add_pledge(by, action, getattr(organisation_id, "pk", organisation_id)):
+        raise PermissionDenied(_("You may not record this for this organisation."))
 
 
 def _check_version(model, pk, expected_version: int | None) -> None:
@@ -190,8 +200,8 @@ def pledge_errors(*, action: Action, organisation) -> dict[str, list[str]]:
 
 
 def pledge_create(*, action: Action, data: Mapping[str, Any], by, reason: str = "") -> Pledge:
-    """Record an organisation's pledge to ``action``."""
-    _check_can_edit(by, action.roadmap)
+    """Record an organisation's pledge to ``action`` (a partner: its own organisation's)."""
+    _check_can_pledge(by, action, data.get("organisation"))
     with transaction.atomic():
         action = _locked_action(action)
         pledge = Pledge(action=action)
@@ -251,14 +261,16 @@ def delivery_record(*, pledge: Pledge, data: Mapping[str, Any], by) -> DeliveryR
     """Add a line to a pledge's ledger of deliveries.
 
     More delivered than pledged is recorded (partners often bring more) and
-    comes back as a warning to show.
+    comes back as a warning to show. A partner records them against its own
+    organisation's pledges (``core.permissions.can_record_delivery``).
     """
     action = Action.objects.select_related("roadmap").get(pk=pledge.action_id)
-    _check_can_edit(by, action.roadmap)
     with transaction.atomic():
         # Locked, so that two deliveries recorded at once both see each other.
         version_lock(Pledge, pledge.pk)
         current = Pledge.objects.get(pk=pledge.pk)
+        if by is not SYSTEM and not permissions.can_record_delivery(by, action, current):
+            raise PermissionDenied(_("You may not record a delivery against this pledge."))
         delivery = Delivery(pledge=current)
         _set(delivery, data, DELIVERY_FIELDS)
         _full_clean(delivery, exclude=["pledge"])

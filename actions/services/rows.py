@@ -18,6 +18,7 @@ from ..models import Action, Challenge, Indicator, Roadmap, action_history
 from .common import (
     ActionConflict,
     _check_can_edit,
+    _check_can_update,
     _claim,
     _record_history,
     set_history_author,
@@ -93,9 +94,10 @@ def action_update(
     """Change a row, refusing the change if the row moved on since ``expected_version``.
 
     Returns the saved row; a change that changes nothing saves nothing and
-    keeps the version.
+    keeps the version. A partner of the action changes its status and progress
+    only (``core.permissions.can_update_action``).
     """
-    _check_can_edit(by, action.roadmap)
+    _check_can_update(by, action, data.keys())
     with _constraints_as_errors(), transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
         # A row stays in its roadmap: the caller's copy of it saves a query.

@@ -4,7 +4,6 @@ move, remove, and its indicators. Every write goes through actions.services."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
@@ -20,10 +19,12 @@ from core.numbers import format_number, whole_number
 
 from .. import services
 from ..forms import ActionForm, IndicatorFormSet
-from ..history import action_history_entries
+from ..history import history_for_reader
 from ..models import Action, ActionResources, Challenge, annotate_funding
+from . import partner
 from .common import (
     get_action_for_editor,
+    get_action_for_updater,
     get_action_for_user,
     get_roadmap_for_editor,
 )
@@ -36,24 +37,6 @@ from .table import (
     table_context,
     unsaved_notice,
 )
-
-
-def _history_for(action: Action, *, can_see_people: bool) -> list:
-    """The action's history, naming who changed what only to those who may see
-    people: the city's staff read full names, anybody else "a member of staff"
-    (never a login name)."""
-    entries = action_history_entries(action)
-    usernames = {entry.user for entry in entries if entry.user != "—"}
-    if not usernames:
-        return entries
-    if can_see_people:
-        users = get_user_model().objects.filter(username__in=usernames)
-        names = {user.get_username(): user.get_full_name() or user.get_username() for user in users}
-    else:
-        names = dict.fromkeys(usernames, _("a member of staff"))
-    for entry in entries:
-        entry.user = names.get(entry.user, entry.user)
-    return entries
 
 
 def _table_row(action_pk: int) -> Action:
@@ -76,6 +59,8 @@ def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
     """(label, their saved value, your unsaved value) for each field that differs."""
     rows = []
     for name in services.EDITABLE_FIELDS:
+        if name not in form.fields:
+            continue  # not in a partner's form
         theirs = current.key_partners.all() if name == "key_partners" else getattr(current, name)
         theirs_text = _display(form.fields[name], theirs)
         yours_text = _display(form.fields[name], form.cleaned_data.get(name))
@@ -139,10 +124,13 @@ def _render_row(request, action: Action, *, flash: str = ""):
     siblings = Action.objects.filter(roadmap_id=action.roadmap_id, challenge_id=row.challenge_id)
     mark_moves([row], siblings.only("pk", "challenge_id", "position"), sorted_=_is_sorted(request))
     row.flash = flash
+    can_edit = permissions.can_edit_roadmap(request.user, action.roadmap)
+    # Who sees the row at all may update it (action_row, action_edit): staff or a partner.
+    row.can_update = not can_edit
     context = {
         "row": row,
         "row_labels": presenter.labels,
-        "can_edit": True,
+        "can_edit": can_edit,
         "today": today,
     }
     if flash:
@@ -171,15 +159,19 @@ def action_detail(request, pk: int):
     # Fully pledged resources count for "tangible and measurable".
     action.resources_fully_pledged = resources.fully_pledged
     can_see_people = permissions.can_see_people(request.user, action.roadmap.city_id)
+    can_edit = permissions.can_edit_roadmap(request.user, action.roadmap)
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
             "roadmap": action.roadmap,
-            "can_edit": permissions.can_edit_roadmap(request.user, action.roadmap),
+            "can_edit": can_edit,
+            # One of its partners: status, progress, indicators' values, own pledges.
+            "can_update": not can_edit and permissions.can_update_action(request.user, action),
+            **partner.resource_forms(request, action, resources.pledges, staff=can_edit),
             "can_see_people": can_see_people,
-            "history": _history_for(action, can_see_people=can_see_people),
+            "history": history_for_reader(action, can_see_people=can_see_people),
             "resources": resources,
             # The organisations whose statement of pledges this user may download.
             "statement_organisations": {
@@ -197,14 +189,23 @@ def action_detail(request, pk: int):
 @require_safe
 def action_row(request, pk: int):
     """The row as shown in the table: what "cancel" swaps back in."""
-    action = get_action_for_editor(request, pk)
+    action = get_action_for_updater(request, pk)
     return _render_row(request, action)
 
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk: int):
-    action = get_action_for_editor(request, pk)
+    action = get_action_for_updater(request, pk)
     roadmap = action.roadmap
+    if not permissions.can_edit_roadmap(request.user, roadmap):
+        # One of the action's partners: its status, progress and indicators' values.
+        return partner.partner_edit(
+            request,
+            action,
+            render_form=_render_form,
+            conflict_rows=_conflict_rows,
+            row_saved=_row_saved,
+        )
     if request.method == "GET":
         kept = unsaved.take(request, request.path)
         if kept is not None:
@@ -241,6 +242,11 @@ def action_edit(request, pk: int):
     except ValidationError as exc:
         _apply_service_errors(form, exc)
         return _render_form(request, form, action, status=422)
+    return _row_saved(request, saved)
+
+
+def _row_saved(request, saved: Action):
+    """The row saved: swapped in place (htmx), or the table with the row highlighted."""
     if is_htmx(request):
         return _render_row(request, saved, flash=_("Saved"))
     give_row_flash(request, saved, _("Saved"))

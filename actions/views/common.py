@@ -26,7 +26,7 @@ def not_found(request):
     raise Http404
 
 
-def _refuse_change(request):
+def refuse_change(request):
     if not request.user.is_authenticated:
         raise LoginNeeded
     raise PermissionDenied
@@ -46,7 +46,7 @@ def get_roadmap_for_user(request, pk: int) -> Roadmap:
 def get_roadmap_for_editor(request, pk: int) -> Roadmap:
     roadmap = get_roadmap_for_user(request, pk)
     if not permissions.can_edit_roadmap(request.user, roadmap):
-        _refuse_change(request)
+        refuse_change(request)
     return roadmap
 
 
@@ -64,5 +64,14 @@ def get_action_for_user(request, pk: int) -> Action:
 def get_action_for_editor(request, pk: int) -> Action:
     action = get_action_for_user(request, pk)
     if not permissions.can_edit_roadmap(request.user, action.roadmap):
-        _refuse_change(request)
+        refuse_change(request)
+    return action
+
+
+def get_action_for_updater(request, pk: int) -> Action:
+    """The action, for its city's staff or for the partners who update it
+    (``permissions.can_update_action``); 403 for anybody else who may see it."""
+    action = get_action_for_user(request, pk)
+    if not permissions.can_update_action(request.user, action):
+        refuse_change(request)
     return action

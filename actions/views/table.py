@@ -21,6 +21,7 @@ from core.numbers import format_number, number_separators
 from ..filters import ActionFilter
 from ..forms import ActionForm
 from ..models import Action, Roadmap
+from ..partner_forms import PartnerActionForm
 from .common import get_roadmap_for_user
 
 
@@ -102,6 +103,8 @@ class TableRow(_TemplateFields):
     # What the row says after a save, a move or an add, and the button to focus.
     flash: str = ""
     focus_button: str = ""
+    # One of the actions a partner updates (its status, progress, indicators' values).
+    can_update: bool = False
 
     @property
     def is_measurable(self) -> bool:
@@ -119,6 +122,7 @@ def row_labels() -> dict[str, str]:
         "missing": _("Missing:"),
         "complete": _("complete"),
         "edit": _("Edit"),
+        "update": _("Update progress"),
         "move_up": _("Move up"),
         "move_down": _("Move down"),
         "remove": _("Remove"),
@@ -282,6 +286,15 @@ def mark_moves(rows: list[TableRow], actions: Iterable[Action], *, sorted_: bool
         row.can_move_down = row.position < high
 
 
+def mark_partner_rows(rows: list[TableRow], user, roadmap) -> None:
+    """Mark the rows that ``user`` updates as a partner (one query, for partners only)."""
+    if permissions.partner_organisation_id(user) is None:
+        return
+    ids = set(permissions.partner_actions(user, roadmap.actions.all()).values_list("pk", flat=True))
+    for row in rows:
+        row.can_update = row.pk in ids
+
+
 def summary_context(actions: list[Action]) -> dict:
     """The counts above the table, of every row of the roadmap (``actions``, with
     their indicators prefetched): how many are measurable, how many per status."""
@@ -312,6 +325,7 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         queryset=table_actions(roadmap.actions.all()),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
+        staff=permissions.can_edit_roadmap(request.user, roadmap),
     )
     today = timezone.localdate()
     actions = list(filterset.qs)
@@ -324,6 +338,9 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         complete = sum(1 for action in all_actions if action.is_measurable())
     else:
         complete = sum(1 for row in rows if row.is_measurable)
+    can_edit = permissions.can_edit_roadmap(request.user, roadmap)
+    if not can_edit:
+        mark_partner_rows(rows, request.user, roadmap)
     if flash:
         for row in rows:
             if row.pk == flash["pk"]:
@@ -335,7 +352,7 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         "row_labels": presenter.labels,
         "groups": None if filterset.is_sorted else group_by_challenge(challenges, rows),
         "challenges": challenges,
-        "can_edit": permissions.can_edit_roadmap(request.user, roadmap),
+        "can_edit": can_edit,
         "today": today,
         "total": len(all_actions),
         "complete": complete,
@@ -386,7 +403,7 @@ def kept_edit(request, roadmap) -> dict | None:
     """The row of ``roadmap`` whose edit was sent after the session had ended, as a
     form holding what was typed (core.unsaved), for the table to show in place."""
     path = unsaved.peek_path(request)
-    if not path or not permissions.can_edit_roadmap(request.user, roadmap):
+    if not path:
         return None
     try:
         match = resolve(path)
@@ -397,7 +414,19 @@ def kept_edit(request, roadmap) -> dict | None:
     action = roadmap.actions.filter(pk=match.kwargs["pk"]).first()
     if action is None:
         return None
-    form = ActionForm(unsaved.take(request, path), instance=action, roadmap=roadmap)
+    action.roadmap = roadmap
+    if permissions.can_edit_roadmap(request.user, roadmap):
+        form = ActionForm(unsaved.take(request, path), instance=action, roadmap=roadmap)
+    elif permissions.can_update_action(request.user, action):
+        # One of its partners (issue 16): their fields only.
+        form = PartnerActionForm(
+            unsaved.take(request, path),
+            instance=action,
+            roadmap=roadmap,
+            indicators=action.indicators.all(),
+        )
+    else:
+        return None
     form.is_valid()
     return {"action": action, "form": form, "notice": unsaved_notice()}
 

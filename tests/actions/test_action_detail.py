@@ -134,7 +134,11 @@ def test_detail_per_role(
     client.force_login(partner)
     response = client.get(url)
     assert response.status_code == 200
-    assert reverse("actions:action_edit", args=[row.pk]) not in response.content.decode()
+    html = response.content.decode()
+    # Their organisation leads it: they update its progress (issue 16), and edit nothing else.
+    assert reverse("actions:action_edit", args=[row.pk]) in html
+    assert reverse("actions:action_delete", args=[row.pk]) not in html
+    assert reverse("actions:action_indicators", args=[row.pk]) not in html
     client.logout()
     assert client.get(url).status_code == 302
 

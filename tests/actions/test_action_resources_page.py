@@ -149,8 +149,9 @@ def test_action_page_query_count_does_not_grow_with_pledges(
     # 10 pledged and delivered per kind, 11 funding lines with their funder,
     # 12 pledges with their organisation and delivered to date, 13 history,
     # 14 the meetings where it was discussed, 15 whether the user follows the action
-    # or its roadmap (the follow buttons).
-    with django_assert_num_queries(15):
+    # or its roadmap (the follow buttons), 16 the organisations the new pledge's
+    # form offers.
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert len(response.context["resources"].pledges) == pledges
 

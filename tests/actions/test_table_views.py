@@ -139,9 +139,14 @@ def test_partner_sees_partner_roadmap_without_edit_controls(client, partner, tab
     assert response.status_code == 200
     html = response.content.decode()
     assert "School programme" in html
-    assert reverse("actions:action_edit", args=[table["ours"].pk]) not in html
+    # Their organisation partners "ours": its progress they update (issue 16), nothing else.
+    assert reverse("actions:action_edit", args=[table["ours"].pk]) in html
+    assert reverse("actions:action_edit", args=[table["other"].pk]) not in html
+    assert reverse("actions:action_delete", args=[table["ours"].pk]) not in html
+    assert reverse("actions:action_move", args=[table["ours"].pk]) not in html
     assert "Add action" not in html
     assert response.context["can_edit"] is False
+    assert [row.title for row in response.context["rows"] if row.can_update] == ["School programme"]
 
 
 def test_partner_our_actions_filter(client, partner, table, sofia_roadmap):
@@ -386,9 +391,11 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     # 7-8 every row and its indicators (the roadmap's count of complete rows),
     # 9-10 the rows the filter leaves and their indicators, 11 challenges,
     # 12 key partners' names, 13 whether the partner follows the roadmap (the
-    # header's follow button: one query for the page), 14 the challenge choices,
-    # 15-16 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(16):
+    # header's follow button: one query for the page), 14 the rows they update
+    # (issue 16), 15 the challenge choices, 16-17 the filter form's organisation
+    # choices (lead partner, key partner).
+    with django_assert_num_queries(17):
         response = client.get(url)
     # Their organisation leads or partners three rows in five.
     assert 0 < len(response.context["rows"]) < size
+    assert all(row.can_update for row in response.context["rows"])

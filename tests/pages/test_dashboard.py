@@ -341,11 +341,12 @@ def test_query_count_for_an_editor(client, editor, sofia_company, sofia_roadmap,
     factories.meeting(sofia_roadmap)
     client.force_login(editor)
     # 1 session, 2 user, 3 groups, 4 city access, 5 person,
-    # 6 my roadmaps with their counts, 7 overdue, 8 due soon, 9 the next meeting.
+    # 6 my roadmaps with their counts, 7 overdue, 8 due soon, 9 the next meeting,
+    # 10 recent partner updates (issue 16).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    assert len(queries) == 9, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 10, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_navbar_marks_the_dashboard_as_the_current_page(client, editor, sofia_roadmap):

@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions.models import Delivery, Pledge
 from stakeholders.models import Membership
 from tests import factories
 
@@ -184,6 +185,58 @@ def test_the_shared_partner_reads_sofia_only_through_sofias_membership(world, cl
     assert client_as("shared_partner").get(url).status_code == 200
     Membership.objects.filter(city=world.own.city, organisation=world.shared).delete()
     assert client_as("shared_partner").get(url).status_code == 404
+
+
+def test_partner_of_the_action_updates_only_what_is_theirs(world, client_as):
+    """The matrix's partner speaks for a company that neither leads nor partners
+    Sofia's action (403 above). Made its key partner, they update its status,
+    progress and indicators' values, record deliveries against their company's
+    pledges and pledge for it; anything else stays 403 (issue 16)."""
+    action, partner = world.own.action, world.users["partner"]
+    company = partner.person.organisation
+    action.key_partners.add(company)
+    client = client_as("partner")
+    edit = reverse("actions:action_edit", args=[action.pk])
+    assert client.get(edit).status_code == 200
+    data = {
+        "status": "in_progress",
+        "progress": 35,
+        "version": action.version,
+        f"indicator_{world.own.indicator.pk}": "4",
+    }
+    assert client.post(edit, {**data, "title": "Not theirs"}).status_code == 403
+    assert client.post(edit, data).status_code == 302
+    action.refresh_from_db()
+    assert action.progress == 35
+    assert action.history.first().history_user == partner
+
+    def delivery(pledge):
+        return {f"delivery{pledge.pk}-amount": "5", f"delivery{pledge.pk}-date": "2030-02-01"}
+
+    ours = Pledge.objects.create(
+        action=action, organisation=company, kind="cash", amount=10, unit="EUR"
+    )
+    theirs = world.own.pledge  # the key partner's, another organisation's
+    for pledge, status in ((ours, 302), (theirs, 403)):
+        url = reverse("actions:delivery_create", args=[pledge.pk])
+        assert client.post(url, delivery(pledge)).status_code == status
+    assert Delivery.objects.filter(pledge=ours).count() == 1
+    assert not Delivery.objects.filter(pledge=theirs).exists()
+    pledge_url = reverse("actions:pledge_create", args=[action.pk])
+    pledge = {
+        "pledge-kind": "cash",
+        "pledge-amount": "3",
+        "pledge-unit": "EUR",
+        "pledge-date": "2030-01-01",
+    }
+    other = {**pledge, "pledge-organisation": world.own.key_partner.pk}
+    assert client.post(pledge_url, other).status_code == 403
+    assert client.post(pledge_url, pledge).status_code == 302
+    assert Pledge.objects.filter(action=action, organisation=company).count() == 2
+    # Another city's action is not even there; another organisation's partner is refused.
+    other_edit = reverse("actions:action_edit", args=[world.other.action.pk])
+    assert client.get(other_edit).status_code == 404
+    assert client_as("shared_partner").post(edit, data).status_code == 403
 
 
 def test_public_roadmap_is_readable_by_anybody_but_changed_by_its_staff_only(world):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from actions.models import Action, Challenge, Indicator, Roadmap
+from actions.models import Action, Challenge, Delivery, Indicator, Pledge, Roadmap
 from jobs.models import Job
 from meetings.models import Contribution, Meeting, NextStep
 from outbox.models import Kind
@@ -123,6 +123,8 @@ class Side:
     indicator: Indicator
     meeting: Meeting
     person: Person
+    # The key partner's pledge to the action (issue 16).
+    pledge: Pledge
     job: Job | None = None  # the city's editor's finished export (build_world)
 
 
@@ -159,7 +161,12 @@ def _side(city, visibility: str) -> Side:
         meeting=meeting, position=0, author=person, text="A proposal", action=action
     )
     NextStep.objects.create(meeting=meeting, position=0, description="Send the minutes")
-    return Side(city, roadmap, challenge, lead, key_partner, action, indicator, meeting, person)
+    pledge = Pledge.objects.create(
+        action=action, organisation=key_partner, kind="cash", amount=100, unit="EUR"
+    )
+    return Side(
+        city, roadmap, challenge, lead, key_partner, action, indicator, meeting, person, pledge
+    )
 
 
 def build_world(*, sofia, vratsa, users: dict) -> World:
@@ -211,6 +218,8 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "actions:action_delete": lambda s: {"pk": s.action.pk},
     "actions:action_move": lambda s: {"pk": s.action.pk},
     "actions:action_indicators": lambda s: {"pk": s.action.pk},
+    "actions:pledge_create": lambda s: {"pk": s.action.pk},
+    "actions:delivery_create": lambda s: {"pk": s.pledge.pk},
     "meetings:list": lambda s: {},
     "meetings:meeting": lambda s: {"pk": s.meeting.pk},
     "meetings:minutes": lambda s: {"pk": s.meeting.pk},
@@ -271,6 +280,18 @@ POST_DATA: dict[str, Callable[[Side], dict]] = {
         "indicators-0-target": 12,
         "indicators-0-DELETE": "on",
         "indicators-1-name": "Added by the permission matrix",
+    },
+    # A pledge of the action's key partner, and a delivery against its pledge (issue 16).
+    "actions:pledge_create": lambda s: {
+        "pledge-organisation": s.key_partner.pk,
+        "pledge-kind": "volunteer_hours",
+        "pledge-amount": "16",
+        "pledge-unit": "hours",
+        "pledge-date": "2030-01-15",
+    },
+    "actions:delivery_create": lambda s: {
+        f"delivery{s.pledge.pk}-amount": "40",
+        f"delivery{s.pledge.pk}-date": "2030-02-01",
     },
     "login": lambda s: {"username": "nobody", "password": "wrong"},
     "notifications:follow_action": lambda s: {"follow": "1"},
@@ -360,6 +381,13 @@ EXPECTED: dict[str, Expect] = {
     "actions:action_indicators": Expect(
         get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
     ),
+    # Pledges and deliveries in the browser: the city's staff; the matrix's partners
+    # speak for organisations that neither lead nor partner the action, so 403 (the
+    # action's own partners: test_partner_of_the_action_updates_only_what_is_theirs).
+    "actions:pledge_create": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:delivery_create": Expect(
+        get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
+    ),
     # Moving is POST only.
     "actions:action_move": Expect(
         get={**_all(405)}, post=change_post(302), writes=frozenset(STAFF)
@@ -391,8 +419,14 @@ EXPECTED: dict[str, Expect] = {
 def snapshot() -> tuple:
     """What a refused request must leave as it was."""
     return (
-        tuple(Action.objects.order_by("pk").values_list("pk", "version", "title", "status")),
-        tuple(Indicator.objects.order_by("pk").values_list("pk", "name", "target")),
+        tuple(
+            Action.objects.order_by("pk").values_list(
+                "pk", "version", "title", "status", "progress"
+            )
+        ),
+        tuple(Indicator.objects.order_by("pk").values_list("pk", "name", "target", "current")),
+        tuple(Pledge.objects.order_by("pk").values_list("pk", "organisation", "amount")),
+        Delivery.objects.count(),
         tuple(Roadmap.objects.order_by("pk").values_list("pk", "title", "visibility")),
         Challenge.objects.count(),
         Meeting.objects.count(),
