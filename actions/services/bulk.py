@@ -201,14 +201,15 @@ class _Writer:
 
     def _claim(self) -> None:
         """Compare-and-set on the versions, one UPDATE per version the rows were read
-        at: as ``action_update``'s, the check that depends on no lock."""
+        at: as ``action_update``'s, the check that depends on no lock. It also says
+        who changed the rows and when, the same for all of them."""
         by_version: dict[int, list[int]] = defaultdict(list)
         for row in self.updated:
             by_version[row.action.version - 1].append(row.action.pk)
         for version, ids in by_version.items():
             for chunk in _chunks(ids):
                 bumped = Action.objects.filter(pk__in=chunk, version=version).update(
-                    version=version + 1
+                    version=version + 1, changed_by=self.user, changed_at=self.now
                 )
                 if bumped != len(chunk):
                     self._conflict(chunk, version)
@@ -229,10 +230,12 @@ class _Writer:
         if self.updated:
             for row in self.updated:
                 row.action.changed_at = self.now  # auto_now, which bulk_update does not set
+            # The version, author and time are written by _claim; the fields that
+            # changed here (none where only key partners did: history alone).
             bulk_update_with_history(
                 [row.action for row in self.updated],
                 Action,
-                sorted(self.fields | {"version", "changed_by", "changed_at"}),
+                sorted(self.fields),
                 batch_size=BATCH,
                 default_user=self.user,
                 default_change_reason=self.reason or None,
