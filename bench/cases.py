@@ -381,7 +381,7 @@ def bad_upload_vs_good_upload(ctx: Context) -> dict:
     )
 
 
-# The scale cases use the helpers above.
+# The scale cases use the helpers above (imported when they run).
 from . import scale  # noqa: E402
 
 # In the order they run: the memory cases last, as they add roadmaps of their own.

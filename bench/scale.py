@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.test import Client
@@ -25,8 +26,10 @@ from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
 from actions.workbook.safety import check_workbook_file
 
 from . import network
-from .cases import Context, _client, _peak_in_subprocess, _result, _table_url
 from .timing import Runs, compare
+
+if TYPE_CHECKING:
+    from .cases import Context
 
 ROW_MARKER = 'id="action-'
 # The admin's first page: as many rows as the table page's first page.
@@ -50,6 +53,8 @@ def _get(client: Client, url: str, marker: str | None = None) -> Callable[[], in
 def table_big_vs_admin(ctx: Context) -> dict:
     """GET of the big roadmap's table page (its first page, once the table is paged)
     ÷ the admin changelist's first page of the same roadmap, same columns."""
+    from .cases import _client, _result, _table_url
+
     roadmap = ctx.network.big
     client = _client(ctx)
     ours = _get(client, _table_url(roadmap), ROW_MARKER)
@@ -97,6 +102,8 @@ def _preview(roadmap: Roadmap) -> Callable[[], object]:
 
 
 def _pages(ctx: Context, roadmap: Roadmap, editor) -> dict[str, Callable[[], object]]:
+    from .cases import _client, _table_url
+
     admin = _client(ctx)
     own = Client()
     own.force_login(editor)
@@ -114,6 +121,8 @@ def slope(small: float, large: float, small_size: int, large_size: int) -> float
 
 
 def scale_slope(ctx: Context) -> dict:
+    from .cases import _result
+
     small_size, large_size = ctx.slope_sizes
     built = scale_roadmaps(ctx)
     small, large = (_pages(ctx, *built[size]) for size in (small_size, large_size))
@@ -145,6 +154,8 @@ def scale_slope(ctx: Context) -> dict:
 def table_memory(ctx: Context) -> dict:
     """How far one GET of the table page raises the peak memory of a fresh
     interpreter, at the large size ÷ at the small (bench/memory.py --table)."""
+    from .cases import _peak_in_subprocess, _result
+
     small_size, large_size = ctx.slope_sizes
     built = scale_roadmaps(ctx)
     # The child reads what this process wrote: nothing may stay in an open transaction.
