@@ -27,6 +27,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--table-rows-small", type=int, default=20, help="rows of the table's query-count twin"
     )
     parser.add_argument("--memory-factor", type=int, default=10, help="the memory case's scale")
+    parser.add_argument(
+        "--slope-sizes",
+        type=int,
+        nargs=2,
+        default=[1000, 10000],
+        metavar=("SMALL", "LARGE"),
+        help="actions of the scale cases' two roadmaps (scale_slope, table_memory_10k_vs_1k)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each side")
     parser.add_argument("--out", default=str(BASE_DIR / "bench" / "results.json"))
     parser.add_argument("--only", nargs="*", default=None, help="run only these cases")
@@ -71,7 +79,7 @@ def _print_table(results: dict[str, dict], out=sys.stdout) -> None:
         met = "yes" if result["met"] else "NO"
         if name == "table_queries_200_vs_20":
             ours, baseline = f"{result['ours_queries']} q", f"{result['baseline_queries']} q"
-        elif name == "export_memory_50k_vs_5k":
+        elif name in ("export_memory_50k_vs_5k", "table_memory_10k_vs_1k"):
             ours, baseline = f"{result['ours_peak_mb']} MB", f"{result['baseline_peak_mb']} MB"
         else:
             ours, baseline = f"{result['ours_s']:.3f} s", f"{result['baseline_s']:.3f} s"
@@ -80,6 +88,14 @@ def _print_table(results: dict[str, dict], out=sys.stdout) -> None:
             f"{ours:>10} {baseline:>10}",
             file=out,
         )
+        for page, slope in result.get("slopes", {}).items():
+            seconds = result["seconds"][page]
+            page_met = "yes" if result["met_per_page"][page] else "NO"
+            print(
+                f"  {page:<24} {slope:>7.3f} {result['goals'][page]:>6}  {page_met:<5} "
+                f"{seconds['large_s']:>8.3f} s {seconds['small_s']:>8.3f} s",
+                file=out,
+            )
     missed = [name for name, r in results.items() if "met" in r and not r["met"]]
     if missed:
         print(f"\nGoal not met: {', '.join(missed)} (bench/README.md says why).", file=out)
@@ -146,7 +162,11 @@ def _run(args, cases, built) -> dict[str, dict]:
     from .baselines import import_export_available
 
     context = cases.Context(
-        network=built, size=args.size, repeat=args.repeat, memory_factor=args.memory_factor
+        network=built,
+        size=args.size,
+        repeat=args.repeat,
+        memory_factor=args.memory_factor,
+        slope_sizes=tuple(args.slope_sizes),
     )
     have_import_export = import_export_available()
     results: dict[str, dict] = {}

@@ -1,4 +1,5 @@
-"""python -m bench.memory ROADMAP_ID WARMUP_ROADMAP_ID [--tracemalloc]: the peak of one export, as JSON.
+"""python -m bench.memory ROADMAP_ID WARMUP_ROADMAP_ID [--tracemalloc] [--table USER_ID]: the
+peak of one export (or, with --table, of one GET of the roadmap's table page as USER_ID), as JSON.
 
 Run by the memory case in a fresh interpreter, inside the benchmark's throwaway
 database (its DATABASE_URL and settings come from the parent's environment), so
@@ -55,6 +56,23 @@ def _peak_since_start() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # Linux counts in KiB
 
 
+def _table_page(user_id: int):
+    """One GET of a roadmap's table page through the test client, as ``user_id``: the
+    request and its response (the HTML is part of what the worker holds)."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(pk=user_id))
+
+    def get(roadmap):
+        response = client.get(roadmap.get_absolute_url())
+        if response.status_code != 200:
+            raise RuntimeError(f"the table page answered {response.status_code}")
+
+    return get
+
+
 def main(argv: list[str]) -> int:
     roadmap_id, warmup_id = int(argv[0]), int(argv[1])
     from .__main__ import _setup_django
@@ -78,6 +96,9 @@ def main(argv: list[str]) -> int:
                 out,
                 extra_sheets=registered_sheets(),
             )
+
+    if "--table" in argv:
+        export = _table_page(int(argv[argv.index("--table") + 1]))
 
     try:
         export(Roadmap.objects.get(pk=warmup_id))

@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 
 from actions.models import Action, Challenge, Indicator, Roadmap
-from core.permissions import NETWORK_ADMIN
-from stakeholders.models import City, Membership, Organisation
+from core.permissions import EDITOR, NETWORK_ADMIN
+from stakeholders.models import City, CityAccess, Membership, Organisation
 
 CITIES = 10
 ORGANISATIONS_PER_CITY = 30
@@ -80,30 +80,8 @@ def build(*, size: int, table_rows: int, table_rows_small: int) -> Network:
     cities = City.objects.bulk_create(
         City(name=f"City {n:02d}", country="BG", language="en") for n in range(1, CITIES + 1)
     )
-    organisations: dict[int, list[Organisation]] = {}
-    for city in cities:
-        organisations[city.pk] = Organisation.objects.bulk_create(
-            Organisation(
-                city=city,
-                name=f"{city.name} organisation {n:02d}",
-                kind=rng.choice(Organisation.Kind.values),
-                sector=_words(rng, 2),
-            )
-            for n in range(1, ORGANISATIONS_PER_CITY + 1)
-        )
-        Membership.objects.bulk_create(
-            Membership(city=city, organisation=org) for org in organisations[city.pk]
-        )
-    roadmaps = []
-    for city in cities:
-        roadmap = Roadmap.objects.create(
-            city=city,
-            title=f"{city.name} CSR roadmap",
-            period_start=datetime.date(2024, 1, 1),
-            period_end=datetime.date(2027, 12, 31),
-        )
-        _challenges(roadmap, rng)
-        roadmaps.append(roadmap)
+    organisations = {city.pk: _organisations(city, rng) for city in cities}
+    roadmaps = [_roadmap(city, rng) for city in cities]
     sizes = [size, table_rows, table_rows_small] + [OTHER_ROADMAP_ACTIONS] * (CITIES - 3)
     for roadmap, count in zip(roadmaps, sizes, strict=True):
         add_actions(roadmap, count, organisations[roadmap.city_id], rng)
@@ -113,6 +91,46 @@ def build(*, size: int, table_rows: int, table_rows_small: int) -> Network:
     return Network(
         admin=admin, big=roadmaps[0], table=roadmaps[1], table_small=roadmaps[2], cities=cities
     )
+
+
+def _organisations(city: City, rng: random.Random) -> list[Organisation]:
+    """The city's working group: organisations of the city, each a member."""
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            city=city,
+            name=f"{city.name} organisation {n:02d}",
+            kind=rng.choice(Organisation.Kind.values),
+            sector=_words(rng, 2),
+        )
+        for n in range(1, ORGANISATIONS_PER_CITY + 1)
+    )
+    Membership.objects.bulk_create(Membership(city=city, organisation=org) for org in organisations)
+    return organisations
+
+
+def _roadmap(city: City, rng: random.Random) -> Roadmap:
+    roadmap = Roadmap.objects.create(
+        city=city,
+        title=f"{city.name} CSR roadmap",
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    _challenges(roadmap, rng)
+    return roadmap
+
+
+def add_city(*, actions: int, name: str) -> tuple[Roadmap, User]:
+    """Another city with its working group and one roadmap of ``actions`` actions, and
+    an editor of it (whose dashboard is that city's): the scale cases' sizes."""
+    rng = random.Random(13)
+    city = City.objects.create(name=name, country="BG", language="en")
+    organisations = _organisations(city, rng)
+    roadmap = _roadmap(city, rng)
+    add_actions(roadmap, actions, organisations, rng)
+    editor = User.objects.create_user(f"bench-editor-{city.pk}", password=None, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    CityAccess.objects.create(user=editor, city=city)
+    return roadmap, editor
 
 
 def add_roadmap(network: Network, *, actions: int, title: str) -> Roadmap:

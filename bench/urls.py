@@ -8,6 +8,10 @@ from django.urls import path
 from cities4csr.urls import handler500  # noqa: F401  (the project's 500 page)
 from cities4csr.urls import urlpatterns as project_urlpatterns
 
-from .baselines import site
+from .baselines import paged_site, site
 
-urlpatterns = [path("bench-admin/", site.urls), *project_urlpatterns]
+urlpatterns = [
+    path("bench-admin/", site.urls),
+    path("bench-admin-paged/", paged_site.urls),
+    *project_urlpatterns,
+]

@@ -2,6 +2,7 @@
 the importer and the meeting cockpit call these functions, so permissions,
 validation, history and the lost-update check live in one place."""
 
+from .bulk import RowChange, RowRefused, actions_apply_import
 from .common import (
     EDITABLE_FIELDS,
     REASON_LENGTH,
@@ -30,7 +31,7 @@ from .rows import (
     action_update,
     removed_actions,
 )
-from .rules import action_changes, partner_errors, progress_doubts
+from .rules import action_changes, partner_errors, progress_doubts, value_changes
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -38,6 +39,8 @@ __all__ = [
     "SYSTEM",
     "ActionConflict",
     "DeliveryRecorded",
+    "RowChange",
+    "RowRefused",
     "action_changes",
     "action_create",
     "action_delete",
@@ -45,6 +48,7 @@ __all__ = [
     "action_move",
     "action_restore",
     "action_update",
+    "actions_apply_import",
     "delivery_record",
     "funding_line_create",
     "funding_line_delete",
@@ -58,4 +62,5 @@ __all__ = [
     "removed_actions",
     "set_history_author",
     "user_or_none",
+    "value_changes",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,8 +14,33 @@ from django.utils.translation import gettext as _
 
 from stakeholders.models import Organisation
 
-from ..models import Action, Challenge
+from ..models import Action, Challenge, Roadmap
 from .common import EDITABLE_FIELDS
+
+TEXT_FIELDS = ("title", "description", "expected_results", "resources", "in_kind")
+
+
+@dataclass
+class RoadmapFacts:
+    """What the rules of a row ask the database about its roadmap, read once for
+    the many rows of one write (the importer's): the roadmap's challenges and the
+    organisations it may take as partners. A single row's write asks per row."""
+
+    roadmap: Roadmap
+    challenge_ids: frozenset[int] = field(init=False)
+    _eligible: frozenset[int] | None = field(default=None, init=False)
+
+    def __post_init__(self):
+        self.challenge_ids = frozenset(self.roadmap.challenges.values_list("pk", flat=True))
+
+    @property
+    def eligible_ids(self) -> frozenset[int]:
+        """``Roadmap.eligible_partners``, by id (one query, when first asked)."""
+        if self._eligible is None:
+            self._eligible = frozenset(
+                self.roadmap.eligible_partners().values_list("pk", flat=True)
+            )
+        return self._eligible
 
 
 def _field_value(action: Action, name: str):
@@ -38,19 +64,34 @@ def _data_value(name: str, value):
     return value
 
 
+def _check_editable(data: Mapping[str, Any]) -> None:
+    for name in data:
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not an editable field of an action")
+
+
 def action_changes(*, action: Action, data: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Return {field: (old, new)} for the fields of ``data`` that differ from ``action``.
 
     Foreign keys compare by id and key partners as a set of ids, so that a
     value read back from a spreadsheet equals the stored one.
     """
+    _check_editable(data)
+    return value_changes(stored={name: _field_value(action, name) for name in data}, data=data)
+
+
+def value_changes(
+    *, stored: Mapping[str, Any], data: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """``action_changes`` of a row read as values: ``stored`` holds each field of
+    ``data`` by name, foreign keys as ids and key partners as a frozenset of ids
+    (``Action.objects.values(...)`` and the key partners' through rows)."""
+    _check_editable(data)
     changes = {}
     for name, value in data.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValueError(f"{name} is not an editable field of an action")
-        old = _field_value(action, name)
+        old = stored[name]
         new = _data_value(name, value)
-        if name in ("title", "description", "expected_results", "resources", "in_kind"):
+        if name in TEXT_FIELDS:
             new = new or ""
         if old != new:
             changes[name] = (old, new)
@@ -65,7 +106,7 @@ def _apply(action: Action, data: Mapping[str, Any]) -> set[int] | None:
             key_partner_ids = set(_data_value(name, value))
         elif name in ("challenge", "lead_partner"):
             setattr(action, f"{name}_id", _data_value(name, value))
-        elif name in ("title", "description", "expected_results", "resources", "in_kind"):
+        elif name in TEXT_FIELDS:
             setattr(action, name, value or "")
         else:
             setattr(action, name, value)
@@ -101,20 +142,29 @@ def progress_doubts(*, status: str | None, progress: int | None) -> list[str]:
     return []
 
 
-def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
+def _validate(
+    action: Action, key_partner_ids: set[int] | None, *, facts: RoadmapFacts | None = None
+) -> None:
+    """Refuse a row that breaks a rule, with every error by field.
+
+    With ``facts`` (of the row's roadmap) the challenge and the partners are checked
+    against what they say instead of a query each; a challenge or lead partner they
+    do not know goes through Django's own check, so the messages are the same.
+    """
     errors: dict[str, list[str]] = {}
+    exclude = ["roadmap"]
+    if facts is not None:
+        if action.challenge_id is None or action.challenge_id in facts.challenge_ids:
+            exclude.append("challenge")
+        if action.lead_partner_id is None or action.lead_partner_id in facts.eligible_ids:
+            exclude.append("lead_partner")
     try:
         # The check constraints are the database's: a row that breaks one is
         # refused by its save, with the constraint's message (_constraints_as_errors).
-        action.full_clean(exclude=["roadmap"], validate_constraints=False)
+        action.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if (
-        action.challenge_id is not None
-        and not Challenge.objects.filter(
-            pk=action.challenge_id, roadmap_id=action.roadmap_id
-        ).exists()
-    ):
+    if action.challenge_id is not None and not _challenge_of_roadmap(action, facts):
         errors.setdefault("challenge", []).append(_("This challenge belongs to another roadmap."))
     if key_partner_ids is None:
         key_partner_ids = set(_field_value(action, "key_partners"))
@@ -122,10 +172,16 @@ def _validate(action: Action, key_partner_ids: set[int] | None) -> None:
         lead_partner=action.lead_partner_id, key_partners=key_partner_ids
     ).items():
         errors.setdefault(name, []).extend(messages)
-    for name, messages in _eligibility_errors(action, key_partner_ids).items():
+    for name, messages in _eligibility_errors(action, key_partner_ids, facts).items():
         errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _challenge_of_roadmap(action: Action, facts: RoadmapFacts | None) -> bool:
+    if facts is not None and facts.roadmap.pk == action.roadmap_id:
+        return action.challenge_id in facts.challenge_ids
+    return Challenge.objects.filter(pk=action.challenge_id, roadmap_id=action.roadmap_id).exists()
 
 
 @contextmanager
@@ -147,17 +203,23 @@ def _constraints_as_errors() -> Iterator[None]:
         ) from error
 
 
-def _eligibility_errors(action: Action, key_partner_ids: set[int]) -> dict[str, list[str]]:
+def _eligibility_errors(
+    action: Action, key_partner_ids: set[int], facts: RoadmapFacts | None = None
+) -> dict[str, list[str]]:
     """Refuse partners that ``Roadmap.eligible_partners`` does not offer (one query,
-    and one more to tell an unknown organisation from an ineligible one)."""
+    or none with ``facts``; and one more to tell an unknown organisation from an
+    ineligible one)."""
     wanted = set(key_partner_ids)
     if action.lead_partner_id:
         wanted.add(action.lead_partner_id)
     if not wanted:
         return {}
-    missing = wanted - set(
-        action.roadmap.eligible_partners().filter(pk__in=wanted).values_list("pk", flat=True)
-    )
+    if facts is not None and facts.roadmap.pk == action.roadmap_id:
+        missing = wanted - facts.eligible_ids
+    else:
+        missing = wanted - set(
+            action.roadmap.eligible_partners().filter(pk__in=wanted).values_list("pk", flat=True)
+        )
     if not missing:
         return {}
     existing = set(Organisation.objects.filter(pk__in=missing).values_list("pk", flat=True))

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -100,36 +99,54 @@ def preview_import(
 
 
 def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
-    """Write the preview's new and changed rows, all or nothing, as ``by``."""
+    """Write the preview's new and changed rows, all or nothing, as ``by``: one call
+    of the services, which check and write the rows in bulk."""
     if preview.has_problems:
         raise ImportFailed(_("Correct the errors and conflicts first."))
-    reason = history_reason(HistoryReason.IMPORTED)
-    done = {NEW: 0, CHANGED: 0}
-    with transaction.atomic():
-        for row in preview.rows:
-            try:
-                if row.kind == NEW:
-                    services.action_create(roadmap=roadmap, data=row.data, by=by, reason=reason)
-                elif row.kind == CHANGED:
-                    services.action_update(
-                        action=row.action,
-                        data=row.data,
-                        by=by,
-                        expected_version=row.version,
-                        reason=reason,
-                    )
-                else:
-                    continue
-            except services.ActionConflict as exc:
-                raise ImportFailed(
-                    _("Row %(row)s: %(error)s") % {"row": row.row, "error": exc}
-                ) from None
-            except ValidationError as exc:
-                raise ImportFailed(
-                    _("Row %(row)s: %(error)s") % {"row": row.row, "error": " ".join(exc.messages)}
-                ) from None
-            done[row.kind] += 1
-    return {"created": done[NEW], "changed": done[CHANGED]}
+    changes = [
+        services.RowChange(
+            key=row.row,
+            data=row.data,
+            action_id=row.action_id if row.kind == CHANGED else None,
+            expected_version=row.version,
+        )
+        for row in preview.rows
+        if row.kind in (NEW, CHANGED)
+    ]
+    try:
+        return services.actions_apply_import(
+            roadmap=roadmap,
+            changes=changes,
+            by=by,
+            reason=history_reason(HistoryReason.IMPORTED),
+        )
+    except services.RowRefused as refused:
+        error = refused.error
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        if refused.key is None:
+            raise ImportFailed(text) from None
+        raise ImportFailed(
+            _("Row %(row)s: %(error)s") % {"row": refused.key, "error": text}
+        ) from None
+
+
+# What the preview compares of a saved row, read as values (foreign keys as ids).
+STORED_FIELDS = tuple(name for name in services.EDITABLE_FIELDS if name != "key_partners")
+
+
+def _stored_rows(roadmap: Roadmap) -> dict[int, dict]:
+    """The roadmap's rows as the preview compares them: {id: {field: value}}, with
+    "version" and "key_partners" (a frozenset of organisation ids); two queries."""
+    rows = {
+        row["pk"]: row for row in roadmap.actions.order_by().values("pk", "version", *STORED_FIELDS)
+    }
+    partners: dict[int, set[int]] = defaultdict(set)
+    links = Action.key_partners.through.objects.filter(action__roadmap=roadmap)
+    for action_id, organisation_id in links.values_list("action_id", "organisation_id"):
+        partners[action_id].add(organisation_id)
+    for pk, row in rows.items():
+        row["key_partners"] = frozenset(partners.get(pk, ()))
+    return rows
 
 
 def _display_date(value: datetime.date) -> str:
@@ -141,9 +158,7 @@ class _Reader:
         self.max_rows = max_rows
         self.roadmap = roadmap
         self.rows = rows
-        self.actions = {
-            action.pk: action for action in roadmap.actions.prefetch_related("key_partners")
-        }
+        self.actions = _stored_rows(roadmap)
         organisations = roadmap.eligible_partners().values_list("pk", "name", "city_id")
         self.organisation_names: dict[int, str] = {}
         self.organisations_named: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -273,10 +288,10 @@ class _Reader:
                 % {"named": named, "currency": data["currency"]},
             )
 
-    def _value(self, key: str, value: object, action: Action | None):
+    def _value(self, key: str, value: object, action: dict | None):
         if key in TEXT_FIELDS:
             new = reading.text(value)
-            stored = getattr(action, key) if action is not None else None
+            stored = action[key] if action is not None else None
             if stored is not None and same_text(reading.line_breaks(stored), new):
                 new = stored
             if key == "title" and action is None:
@@ -348,19 +363,15 @@ class _Reader:
             )
         return candidates[0][0]
 
-    def _check_together(self, row: RowPreview, data: dict, action: Action | None, error) -> None:
+    def _check_together(self, row: RowPreview, data: dict, action: dict | None, error) -> None:
         def value(key):
             if key in data:
                 return data[key]
-            if action is None:
-                return None
-            if key == "key_partners":
-                return frozenset(p.pk for p in action.key_partners.all())
-            return getattr(action, Action._meta.get_field(key).attname)
+            return None if action is None else action[key]
 
         dates = {key: value(key) for key in DATE_FIELDS}
         if any(key in data for key in DATE_FIELDS) and (
-            action is None or any(dates[key] != getattr(action, key) for key in DATE_FIELDS)
+            action is None or any(dates[key] != action[key] for key in DATE_FIELDS)
         ):
             # New or changed dates (the saved ones keep to the constraint): the
             # database's constraint, its message on the deadline's cell or the start's.
@@ -383,25 +394,24 @@ class _Reader:
             self.checked_dates[key] = dates.constraint_errors(fields=DATE_FIELDS)
         return self.checked_dates[key]
 
-    def _compare(self, row: RowPreview, action: Action, data: dict) -> RowPreview:
-        row.action = action
-        row.current_version = action.version
-        changes = services.action_changes(action=action, data=data)
+    def _compare(self, row: RowPreview, action: dict, data: dict) -> RowPreview:
+        row.current_version = action["version"]
+        changes = services.value_changes(stored=action, data=data)
         row.changes = [
             FieldChange(label(key), self._display(key, old), self._display(key, new))
             for key, (old, new) in changes.items()
         ]
         row.data = {key: data[key] for key in changes}
-        if row.version is not None and row.version > action.version:
+        if row.version is not None and row.version > row.current_version:
             row.errors.append(
                 f"{self.letters['version']}{row.row}: "
                 + _("version %(file)s is newer than the saved version %(saved)s")
-                % {"file": row.version, "saved": action.version}
+                % {"file": row.version, "saved": row.current_version}
             )
             row.kind = ERROR
         elif not changes:
             row.kind = UNCHANGED
-        elif row.version is None or row.version < action.version:
+        elif row.version is None or row.version < row.current_version:
             row.kind = CONFLICT
         else:
             row.kind = CHANGED

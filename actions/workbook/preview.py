@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Action
-
 NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
 
 
@@ -46,7 +44,6 @@ class RowPreview:
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict, repr=False)
-    action: Action | None = field(default=None, repr=False)
 
 
 @dataclass

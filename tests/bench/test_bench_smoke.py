@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.baselines import import_export_available
 from bench.cases import CASES, NEEDS_IMPORT_EXPORT
 
@@ -32,6 +34,9 @@ def test_benchmark_reports_every_case_at_a_tiny_size(tmp_path):
             "3",
             "--memory-factor",
             "3",
+            "--slope-sizes",
+            "20",
+            "80",
             "--repeat",
             "1",
             "--out",
@@ -55,6 +60,18 @@ def test_benchmark_reports_every_case_at_a_tiny_size(tmp_path):
         assert result["ratio"] > 0, name
     assert results["table_queries_200_vs_20"]["ours_queries"] > 0
     assert "table_vs_admin" in completed.stdout
+    # The scale cases (issue 15): the big roadmap's table against the admin's first
+    # page, the growth of four pages between the two sizes, the table's memory.
+    assert results["table_5000_vs_admin"]["admin_rows_shown"] == 30
+    assert results["table_5000_vs_admin"]["ours_rows_shown"] > 0
+    slopes = results["scale_slope"]
+    assert set(slopes["slopes"]) == {"table", "timeline", "dashboard", "import_preview"}
+    assert (slopes["small_actions"], slopes["large_actions"]) == (20, 80)
+    assert slopes["goals"]["import_preview"] == 1.0 and slopes["goal"] == 0.15
+    memory = results["table_memory_10k_vs_1k"]
+    assert memory["ours_peak_mb"] > 0 and memory["baseline_actions"] == 20
+    for line in ("scale_slope", "  import_preview", "table_memory_10k_vs_1k"):
+        assert line in completed.stdout
 
 
 def test_benchmark_leaves_the_developer_database_alone(tmp_path):
@@ -75,6 +92,27 @@ def test_benchmark_leaves_the_developer_database_alone(tmp_path):
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = before
+
+
+def test_the_growth_exponent():
+    from bench.scale import slope
+
+    assert slope(1.0, 10.0, 1000, 10000) == pytest.approx(1.0)
+    assert slope(1.0, 1.0, 1000, 10000) == 0
+    assert slope(0.2, 0.4, 100, 400) == pytest.approx(0.5)
+
+
+def test_the_import_case_runs_the_views_flow_once_per_run(tmp_path, settings):
+    """The import case times what the two requests of the import page run, in the
+    order the views call them (bench/cases.py, import_as_the_views_do)."""
+    import inspect
+
+    from actions.views import workbook
+    from bench.cases import import_as_the_views_do
+
+    ours = inspect.getsource(import_as_the_views_do)
+    for call in ("check_workbook_file(", "preview_import(", ".store(", ".load(", ".claim("):
+        assert ours.count(call) == inspect.getsource(workbook).count(call), call
 
 
 def test_the_sides_take_turns_going_first():
