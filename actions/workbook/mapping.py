@@ -1,0 +1,377 @@
+"""Which field of the Action Table a hand-made spreadsheet's column is, and which
+list entry each of its values is.
+
+A column is suggested from its header: the workbook's own headers in any of the
+site's languages (``labels.recognise``) first, then a list of synonyms in
+Bulgarian and English that includes the headings of an URBACT Integrated
+Action Plan. A column the table has no field for yet (funding source, risks,
+comments) is a NOTE: its text is kept in the action's description under its
+header, so that nothing typed is lost. The user (the page's mapping step, the
+command's --map, --map-value and --default) changes any suggestion;
+``ImportOptions`` carries what they chose.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.utils import translation
+
+from ..models import Action
+from .export import COLUMN_KEYS
+from .labels import normalise, recognise
+
+# A column whose text goes into the description, under its header.
+NOTE = "note"
+# A column left out on purpose.
+IGNORE = ""
+# Fields a column may be mapped to (the workbook's columns, and a note).
+FIELDS = (*COLUMN_KEYS, NOTE)
+
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "title": (
+        "action",
+        "actions",
+        "action title",
+        "title",
+        "name of the action",
+        "activity",
+        "дейност",
+        "действие",
+        "действия",
+        "наименование",
+        "наименование на дейността",
+        "мярка",
+        "название",
+    ),
+    "activity_type": (
+        "type",
+        "type of activity",
+        "activity type",
+        "kind of activity",
+        "вид",
+        "тип",
+        "вид дейност",
+        "тип дейност",
+        "вид на дейността",
+    ),
+    "expected_results": (
+        "expected results",
+        "results",
+        "outputs",
+        "output",
+        "result indicators",
+        "outcomes",
+        "очаквани резултати",
+        "резултати",
+        "резултат",
+        "индикатори за резултат",
+    ),
+    "resources": (
+        "necessary resources",
+        "resources",
+        "resources needed",
+        "необходими ресурси",
+        "ресурси",
+    ),
+    "budget": (
+        "budget",
+        "budget (eur)",
+        "budget (€)",
+        "cost",
+        "cost (€)",
+        "cost (eur)",
+        "costs",
+        "estimated cost",
+        "estimated budget",
+        "бюджет",
+        "бюджет (евро)",
+        "бюджет (лв.)",
+        "стойност",
+        "прогнозен бюджет",
+        "разходи",
+    ),
+    "lead_partner": (
+        "lead",
+        "lead partner",
+        "lead organisation",
+        "lead organization",
+        "responsible",
+        "responsible organisation",
+        "owner",
+        "водещ партньор",
+        "водеща организация",
+        "отговорник",
+        "отговорна институция",
+        "водещ",
+    ),
+    "key_partners": (
+        "partners",
+        "key partners",
+        "other partners",
+        "partner organisations",
+        "stakeholders involved",
+        "партньори",
+        "ключови партньори",
+        "други партньори",
+    ),
+    "deadline": (
+        "deadline",
+        "timescale",
+        "timeframe",
+        "time frame",
+        "timing",
+        "timeline",
+        "when",
+        "end",
+        "end date",
+        "срок",
+        "краен срок",
+        "срок за изпълнение",
+        "период",
+        "срок на изпълнение",
+        "край",
+    ),
+    "start_date": ("start", "start date", "begin", "начало", "начална дата", "старт"),
+    "status": ("status", "state", "progress status", "статус", "състояние"),
+    "progress": ("progress", "progress (%)", "% done", "напредък", "напредък (%)"),
+    "challenge": (
+        "challenge",
+        "objective",
+        "specific objective",
+        "strategic objective",
+        "goal",
+        "theme",
+        "предизвикателство",
+        "цел",
+        "специфична цел",
+        "стратегическа цел",
+    ),
+    "description": ("description", "details", "описание", "подробности"),
+    "currency": ("currency", "валута"),
+    "people_days": ("people-days", "person-days", "човекодни"),
+    "in_kind": ("in-kind contributions", "in kind", "in-kind", "непарични приноси"),
+    NOTE: (
+        "ref.",
+        "ref",
+        "reference",
+        "funding source",
+        "funding",
+        "source of funding",
+        "risks",
+        "risk",
+        "comments",
+        "comment",
+        "notes",
+        "remarks",
+        "източник на финансиране",
+        "финансиране",
+        "рискове",
+        "риск",
+        "коментари",
+        "коментар",
+        "бележки",
+        "забележки",
+    ),
+}
+# Headers that only number the rows ("#", "№"): ignored, and listed as such.
+NUMBERING = ("#", "№", "no.", "no", "nr.", "n°", "№ по ред", "ред")
+
+VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "activity_type": {
+        "awareness": ("кампания", "campaign", "awareness", "информационна кампания"),
+        "training": (
+            "обучение",
+            "обучения",
+            "training",
+            "workshop",
+            "семинар",
+            "capacity building",
+        ),
+        "event": ("събитие", "форум", "конференция", "event", "forum", "conference"),
+        "partnership": ("партньорство", "споразумение", "меморандум", "partnership", "agreement"),
+        "pilot": ("пилотен проект", "пилот", "pilot", "demonstration"),
+        "policy": ("политика", "наредба", "регулация", "policy", "regulation"),
+        "funding": ("финансиране", "грант", "схема", "funding", "grant", "incentive"),
+        "research": ("проучване", "изследване", "анализ", "study", "research", "analysis"),
+        "communication": ("комуникация", "публичност", "communication", "publicity", "pr"),
+        "platform": ("платформа", "инструмент", "platform", "tool", "website"),
+        "volunteering": ("доброволчество", "доброволци", "volunteering", "volunteers"),
+        "other": ("друго", "other", "misc"),
+    },
+    "status": {
+        "proposed": ("idea", "planned", "plan", "идея", "планирано", "предстои", "ново"),
+        "agreed": ("approved", "одобрено", "прието", "съгласувано"),
+        "in_progress": (
+            "ongoing",
+            "in process",
+            "started",
+            "в процес",
+            "в ход",
+            "текущо",
+            "започнато",
+            "изпълнява се",
+        ),
+        "done": ("completed", "finished", "complete", "завършено", "приключено", "готово"),
+        "postponed": ("on hold", "delayed", "забавено", "спряно"),
+        "dropped": ("cancelled", "canceled", "abandoned", "отменено", "отказано"),
+    },
+}
+VALUE_FIELDS = tuple(VALUE_SYNONYMS)
+SIMILARITY = 0.8
+
+_PUNCTUATION = re.compile(r"[\s:*]+$")
+_QUOTES = re.compile(r"[\"'„“”«»‘’`]")
+
+
+def fold(text: object) -> str:
+    """``text`` without case, quotes, surrounding or doubled spaces: how titles,
+    organisations and challenges compare."""
+    return normalise(_QUOTES.sub("", str(text or "")))
+
+
+def _header(text: object) -> str:
+    return _PUNCTUATION.sub("", normalise(text))
+
+
+@cache
+def _synonyms() -> dict[str, str]:
+    found = {}
+    for key, words in COLUMN_SYNONYMS.items():
+        for word in words:
+            found[_header(word)] = key
+    return found
+
+
+def suggest_field(header: object) -> str | None:
+    """The field a column headed ``header`` is, as far as its header says; NOTE for
+    one the table keeps in the description; None for one it does not know."""
+    key = recognise(header)
+    if key in COLUMN_KEYS:
+        return key
+    text = _header(header)
+    if not text or text in NUMBERING:
+        return None
+    if text in _synonyms():
+        return _synonyms()[text]
+    # "Budget (EUR)", "Срок (месец/година)": the words before a bracket.
+    bare = re.sub(r"\s*[(\[].*$", "", text).strip()
+    return _synonyms().get(bare)
+
+
+@dataclass
+class ImportOptions:
+    """What the user chose over the suggestions (empty: take every suggestion)."""
+
+    # The sheet to read, by its title (None: the one most like an Action Table).
+    sheet: str | None = None
+    # Header (as ``_header`` folds it) → field, NOTE or IGNORE.
+    columns: dict[str, str] = field(default_factory=dict)
+    # Field → {value as ``fold`` folds it → list entry}.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Field the file lacks → the entry every row takes (activity type: "other").
+    defaults: dict[str, str] = field(default_factory=dict)
+    # Rows (their number in the sheet) matched by title that are new actions instead.
+    as_new: set[int] = field(default_factory=set)
+    # Names (folded) of organisations to create → their kind; of challenges to create.
+    create_organisations: dict[str, str] = field(default_factory=dict)
+    create_challenges: set[str] = field(default_factory=set)
+
+    def column_for(self, header: object) -> str | None:
+        """The field the user chose for ``header``, or the suggestion."""
+        text = _header(header)
+        if text in self.columns:
+            return self.columns[text] or None
+        return suggest_field(header)
+
+    def as_dict(self) -> dict:
+        return {
+            "columns": dict(self.columns),
+            "values": {key: dict(values) for key, values in self.values.items()},
+            "defaults": dict(self.defaults),
+        }
+
+    def under(self, remembered: dict) -> ImportOptions:
+        """These options over a mapping remembered for the layout (the user's choice wins)."""
+        base = ImportOptions.remembered(remembered)
+        values = {key: dict(entries) for key, entries in base.values.items()}
+        for key, entries in self.values.items():
+            values.setdefault(key, {}).update(entries)
+        return ImportOptions(
+            sheet=self.sheet,
+            columns={**base.columns, **self.columns},
+            values=values,
+            defaults={**base.defaults, **self.defaults},
+            as_new=set(self.as_new),
+            create_organisations=dict(self.create_organisations),
+            create_challenges=set(self.create_challenges),
+        )
+
+    @classmethod
+    def remembered(cls, data: dict | None) -> ImportOptions:
+        data = data or {}
+        return cls(
+            columns=dict(data.get("columns", {})),
+            values={key: dict(values) for key, values in data.get("values", {}).items()},
+            defaults=dict(data.get("defaults", {})),
+        )
+
+
+def header_key(text: object) -> str:
+    return _header(text)
+
+
+def layout_key(headers: list[str]) -> str:
+    """The layout a header row is (its headers, folded, in order): what a
+    remembered mapping is kept under."""
+    return "|".join(_header(text) for text in headers if _header(text))[:1000]
+
+
+def choices(key: str) -> list[tuple[str, str]]:
+    return list(Action._meta.get_field(key).choices)
+
+
+@cache
+def _value_spellings(key: str, languages: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for code, words in VALUE_SYNONYMS[key].items():
+        for word in words:
+            found[fold(word)] = code
+    for language in languages:
+        with translation.override(language):
+            for code, label in choices(key):
+                found[fold(label)] = code
+    for code, _label in choices(key):
+        found[fold(code)] = code
+        found[fold(code.replace("_", " "))] = code
+    return found
+
+
+def suggest_value(key: str, text: object) -> str | None:
+    """The list entry of ``key`` (activity type, status) that ``text`` is: its label in
+    either language, a synonym, or one of them spelled nearly alike; None if none."""
+    spellings = _value_spellings(key, tuple(code for code, _name in settings.LANGUAGES))
+    wanted = fold(text)
+    if not wanted:
+        return None
+    if wanted in spellings:
+        return spellings[wanted]
+    close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=SIMILARITY)
+    if close:
+        return spellings[close[0]]
+    # "Информационна кампания за ...": a synonym as a whole word of it.
+    words = set(re.findall(r"\w+", wanted))
+    hits = {code for spelling, code in spellings.items() if spelling in words}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def warm_up() -> None:
+    """Look up once, in this process, what the reading child will look up."""
+    _synonyms()
+    suggest_field("")
+    for key in VALUE_FIELDS:
+        suggest_value(key, "x")

@@ -1,0 +1,265 @@
+"""A city's hand-made Action Table comes in (issue 18): any sheet and header row,
+merged cells, headers and values as the file writes them, no ID or version, text
+deadlines, budgets that are not numbers, and the second import changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from actions.models import Action
+from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
+from actions.workbook.preview import CHANGED, NEW, UNCHANGED, WorkbookRejected
+from actions.workbook.textdates import interpret
+from tests import factories
+from tests.actions.handmade import BG_HEADER, EN_PLAN, IAP, as_file, workbook
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def orgs(sofia):
+    return {
+        "municipality": factories.organisation(
+            sofia, "Столична община", kind="municipality", aliases="Sofia Municipality"
+        ),
+        "denkstatt": factories.organisation(sofia, "Денкщат България"),
+        "chamber": factories.organisation(sofia, "БТПП", kind="chamber", aliases="BCCI"),
+    }
+
+
+@pytest.fixture
+def waste(sofia_roadmap):
+    return factories.challenge(sofia_roadmap, title="Отговорно управление на отпадъците")
+
+
+def bulgarian_table():
+    rows = [
+        BG_HEADER,
+        [None, None, None, None, None, None, None, None, None, None],
+        [1, "Кампания „Чиста София“", "кампания", "Столична община",
+         "Денкщат България, БТПП", "Q2 2022", "в процес", "€15,000 / year", "ОП Околна среда",
+         "Отговорно управление на отпадъците"],
+        [2, "Обучение на учители", "обучение", "Денкщат България", "Столична община",
+         "м. септември 2022", "idea", "tbc", None, None],
+        [3, "Зелени покриви", "пилотен проект", "БТПП", "Sofia Municipality\nДенкщат България",
+         "Q3 2022 – Q4 2024", "planned", 40000, "частно", None],
+    ]  # fmt: skip
+    return workbook(
+        rows,
+        title="Пътна карта за КСО на София — таблица за действия",
+        merges=("J5:J7",),
+        first_sheet=[["Бележки към таблицата"]],
+    )
+
+
+def test_suggestions_of_headers_and_values():
+    assert [suggest_field(text) for text in IAP] == [
+        "note", "title", "deadline", "lead_partner", "key_partners", "budget", "note",
+        "expected_results", "expected_results", "note",
+    ]  # fmt: skip
+    assert [suggest_field(text) for text in BG_HEADER] == [
+        None, "title", "activity_type", "lead_partner", "key_partners", "deadline", "status",
+        "budget", "note", "challenge",
+    ]  # fmt: skip
+    assert suggest_value("activity_type", "кампания") == "awareness"
+    assert suggest_value("activity_type", "Обучение") == "training"
+    assert suggest_value("status", "в процес") == "in_progress"
+    assert suggest_value("status", "ongoing") == "in_progress"
+    assert suggest_value("status", "Idea") == "proposed"
+    assert suggest_value("status", "planned") == "proposed"
+    assert suggest_value("status", "в изпълнение") == "in_progress"
+    assert suggest_value("status", "whatever") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Q2 2022", "Q2 2022 → 30.06.2022"),
+        ("06.2022", "06.2022 → 30.06.2022"),
+        ("2022-06", "2022-06 → 30.06.2022"),
+        ("юни 2022", "юни 2022 → 30.06.2022"),
+        ("м. септември 2022", "м. септември 2022 → 30.09.2022"),
+        ("2023", "2023 → 31.12.2023"),
+        ("до края на 2022 г.", "до края на 2022 г. → 31.12.2022"),
+        ("end of 2022", "end of 2022 → 31.12.2022"),
+        ("Q3 2022 – Q4 2024", "Q3 2022 – Q4 2024 → 01.07.2022 – 31.12.2024"),
+        ("2022–2023", "2022–2023 → 01.01.2022 – 31.12.2023"),
+        ("Q3 – Q4 2024", "Q3 – Q4 2024 → 01.07.2024 – 31.12.2024"),
+    ],
+)
+def test_text_deadlines(text, shown):
+    assert interpret(text).shown() == shown
+
+
+@pytest.mark.parametrize("text", ["tbc", "soon", "2022–2021", "13.2022", "Q5 2022"])
+def test_what_is_no_deadline(text):
+    assert interpret(text) is None
+
+
+def test_bulgarian_table_with_title_rows_and_merged_challenge_on_a_second_sheet(
+    sofia_roadmap, orgs, waste, editor
+):
+    preview = preview_import(sofia_roadmap, as_file(bulgarian_table()))
+    assert preview.sheet == "Лист1" and preview.sheet_names == ["Бележки", "Лист1"]
+    assert preview.skipped_rows == [1]
+    assert preview.ignored_columns == ["№"]
+    fields = [None, "title", "activity_type", "lead_partner", "key_partners", "deadline"]
+    fields += ["status", "budget", "note", "challenge"]
+    assert [(c.header, c.field) for c in preview.columns] == list(
+        zip(BG_HEADER, fields, strict=True)
+    )
+    assert [(v.field, v.text, v.entry) for v in preview.values] == [
+        ("activity_type", "кампания", "awareness"),
+        ("activity_type", "обучение", "training"),
+        ("activity_type", "пилотен проект", "pilot"),
+        ("status", "idea", "proposed"),
+        ("status", "planned", "proposed"),
+        ("status", "в процес", "in_progress"),
+    ]
+    assert [(row.row, row.kind) for row in preview.rows] == [(5, NEW), (6, NEW), (7, NEW)]
+    first, second, third = preview.rows
+    assert first.data["challenge"] == waste.pk
+    # The merged challenge cell covers the second and third rows too.
+    assert second.data["challenge"] == waste.pk and third.data["challenge"] == waste.pk
+    assert first.data["key_partners"] == {orgs["denkstatt"].pk, orgs["chamber"].pk}
+    assert third.data["key_partners"] == {orgs["municipality"].pk, orgs["denkstatt"].pk}
+    assert first.data["deadline"] == datetime.date(2022, 6, 30)
+    assert first.interpretations == ["Deadline: Q2 2022 → 30.06.2022"]
+    assert first.data["budget"] == Decimal("15000") and first.data["currency"] == "EUR"
+    assert "Estimated budget: €15,000 / year" in first.data["resources"]
+    assert first.data["description"] == "Източник на финансиране: ОП Околна среда"
+    assert second.data["budget"] is None
+    assert second.data["resources"] == "Estimated budget: tbc"
+    assert second.notes == ["budget “tbc” is not a number: kept in the necessary resources"]
+    assert second.data["deadline"] == datetime.date(2022, 9, 30)
+    assert (third.data["start_date"], third.data["deadline"]) == (
+        datetime.date(2022, 7, 1),
+        datetime.date(2024, 12, 31),
+    )
+    assert preview.can_apply
+    assert apply_import(roadmap=sofia_roadmap, preview=preview, by=editor) == {
+        "created": 3,
+        "changed": 0,
+    }
+    school = Action.objects.get(title="Обучение на учители")
+    assert school.activity_type == "training" and school.status == "proposed"
+    # The second import of the same file: every row is its action, found by title.
+    again = preview_import(sofia_roadmap, as_file(bulgarian_table()))
+    assert [(row.kind, row.matched_by_title) for row in again.rows] == [(UNCHANGED, True)] * 3
+    assert again.change_count == 0
+
+
+def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):
+    action = factories.action(sofia_roadmap, title="Зелени покриви", activity_type="pilot")
+    rows = [["Action", "Type of activity", "Status"], ["  „зелени   ПОКРИВИ“ ", "pilot", "done"]]
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)))
+    (row,) = preview.rows
+    assert (row.kind, row.matched_by_title, row.action_id) == (CHANGED, True, action.pk)
+    assert [(c.label, c.old, c.new) for c in row.changes] == [("Status", "proposed", "done")]
+    as_new = preview_import(
+        sofia_roadmap, as_file(workbook(rows)), options=ImportOptions(as_new={2})
+    )
+    (row,) = as_new.rows
+    assert (row.kind, row.matched_by_title, row.as_new) == (NEW, False, True)
+
+
+def test_english_plan_takes_other_as_its_type_and_english_names(sofia_roadmap, orgs, editor):
+    rows = [
+        EN_PLAN,
+        [1, "CSR awards", "BCCI", "Sofia Municipality; Денкщат България", "end of 2022",
+         "9 000", "Sponsors", "ongoing", "yearly"],
+    ]  # fmt: skip
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows, sheet="Plan")))
+    (row,) = preview.rows
+    assert row.kind == NEW, row.errors
+    assert preview.defaults == {"activity_type": "other"}
+    assert row.data["activity_type"] == "other"
+    assert row.data["lead_partner"] == orgs["chamber"].pk
+    assert row.data["status"] == "in_progress"
+    assert row.data["deadline"] == datetime.date(2022, 12, 31)
+    assert row.data["description"] == "Funding source: Sponsors\nComments: yearly"
+    chosen = ImportOptions(defaults={"activity_type": "event"})
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows)), options=chosen).rows
+    assert row.data["activity_type"] == "event"
+
+
+def test_iap_layout_under_a_title_block(sofia_roadmap, orgs):
+    rows = [
+        IAP,
+        ["1.1", "Green procurement guide", "2023", "Столична община", None, "in-kind",
+         "municipal budget", "a guide", "10 companies use it", "low uptake"],
+    ]  # fmt: skip
+    book = workbook(rows, title="Integrated Action Plan — Sofia", sheet="IAP")
+    preview = preview_import(sofia_roadmap, as_file(book))
+    (row,) = preview.rows
+    assert row.kind == NEW, row.errors
+    assert preview.columns[7].field == "expected_results"
+    # Two columns are expected results: the second one's text is kept as a note.
+    assert [(c.header, c.field) for c in preview.columns[7:9]] == [
+        ("Outputs", "expected_results"),
+        ("Result indicators", "note"),
+    ]
+    assert row.data["deadline"] == datetime.date(2023, 12, 31)
+    assert row.data["description"] == (
+        "Ref.: 1.1\nFunding source: municipal budget\nResult indicators: 10 companies use it"
+        "\nRisks: low uptake"
+    )
+
+
+def test_a_value_that_matches_nothing_lists_the_entries_and_can_be_mapped(sofia_roadmap):
+    rows = [["Action", "Type", "Status"], ["A", "hackathon", "ok"], ["B", "event", "done"]]
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)))
+    assert preview.rows[0].errors[0].startswith("B2: not a known Type of activity: “hackathon”;")
+    assert "use one of: awareness campaign, training" in preview.rows[0].errors[0]
+    chosen = ImportOptions(
+        values={"activity_type": {"hackathon": "event"}, "status": {"ok": "done"}}
+    )
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)), options=chosen)
+    assert [row.data["activity_type"] for row in preview.rows] == ["event", "event"]
+    assert [(v.text, v.entry) for v in preview.values] == [
+        ("event", "event"),
+        ("hackathon", "event"),
+        ("done", "done"),
+        ("ok", "done"),
+    ]
+    assert preview.rows[0].data["status"] == "done"
+
+
+def test_a_column_whose_every_value_fails_is_one_message(sofia_roadmap):
+    rows = [["Action", "Deadline"], ["A", "soon"], ["B", "later"], ["C", "someday"]]
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)))
+    assert preview.column_errors == [
+        "No value of the column “Deadline” (B) could be read: not a date; write it as "
+        "dd.mm.yyyy (31.12.2030), yyyy-mm-dd or dd/mm/yyyy. Map the column to another "
+        "field, or leave it out."
+    ]
+    assert preview.has_problems and not preview.can_apply
+    assert all(not any("not a date" in e for e in row.errors) for row in preview.rows)
+    # Mapped to a note instead, it goes into the description.
+    chosen = ImportOptions(columns={"deadline": "note"})
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)), options=chosen)
+    assert preview.can_apply
+    assert preview.rows[0].data["description"] == "Deadline: soon"
+
+
+def test_no_header_row_and_no_title_column_are_refused(sofia_roadmap):
+    rows = [["Our plan"], ["Item", "Who", "Money"], ["Trees", "us", 10]]
+    with pytest.raises(WorkbookRejected, match="No sheet of the workbook looks like"):
+        preview_import(sofia_roadmap, as_file(workbook(rows)))
+    with pytest.raises(WorkbookRejected, match=r"No header row found: .*“Our plan”"):
+        preview_import(sofia_roadmap, as_file(workbook(rows)), options=ImportOptions(sheet="Лист1"))
+    rows = [["Status", "Deadline"], ["done", "2022"]]
+    with pytest.raises(WorkbookRejected, match="No column is the action's title"):
+        preview_import(sofia_roadmap, as_file(workbook(rows)))
+    chosen = ImportOptions(sheet="Missing")
+    with pytest.raises(WorkbookRejected, match="no sheet named “Missing”; its sheets: “Лист1”"):
+        preview_import(sofia_roadmap, as_file(workbook(rows)), options=chosen)
