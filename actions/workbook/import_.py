@@ -27,8 +27,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from core.history_reasons import HistoryReason, history_reason
-
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
 from . import header, mapping, reading
@@ -36,7 +34,7 @@ from .cells import same_text
 from .handmade import HandMade
 from .labels import label, normalise
 from .mapping import ImportOptions, fold
-from .partner_names import Names
+from .partner_names import Names, create_missing, resolve, row_reason
 from .preview import (
     CHANGED,
     CONFLICT,
@@ -94,17 +92,20 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
     """Write the preview's new and changed rows, all or nothing, as ``by``."""
     if preview.has_problems:
         raise ImportFailed(_("Correct the errors and conflicts first."))
-    reason = history_reason(HistoryReason.IMPORTED)
     done = {NEW: 0, CHANGED: 0}
     with transaction.atomic():
+        # What the file names and the database lacks (ticked in the preview), first.
+        created = create_missing(roadmap=roadmap, preview=preview, by=by)
         for row in preview.rows:
+            reason = row_reason(row)
+            data = resolve(row.data, created)
             try:
                 if row.kind == NEW:
-                    services.action_create(roadmap=roadmap, data=row.data, by=by, reason=reason)
+                    services.action_create(roadmap=roadmap, data=data, by=by, reason=reason)
                 elif row.kind == CHANGED:
                     services.action_update(
                         action=row.action,
-                        data=row.data,
+                        data=data,
                         by=by,
                         expected_version=row.version,
                         reason=reason,

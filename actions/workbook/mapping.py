@@ -277,9 +277,9 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     # Rows (their number in the sheet) matched by title that are new actions instead.
     as_new: set[int] = field(default_factory=set)
-    # Names (folded) of organisations to create → their kind; of challenges to create.
+    # Names (folded) of organisations to create → their kind; of challenges → their strand.
     create_organisations: dict[str, str] = field(default_factory=dict)
-    create_challenges: set[str] = field(default_factory=set)
+    create_challenges: dict[str, str] = field(default_factory=dict)
 
     def column_for(self, header: object) -> str | None:
         """The field the user chose for ``header``, or the suggestion."""
@@ -308,7 +308,7 @@ class ImportOptions:
             defaults={**base.defaults, **self.defaults},
             as_new=set(self.as_new),
             create_organisations=dict(self.create_organisations),
-            create_challenges=set(self.create_challenges),
+            create_challenges=dict(self.create_challenges),
         )
 
     @classmethod

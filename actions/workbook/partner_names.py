@@ -21,6 +21,9 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from core.history_reasons import HistoryReason, history_reason
+
+from .. import services
 from ..models import Roadmap
 from . import reading
 from .mapping import ImportOptions, fold
@@ -132,6 +135,32 @@ class Names:
         if isinstance(value, ToCreate):
             return _("%(name)s (new)") % {"name": value.name}
         return self.challenge_titles.get(value, str(value))
+
+
+def create_missing(*, roadmap: Roadmap, preview, by) -> dict[ToCreate, int]:
+    """Create what the preview's ticked organisations and challenges are (a service
+    call, in the apply's transaction, before its rows); the id of each."""
+    if not preview.create_organisations and not preview.create_challenges:
+        return {}
+    created = services.import_missing_create(
+        roadmap=roadmap,
+        organisations=preview.create_organisations,
+        challenges=preview.create_challenges,
+        by=by,
+    )
+    return {ToCreate(kind, name): pk for (kind, name), pk in created.items()}
+
+
+def row_reason(row) -> str:
+    """History's reason for a row: imported, with the text as the file wrote it
+    ("Deadline: Q2 2022 → 30.06.2022") where it was read as something else."""
+    if row.interpretations:
+        reason = history_reason(HistoryReason.IMPORTED_AS_WRITTEN, written=row.written())
+        if len(reason) <= services.REASON_LENGTH:
+            return reason
+        # Too long for history's column: as much of the text as fits, in plain words.
+        return _("imported; read as: %(written)s") % {"written": row.written()}
+    return history_reason(HistoryReason.IMPORTED)
 
 
 def resolve(data: dict, created: dict[ToCreate, int]) -> dict:

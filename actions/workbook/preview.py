@@ -99,6 +99,9 @@ class ImportPreview:
     missing_organisations: dict[str, str] = field(default_factory=dict)
     missing_challenges: dict[str, str] = field(default_factory=dict)
     column_errors: list[str] = field(default_factory=list)
+    # Of those, the ones the user ticked: name → kind (organisations), strand (challenges).
+    create_organisations: dict[str, str] = field(default_factory=dict)
+    create_challenges: dict[str, str] = field(default_factory=dict)
     # The header row's layout, and whether a mapping remembered for it was used.
     layout: str = ""
     remembered: bool = False
@@ -141,8 +144,10 @@ class ImportPreview:
                 for value in self.values
             },
             "defaults": self.defaults,
-            "organisations_to_create": list(self.missing_organisations.values()),
-            "challenges_to_create": list(self.missing_challenges.values()),
+            "missing_organisations": list(self.missing_organisations.values()),
+            "missing_challenges": list(self.missing_challenges.values()),
+            "organisations_to_create": self.create_organisations,
+            "challenges_to_create": self.create_challenges,
             "column_errors": self.column_errors,
             "rows": [
                 {

@@ -57,6 +57,17 @@ def describe(
     preview.defaults = dict(reader.hand.defaults)
     preview.missing_organisations = dict(reader.names.missing_organisations)
     preview.missing_challenges = dict(reader.names.missing_challenges)
+    options = reader.options
+    preview.create_organisations = {
+        name: options.create_organisations[folded]
+        for folded, name in preview.missing_organisations.items()
+        if folded in options.create_organisations
+    }
+    preview.create_challenges = {
+        name: options.create_challenges[folded]
+        for folded, name in preview.missing_challenges.items()
+        if folded in options.create_challenges
+    }
     failed = reader.hand.failed_columns()
     for key, message in failed.items():
         preview.column_errors.append(message)

@@ -8,13 +8,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from actions import services
 from actions.models import Action
 from actions.workbook.import_ import apply_import, preview_import
 from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
-from actions.workbook.preview import CHANGED, NEW, UNCHANGED, WorkbookRejected
+from actions.workbook.preview import CHANGED, NEW, UNCHANGED, ImportFailed, WorkbookRejected
 from actions.workbook.textdates import interpret
+from core.history_reasons import reason_text
+from stakeholders.models import Membership, Organisation
 from tests import factories
 from tests.actions.handmade import BG_HEADER, EN_PLAN, IAP, as_file, workbook
 
@@ -263,3 +267,79 @@ def test_no_header_row_and_no_title_column_are_refused(sofia_roadmap):
     chosen = ImportOptions(sheet="Missing")
     with pytest.raises(WorkbookRejected, match="no sheet named “Missing”; its sheets: “Лист1”"):
         preview_import(sofia_roadmap, as_file(workbook(rows)), options=chosen)
+
+
+def unknown_names():
+    rows = [
+        ["Action", "Type", "Lead", "Partners", "Challenge", "Deadline"],
+        ["Eco days", "event", "Зелена София", "Денкщат България, Нова организация",
+         "Отговорно управление на отпадъците", "Q2 2022"],
+        ["Tree planting", "volunteering", "Зелена София", None, None, "2023"],
+    ]  # fmt: skip
+    return workbook(rows)
+
+
+def test_unknown_organisations_and_challenges_are_listed_then_created_when_ticked(
+    sofia_roadmap, sofia, orgs, editor
+):
+    preview = preview_import(sofia_roadmap, as_file(unknown_names()))
+    assert preview.missing_organisations == {
+        "зелена софия": "Зелена София",
+        "нова организация": "Нова организация",
+    }
+    assert preview.missing_challenges == {
+        "отговорно управление на отпадъците": "Отговорно управление на отпадъците"
+    }
+    assert preview.rows[0].errors[0] == (
+        "C2: no organisation named “Зелена София”; write the name of an organisation of "
+        "the working group"
+    )
+    assert not preview.can_apply
+    chosen = ImportOptions(
+        create_organisations={"зелена софия": "ngo", "нова организация": "company"},
+        create_challenges={"отговорно управление на отпадъците": "environmental"},
+    )
+    preview = preview_import(sofia_roadmap, as_file(unknown_names()), options=chosen)
+    assert preview.can_apply, [row.errors for row in preview.rows]
+    assert preview.create_organisations == {"Зелена София": "ngo", "Нова организация": "company"}
+    changes = {(c.label, c.new) for c in preview.rows[0].changes}
+    assert ("Lead partner", "Зелена София (new)") in changes
+    assert ("Challenge", "Отговорно управление на отпадъците (new)") in changes
+    assert apply_import(roadmap=sofia_roadmap, preview=preview, by=editor)["created"] == 2
+    green = Organisation.objects.get(name="Зелена София")
+    assert green.city == sofia and green.kind == "ngo"
+    assert Membership.objects.filter(city=sofia, organisation=green).exists()
+    eco = Action.objects.get(title="Eco days")
+    assert eco.lead_partner == green
+    assert eco.challenge.title == "Отговорно управление на отпадъците"
+    assert eco.challenge.strand == "environmental"
+    assert {p.name for p in eco.key_partners.all()} == {"Денкщат България", "Нова организация"}
+    # The text as written, in history.
+    record = eco.history.latest()
+    assert reason_text(record.history_change_reason) == (
+        "imported from a workbook, read as: Deadline: Q2 2022 → 30.06.2022"
+    )
+    # The second time: all known, nothing to create, nothing changes.
+    again = preview_import(sofia_roadmap, as_file(unknown_names()))
+    assert again.missing_organisations == {} and again.change_count == 0
+
+
+def test_creation_is_all_or_nothing_with_the_rows(sofia_roadmap, orgs, editor, monkeypatch):
+    chosen = ImportOptions(
+        create_organisations={"зелена софия": "ngo", "нова организация": "company"},
+        create_challenges={"отговорно управление на отпадъците": "social"},
+    )
+    preview = preview_import(sofia_roadmap, as_file(unknown_names()), options=chosen)
+    real = services.action_create
+
+    def fails_on_the_second(**kwargs):
+        if kwargs["data"]["title"] == "Tree planting":
+            raise ValidationError("refused")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "action_create", fails_on_the_second)
+    with pytest.raises(ImportFailed):
+        apply_import(roadmap=sofia_roadmap, preview=preview, by=editor)
+    assert not Organisation.objects.filter(name="Зелена София").exists()
+    assert not sofia_roadmap.challenges.exists()
+    assert not Action.objects.filter(title="Eco days").exists()
