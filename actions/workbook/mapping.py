@@ -20,207 +20,18 @@ from functools import cache
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ..models import Action
 from .export import COLUMN_KEYS
 from .labels import normalise, recognise
+from .synonyms import COLUMN_SYNONYMS, NOTE, NUMBERING, VALUE_SYNONYMS
 
-# A column whose text goes into the description, under its header.
-NOTE = "note"
-# A column left out on purpose.
+# A column left out on purpose (NOTE: one whose text goes into the description).
 IGNORE = ""
 # Fields a column may be mapped to (the workbook's columns, and a note).
 FIELDS = (*COLUMN_KEYS, NOTE)
 
-COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "title": (
-        "action",
-        "actions",
-        "action title",
-        "title",
-        "name of the action",
-        "activity",
-        "дейност",
-        "действие",
-        "действия",
-        "наименование",
-        "наименование на дейността",
-        "мярка",
-        "название",
-    ),
-    "activity_type": (
-        "type",
-        "type of activity",
-        "activity type",
-        "kind of activity",
-        "вид",
-        "тип",
-        "вид дейност",
-        "тип дейност",
-        "вид на дейността",
-    ),
-    "expected_results": (
-        "expected results",
-        "results",
-        "outputs",
-        "output",
-        "result indicators",
-        "outcomes",
-        "очаквани резултати",
-        "резултати",
-        "резултат",
-        "индикатори за резултат",
-    ),
-    "resources": (
-        "necessary resources",
-        "resources",
-        "resources needed",
-        "необходими ресурси",
-        "ресурси",
-    ),
-    "budget": (
-        "budget",
-        "budget (eur)",
-        "budget (€)",
-        "cost",
-        "cost (€)",
-        "cost (eur)",
-        "costs",
-        "estimated cost",
-        "estimated budget",
-        "бюджет",
-        "бюджет (евро)",
-        "бюджет (лв.)",
-        "стойност",
-        "прогнозен бюджет",
-        "разходи",
-    ),
-    "lead_partner": (
-        "lead",
-        "lead partner",
-        "lead organisation",
-        "lead organization",
-        "responsible",
-        "responsible organisation",
-        "owner",
-        "водещ партньор",
-        "водеща организация",
-        "отговорник",
-        "отговорна институция",
-        "водещ",
-    ),
-    "key_partners": (
-        "partners",
-        "key partners",
-        "other partners",
-        "partner organisations",
-        "stakeholders involved",
-        "партньори",
-        "ключови партньори",
-        "други партньори",
-    ),
-    "deadline": (
-        "deadline",
-        "timescale",
-        "timeframe",
-        "time frame",
-        "timing",
-        "timeline",
-        "when",
-        "end",
-        "end date",
-        "срок",
-        "краен срок",
-        "срок за изпълнение",
-        "период",
-        "срок на изпълнение",
-        "край",
-    ),
-    "start_date": ("start", "start date", "begin", "начало", "начална дата", "старт"),
-    "status": ("status", "state", "progress status", "статус", "състояние"),
-    "progress": ("progress", "progress (%)", "% done", "напредък", "напредък (%)"),
-    "challenge": (
-        "challenge",
-        "objective",
-        "specific objective",
-        "strategic objective",
-        "goal",
-        "theme",
-        "предизвикателство",
-        "цел",
-        "специфична цел",
-        "стратегическа цел",
-    ),
-    "description": ("description", "details", "описание", "подробности"),
-    "currency": ("currency", "валута"),
-    "people_days": ("people-days", "person-days", "човекодни"),
-    "in_kind": ("in-kind contributions", "in kind", "in-kind", "непарични приноси"),
-    NOTE: (
-        "ref.",
-        "ref",
-        "reference",
-        "funding source",
-        "funding",
-        "source of funding",
-        "risks",
-        "risk",
-        "comments",
-        "comment",
-        "notes",
-        "remarks",
-        "източник на финансиране",
-        "финансиране",
-        "рискове",
-        "риск",
-        "коментари",
-        "коментар",
-        "бележки",
-        "забележки",
-    ),
-}
-# Headers that only number the rows ("#", "№"): ignored, and listed as such.
-NUMBERING = ("#", "№", "no.", "no", "nr.", "n°", "№ по ред", "ред")
-
-VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "activity_type": {
-        "awareness": ("кампания", "campaign", "awareness", "информационна кампания"),
-        "training": (
-            "обучение",
-            "обучения",
-            "training",
-            "workshop",
-            "семинар",
-            "capacity building",
-        ),
-        "event": ("събитие", "форум", "конференция", "event", "forum", "conference"),
-        "partnership": ("партньорство", "споразумение", "меморандум", "partnership", "agreement"),
-        "pilot": ("пилотен проект", "пилот", "pilot", "demonstration"),
-        "policy": ("политика", "наредба", "регулация", "policy", "regulation"),
-        "funding": ("финансиране", "грант", "схема", "funding", "grant", "incentive"),
-        "research": ("проучване", "изследване", "анализ", "study", "research", "analysis"),
-        "communication": ("комуникация", "публичност", "communication", "publicity", "pr"),
-        "platform": ("платформа", "инструмент", "platform", "tool", "website"),
-        "volunteering": ("доброволчество", "доброволци", "volunteering", "volunteers"),
-        "other": ("друго", "other", "misc"),
-    },
-    "status": {
-        "proposed": ("idea", "planned", "plan", "идея", "планирано", "предстои", "ново"),
-        "agreed": ("approved", "одобрено", "прието", "съгласувано"),
-        "in_progress": (
-            "ongoing",
-            "in process",
-            "started",
-            "в процес",
-            "в ход",
-            "текущо",
-            "започнато",
-            "изпълнява се",
-        ),
-        "done": ("completed", "finished", "complete", "завършено", "приключено", "готово"),
-        "postponed": ("on hold", "delayed", "забавено", "спряно"),
-        "dropped": ("cancelled", "canceled", "abandoned", "отменено", "отказано"),
-    },
-}
 VALUE_FIELDS = tuple(VALUE_SYNONYMS)
 SIMILARITY = 0.8
 
@@ -375,3 +186,72 @@ def warm_up() -> None:
     suggest_field("")
     for key in VALUE_FIELDS:
         suggest_value(key, "x")
+
+
+class OptionError(ValueError):
+    """A --map, --map-value or --default (or a form's choice) names no field or entry."""
+
+
+def field_named(text: str) -> str | None:
+    """The field ``text`` names: its key, its header in either language, "note";
+    None for "ignore" (or nothing)."""
+    wanted = text.strip()
+    if wanted.casefold() in ("", "ignore", "-", "none"):
+        return None
+    if wanted in FIELDS:
+        return wanted
+    key = suggest_field(wanted)
+    if key is None:
+        raise OptionError(
+            _("%(text)s names no field; use one of: %(fields)s")
+            % {"text": wanted, "fields": ", ".join((*FIELDS, "ignore"))}
+        )
+    return key
+
+
+def entry_named(key: str, text: str) -> str:
+    """The list entry of ``key`` that ``text`` names (its code, its label, a synonym)."""
+    codes = [code for code, _label in choices(key)]
+    if text.strip() in codes:
+        return text.strip()
+    found = suggest_value(key, text)
+    if found is None:
+        raise OptionError(
+            _("%(text)s is no entry of %(field)s; use one of: %(entries)s")
+            % {"text": text, "field": key, "entries": ", ".join(codes)}
+        )
+    return found
+
+
+def parse_options(
+    *, sheet=None, maps=(), map_values=(), defaults=(), base: ImportOptions | None = None
+) -> ImportOptions:
+    """ImportOptions from the command line's ``--map "Header=field"``, ``--map-value
+    "field:text=entry"`` and ``--default "field=entry"``."""
+    options = base or ImportOptions()
+    options.sheet = sheet or options.sheet
+    for text in maps:
+        header, separator, name = text.rpartition("=")
+        if not separator or not header.strip():
+            raise OptionError(_('write --map as "Header=field": %(text)s') % {"text": text})
+        options.columns[header_key(header)] = field_named(name) or IGNORE
+    for text in map_values:
+        name, colon, rest = text.partition(":")
+        value, separator, entry = rest.rpartition("=")
+        key = field_named(name) if colon else None
+        if not separator or key not in VALUE_FIELDS:
+            raise OptionError(
+                _('write --map-value as "field:text=entry" for %(fields)s: %(text)s')
+                % {"fields": ", ".join(VALUE_FIELDS), "text": text}
+            )
+        options.values.setdefault(key, {})[fold(value)] = entry_named(key, entry)
+    for text in defaults:
+        name, separator, entry = text.partition("=")
+        key = field_named(name) if separator else None
+        if key not in VALUE_FIELDS:
+            raise OptionError(
+                _('write --default as "field=entry" for %(fields)s: %(text)s')
+                % {"fields": ", ".join(VALUE_FIELDS), "text": text}
+            )
+        options.defaults[key] = entry_named(key, entry)
+    return options

@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from .. import services
 from . import reading
 from .labels import label
-from .mapping import NOTE
+from .mapping import NOTE, header_key
 from .preview import ERROR, ColumnMapping, ImportPreview, ValueMapping
 
 
@@ -80,3 +81,26 @@ def describe(
                 row.errors.append(
                     _("%(cell)s: see the column's message above") % {"cell": f"{prefix}{row.row}"}
                 )
+
+
+def confirmed_mapping(preview: ImportPreview) -> dict:
+    """The mapping the preview used, every column and value of it, as plain data to
+    remember for the layout (``ImportOptions.remembered`` reads it back)."""
+    values: dict[str, dict[str, str]] = {}
+    for value in preview.values:
+        if value.entry:
+            values.setdefault(value.field, {})[value.folded] = value.entry
+    return {
+        "columns": {header_key(column.header): column.field or "" for column in preview.columns},
+        "values": values,
+        "defaults": dict(preview.defaults),
+    }
+
+
+def remember(*, roadmap, preview: ImportPreview, by) -> None:
+    """Keep a hand-made file's confirmed mapping for its layout (the app's own
+    workbook maps itself)."""
+    if preview.hand_made and preview.layout:
+        services.import_mapping_remember(
+            roadmap=roadmap, layout=preview.layout, mapping=confirmed_mapping(preview), by=by
+        )
