@@ -24,6 +24,8 @@ from typing import IO
 
 from python_calamine import CalamineWorkbook
 
+from . import ods_merges
+
 # Room for calamine above what the process has mapped already: a sheet of
 # 100,000 rows of 19 columns needs about 60 MB as calamine holds it.
 CHILD_EXTRA_BYTES = 1024 * 1024 * 1024
@@ -105,7 +107,11 @@ def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int, score=No
                 return ("too_many", None)
             found.append((index, values))
         rows = _placed(found, count, width, sheet.start, sheet.end)
-        _fill_merged(rows, sheet.merged_cell_ranges or ())
+        merged = sheet.merged_cell_ranges
+        if merged is None and content[:2] == b"PK":
+            # An .ods: calamine gives no merged ranges of it (0.9); read them here.
+            merged = ods_merges.merged_ranges(content, title)
+        _fill_merged(rows, merged or ())
         return ("rows", SheetRows(title, sorted(rows.items()), names))
 
 
@@ -122,8 +128,8 @@ def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
 
 
 def _fill_merged(rows: dict[int, list], merged) -> None:
-    """Every cell of a merged range shows its first cell's value (xlsx and xls;
-    calamine gives no merged ranges of an .ods)."""
+    """Every cell of a merged range shows its first cell's value (.xlsx and .xls from
+    calamine, .ods from ``ods_merges``)."""
     budget = MAX_MERGED_CELLS
     numbers = sorted(rows)
     for (first_row, first_column), (last_row, last_column) in merged:

@@ -21,6 +21,7 @@ from core.history_reasons import reason_text
 from stakeholders.models import Membership, Organisation
 from tests import factories
 from tests.actions.handmade import BG_HEADER, EN_PLAN, IAP, as_file, workbook
+from tests.actions.test_workbook_in_libreoffice import soffice  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -343,3 +344,28 @@ def test_creation_is_all_or_nothing_with_the_rows(sofia_roadmap, orgs, editor, m
     assert not Organisation.objects.filter(name="Зелена София").exists()
     assert not sofia_roadmap.challenges.exists()
     assert not Action.objects.filter(title="Eco days").exists()
+
+
+def _summary(preview):
+    return [(row.row, row.kind, row.title, dict(row.data), row.errors) for row in preview.rows]
+
+
+@pytest.mark.parametrize("to", ["ods", "xls"])
+def test_the_bulgarian_table_as_ods_and_xls_reads_alike_merged_cells_included(
+    soffice,
+    sofia_roadmap,
+    orgs,
+    waste,
+    tmp_path,
+    to,  # noqa: F811 (the fixture)
+):
+    """LibreOffice saves the hand-made table as .ods (whose merged ranges calamine
+    does not give: ods_merges reads them) and .xls; both preview as the .xlsx does."""
+    source = tmp_path / "table.xlsx"
+    bulgarian_table().save(source)
+    expected = _summary(preview_import(sofia_roadmap, as_file(bulgarian_table())))
+    with open(soffice(source, to), "rb") as converted:
+        preview = preview_import(sofia_roadmap, converted)
+    assert preview.sheet_names == ["Бележки", "Лист1"]
+    assert _summary(preview) == expected
+    assert all(row.data["challenge"] == waste.pk for row in preview.rows)
