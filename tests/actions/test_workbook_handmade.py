@@ -352,19 +352,20 @@ def _summary(preview):
 
 @pytest.mark.parametrize("to", ["ods", "xls"])
 def test_the_bulgarian_table_as_ods_and_xls_reads_alike_merged_cells_included(
-    soffice,
+    request,
     sofia_roadmap,
     orgs,
     waste,
     tmp_path,
-    to,  # noqa: F811 (the fixture)
+    to,
 ):
     """LibreOffice saves the hand-made table as .ods (whose merged ranges calamine
     does not give: ods_merges reads them) and .xls; both preview as the .xlsx does."""
+    convert = request.getfixturevalue("soffice")
     source = tmp_path / "table.xlsx"
     bulgarian_table().save(source)
     expected = _summary(preview_import(sofia_roadmap, as_file(bulgarian_table())))
-    with open(soffice(source, to), "rb") as converted:
+    with open(convert(source, to), "rb") as converted:
         preview = preview_import(sofia_roadmap, converted)
     assert preview.sheet_names == ["Бележки", "Лист1"]
     assert _summary(preview) == expected
