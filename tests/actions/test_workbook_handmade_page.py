@@ -190,3 +190,61 @@ def test_the_template_in_the_readers_language_comes_back_with_its_example_row(
         == 302
     )
     assert Action.objects.get(roadmap=sofia_roadmap).activity_type == "awareness"
+
+
+def test_bad_hand_made_files_are_refused_on_the_import_page_and_nothing_is_written(
+    client, editor, sofia_roadmap
+):
+    client.force_login(editor)
+    before = (Action.objects.count(), Organisation.objects.count())
+    no_header = as_file(workbook([["Our plan"], ["Item", "Who"], ["Trees", "us"]])).read()
+    response = upload(client, sofia_roadmap, no_header)
+    assert response.status_code == 422
+    assert "No sheet of the workbook looks like an Action Table" in response.context["error"]
+    no_title = as_file(workbook([["Status", "Deadline"], ["done", "2022"]])).read()
+    response = upload(client, sofia_roadmap, no_title)
+    assert response.status_code == 422
+    assert response.context["error"] == "No column is the action's title (“Action”): map one to it."
+    assert 'id="import-error"' in response.content.decode()
+    every_deadline_fails = as_file(
+        workbook([["Action", "Deadline"], ["A", "soon"], ["B", "later"]])
+    ).read()
+    response = upload(client, sofia_roadmap, every_deadline_fails)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="import-column-errors"' in page
+    assert "No value of the column “Deadline” (B) could be read" in page
+    assert response.context["ticket"] is None
+    # A choice that names no field is refused, and nothing is written.
+    response = client.post(
+        url(sofia_roadmap),
+        {"ticket": response.context["mapping_ticket"], "refresh": "1", "map": ["Deadline=boss"]},
+    )
+    assert response.status_code == 400
+    assert (Action.objects.count(), Organisation.objects.count()) == before
+
+
+def test_the_preview_shows_the_mapping_and_the_values_as_read(
+    client, editor, sofia_roadmap, municipality
+):
+    client.force_login(editor)
+    response = upload(client, sofia_roadmap, plan())
+    page = response.content.decode()
+    columns = [(c.letter, c.header, c.field_label) for c in response.context["preview"].columns]
+    assert columns == [
+        ("A", "#", "(ignored)"),
+        ("B", "Action", "Action"),
+        ("C", "Lead", "Lead partner"),
+        ("D", "Partners", "Key partners"),
+        ("E", "Timeframe", "Deadline"),
+        ("F", "Budget (EUR)", "Estimated budget"),
+        ("G", "Funding source", "kept in the description"),
+        ("H", "Status", "Status"),
+        ("I", "Comments", "kept in the description"),
+    ]
+    assert '<option value="Timeframe=deadline" selected>' in page
+    assert '<option value="status:ongoing=in_progress" selected>' in page
+    assert "(no entry: choose one)" in page
+    assert '<select class="form-select form-select-sm w-auto" name="sheet"' in page
+    assert "The file has no type of activity; every new action takes:" in page
+    assert '<option value="activity_type=other" selected>' in page
