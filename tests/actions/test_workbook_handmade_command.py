@@ -64,7 +64,7 @@ def test_dry_run_prints_the_mapping_and_what_is_not_found(sofia_roadmap, plan):
         "  I “Comments” → kept in the description",
         "  Status: “to do” → (no entry: an error)",
         "  Status: “в процес” → in progress",
-        "  activity_type (not in the file): other",
+        "  Type of activity (not in the file): other",
     ]
     assert "Not found: organisation “Зелена София” (--create-missing creates it)" in lines
 

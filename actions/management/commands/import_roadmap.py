@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import Challenge, Roadmap
 from actions.workbook.import_ import COMMAND_MAX_ROWS, apply_import, preview_import
+from actions.workbook.labels import label
 from actions.workbook.mapping import OptionError, parse_options
 from actions.workbook.preview import CONFLICT, ERROR, ImportFailed, WorkbookRejected
 from actions.workbook.reading import quoted
@@ -177,7 +178,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {value.field_label}: {quoted(value.text)} → {entry}")
         for key, entry in preview.defaults.items():
             self.stdout.write(
-                _("  %(field)s (not in the file): %(entry)s") % {"field": key, "entry": entry}
+                _("  %(field)s (not in the file): %(entry)s")
+                % {"field": label(key), "entry": entry}
             )
         for name, kind in preview.create_organisations.items():
             self.stdout.write(
