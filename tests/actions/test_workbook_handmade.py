@@ -5,8 +5,10 @@ deadlines, budgets that are not numbers, and the second import changes nothing."
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -15,6 +17,7 @@ from actions import services
 from actions.models import Action
 from actions.workbook.import_ import apply_import, preview_import
 from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
+from actions.workbook.partner_names import Names
 from actions.workbook.preview import CHANGED, NEW, UNCHANGED, ImportFailed, WorkbookRejected
 from actions.workbook.textdates import interpret
 from core.history_reasons import reason_text
@@ -370,3 +373,44 @@ def test_the_bulgarian_table_as_ods_and_xls_reads_alike_merged_cells_included(
     assert preview.sheet_names == ["Бележки", "Лист1"]
     assert _summary(preview) == expected
     assert all(row.data["challenge"] == waste.pk for row in preview.rows)
+
+
+@pytest.mark.parametrize("language", ["bg", "en"])
+def test_the_apps_own_headers_without_id_and_version_match_every_row_by_title(
+    client, editor, sofia_roadmap, sofia, language
+):
+    """A city that copied the app's headers but not its ID and Version columns (and,
+    in English, not its type of activity either): every row is its action, by title."""
+    from tests.actions.test_workbook_export import download, make_table
+
+    make_table(sofia_roadmap, sofia)
+    client.force_login(editor)
+    book = openpyxl.load_workbook(io.BytesIO(download(client, sofia_roadmap, lang=language)))
+    sheet = book.worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    drop = [header.index(label) + 1 for label in header if label in ("ID", "Version")]
+    if language == "en":
+        drop.append(header.index("Type of activity") + 1)
+    for column in sorted(drop, reverse=True):
+        sheet.delete_cols(column)
+    sheet.title = "Sheet1"
+    preview = preview_import(sofia_roadmap, as_file(book))
+    assert preview.hand_made
+    assert {(row.kind, row.matched_by_title) for row in preview.rows} == {(UNCHANGED, True)}
+    assert len(preview.rows) == sofia_roadmap.actions.count()
+
+
+def test_partners_split_on_commas_only_between_organisations(sofia_roadmap, sofia, orgs):
+    factories.organisation(sofia, "Smith, Jones & Co")
+    names = Names(sofia_roadmap, ImportOptions())
+    assert names.split("Денкщат България, БТПП") == ["Денкщат България", "БТПП"]
+    assert names.split("Smith, Jones & Co") == ["Smith, Jones & Co"]
+    assert names.split("Smith, Jones & Co; BCCI\n „Sofia  municipality“ ,") == [
+        "Smith, Jones & Co",
+        "BCCI",
+        "„Sofia  municipality“",
+    ]
+    # A whole that is no organisation: its parts are (or are to be created).
+    assert names.split("Green NGO, Blue NGO") == ["Green NGO", "Blue NGO"]
+    assert names.organisation("„sofia  MUNICIPALITY“", "") == orgs["municipality"].pk
+    assert names.organisation("bcci", "") == orgs["chamber"].pk
