@@ -61,9 +61,9 @@ class HandMade:
                 seen_ids.add(action.pk)
                 row.matched_by_title = True
                 row.action_id = action.pk
-                # No version in the row: the action as saved now (the apply step
-                # compares with the database again).
-                row.version = action.version
+                # No version in the row: the one the user saw in the preview (sent
+                # again with the apply), else the action's as saved now.
+                row.version = self.options.seen_versions.get(row.row, action.version)
                 return action
         return None
 

@@ -391,7 +391,7 @@ class _Reader:
         row.data = {key: data[key] for key in changes}
         if row.version is not None and row.version > action.version:
             row.errors.append(
-                f"{self.letters['version']}{row.row}: "
+                f"{self.letters.get('version', self.letters['title'])}{row.row}: "
                 + _("version %(file)s is newer than the saved version %(saved)s")
                 % {"file": row.version, "saved": action.version}
             )

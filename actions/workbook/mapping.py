@@ -88,6 +88,9 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     # Rows (their number in the sheet) matched by title that are new actions instead.
     as_new: set[int] = field(default_factory=set)
+    # Row → the version of the action it matched by title when the user saw the
+    # preview (the apply refuses a lost update as for a row with an ID).
+    seen_versions: dict[int, int] = field(default_factory=dict)
     # Names (folded) of organisations to create → their kind; of challenges → their strand.
     create_organisations: dict[str, str] = field(default_factory=dict)
     create_challenges: dict[str, str] = field(default_factory=dict)
@@ -118,6 +121,7 @@ class ImportOptions:
             values=values,
             defaults={**base.defaults, **self.defaults},
             as_new=set(self.as_new),
+            seen_versions=dict(self.seen_versions),
             create_organisations=dict(self.create_organisations),
             create_challenges=dict(self.create_challenges),
         )

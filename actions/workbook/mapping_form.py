@@ -63,6 +63,10 @@ def options(post) -> ImportOptions:
     for number in _many(post, "as-new"):
         if number.isdigit():
             chosen.as_new.add(int(number))
+    for seen in _many(post, "seen"):
+        number, _equals, version = seen.partition("=")
+        if number.isdigit() and version.isdigit():
+            chosen.seen_versions[int(number)] = int(version)
     kinds = {code for code, _name in Organisation.Kind.choices}
     for folded in _many(post, "create-organisation"):
         kind = post.get(f"kind:{folded}", "")
@@ -92,6 +96,8 @@ def hidden_fields(preview: ImportPreview) -> list[tuple[str, str]]:
     for row in preview.rows:
         if row.as_new:
             fields.append(("as-new", str(row.row)))
+        if row.matched_by_title and row.version is not None:
+            fields.append(("seen", f"{row.row}={row.version}"))
     for folded, name in preview.missing_organisations.items():
         if name in preview.create_organisations:
             fields.append(("create-organisation", folded))

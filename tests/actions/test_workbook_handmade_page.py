@@ -90,8 +90,7 @@ def test_the_mapping_step_then_apply_then_the_same_file_again(
     assert ("create-organisation", "зелена софия") in hidden
     apply = {"ticket": second.context["ticket"]}
     for name, value in hidden:
-        apply.setdefault(name, [])
-        apply[name] = [*apply[name], value] if isinstance(apply[name], list) else value
+        apply.setdefault(name, []).append(value)
     applied = client.post(url(sofia_roadmap), apply)
     assert applied.status_code == 302
     assert Action.objects.get(title="Volunteer day").status == "proposed"
@@ -248,3 +247,36 @@ def test_the_preview_shows_the_mapping_and_the_values_as_read(
     assert '<select class="form-select form-select-sm w-auto" name="sheet"' in page
     assert "The file has no type of activity; every new action takes:" in page
     assert '<option value="activity_type=other" selected>' in page
+
+
+def test_an_action_matched_by_title_and_saved_since_the_preview_is_a_conflict(
+    client, editor, sofia_roadmap, municipality
+):
+    from actions import services
+
+    awards = factories.action(sofia_roadmap, title="CSR awards", activity_type="event")
+    client.force_login(editor)
+    first = upload(client, sofia_roadmap, plan())
+    choices = {
+        "ticket": first.context["mapping_ticket"],
+        "refresh": "1",
+        "map-value": ["status:to do=proposed"],
+        "create-organisation": ["зелена софия"],
+        "kind:зелена софия": "ngo",
+    }
+    second = client.post(url(sofia_roadmap), choices)
+    assert second.context["preview"].can_apply
+    hidden = second.context["hidden_fields"]
+    assert ("seen", f"4={awards.version}") in hidden
+    # Somebody saves the action before the apply.
+    services.action_update(
+        action=awards, data={"progress": 50}, by=editor, expected_version=awards.version
+    )
+    apply = {"ticket": second.context["ticket"]}
+    for name, value in hidden:
+        apply.setdefault(name, []).append(value)
+    response = client.post(url(sofia_roadmap), apply)
+    assert response.status_code == 409
+    assert response.context["preview"].rows[0].kind == "conflict"
+    assert not Organisation.objects.filter(name="Зелена София").exists()
+    assert Action.objects.get(pk=awards.pk).status == "proposed"
