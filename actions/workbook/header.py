@@ -98,6 +98,13 @@ def columns(
             )
         else:
             found[index] = key
+    if "id" in found.values() and "version" not in found.values():
+        index = next(i for i, key in found.items() if key == "id")
+        if header_key(header[index]) not in options.columns:
+            # An "ID" of the file's own (its numbering), not the app's: without the
+            # Version beside it, the column is ignored.
+            del found[index]
+            ignored.append(reading.text(header[index]).strip())
     if "id" in found.values():
         # The app's own workbook: a column of the user's own is ignored, as always.
         ignored = [

@@ -414,3 +414,15 @@ def test_partners_split_on_commas_only_between_organisations(sofia_roadmap, sofi
     assert names.split("Green NGO, Blue NGO") == ["Green NGO", "Blue NGO"]
     assert names.organisation("„sofia  MUNICIPALITY“", "") == orgs["municipality"].pk
     assert names.organisation("bcci", "") == orgs["chamber"].pk
+
+
+def test_an_id_column_of_the_files_own_without_a_version_is_ignored(sofia_roadmap):
+    rows = [["ID", "Action", "Type"], [1, "Trees", "volunteering"], [2, "Fair", "event"]]
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)))
+    assert preview.hand_made and preview.ignored_columns == ["ID"]
+    assert [(row.kind, row.action_id) for row in preview.rows] == [(NEW, None), (NEW, None)]
+    # Mapped to the app's ID on purpose, it needs the Version beside it.
+    with pytest.raises(WorkbookRejected, match="Columns missing: “Version”"):
+        preview_import(
+            sofia_roadmap, as_file(workbook(rows)), options=ImportOptions(columns={"id": "id"})
+        )
