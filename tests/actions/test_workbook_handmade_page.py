@@ -280,3 +280,14 @@ def test_an_action_matched_by_title_and_saved_since_the_preview_is_a_conflict(
     assert response.context["preview"].rows[0].kind == "conflict"
     assert not Organisation.objects.filter(name="Зелена София").exists()
     assert Action.objects.get(pk=awards.pk).status == "proposed"
+
+
+def test_the_mapping_step_in_bulgarian(client, editor, sofia_roadmap, municipality, settings):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    response = upload(client, sofia_roadmap, plan())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="bg">' in page
+    # The fields by their Bulgarian labels (the workbook's headers).
+    assert '<option value="Timeframe=deadline" selected>Срок</option>' in page
