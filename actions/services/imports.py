@@ -5,9 +5,11 @@ are created all or nothing with the rows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
 from django.db.models import Max
 
@@ -30,10 +32,12 @@ def import_missing_create(
 
     An organisation of that name already in the city is the one taken (and put in
     the working group if it is not); full_clean refuses a kind or strand that is
-    not one, as a ValidationError.
+    not one, as a ValidationError. What is created is in the admin's history of
+    each (an "added" entry by ``by``: neither model keeps a history table).
     """
     _check_can_edit(by, roadmap)
     created: dict[tuple[str, str], int] = {}
+    new = []
     with transaction.atomic():
         for name, kind in organisations.items():
             organisation = Organisation.objects.filter(city=roadmap.city, name=name).first()
@@ -41,6 +45,7 @@ def import_missing_create(
                 organisation = Organisation(city=roadmap.city, name=name, kind=kind)
                 organisation.full_clean()
                 organisation.save()
+                new.append(organisation)
             Membership.objects.get_or_create(
                 city=roadmap.city, organisation=organisation, person=None
             )
@@ -55,9 +60,25 @@ def import_missing_create(
                 )
                 challenge.full_clean()
                 challenge.save()
+                new.append(challenge)
                 created[("challenge", title)] = challenge.pk
                 position += 1
+        _log_added(new, by=by)
     return created
+
+
+def _log_added(objects: list, *, by) -> None:
+    user = user_or_none(by)
+    if user is None:
+        return
+    for obj in objects:
+        LogEntry.objects.log_actions(
+            user.pk,
+            [obj],
+            ADDITION,
+            change_message=json.dumps([{"added": {}}]),
+            single_object=True,
+        )
 
 
 def import_mapping_remember(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -313,6 +314,8 @@ def test_unknown_organisations_and_challenges_are_listed_then_created_when_ticke
     green = Organisation.objects.get(name="Зелена София")
     assert green.city == sofia and green.kind == "ngo"
     assert Membership.objects.filter(city=sofia, organisation=green).exists()
+    (added,) = LogEntry.objects.filter(object_id=str(green.pk), content_type__model="organisation")
+    assert added.is_addition() and added.user == editor
     eco = Action.objects.get(title="Eco days")
     assert eco.lead_partner == green
     assert eco.challenge.title == "Отговорно управление на отпадъците"
