@@ -11,6 +11,11 @@ urlpatterns = [
     path("roadmaps/<int:pk>/export.xlsx", workbook.export, name="export"),
     path("roadmaps/<int:pk>/import/", workbook.import_workbook, name="import"),
     path(
+        "roadmaps/<int:pk>/import/template.xlsx",
+        workbook.import_template,
+        name="import_template",
+    ),
+    path(
         "roadmaps/<int:pk>/partners/<int:org_pk>/statement.xlsx",
         statement.partner_statement,
         name="partner_statement",

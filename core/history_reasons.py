@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 class HistoryReason(models.TextChoices):
     DEMO_DATA = "demo-data", _("demo data (load_demo)")
     IMPORTED = "imported", _("imported from a workbook")
+    IMPORTED_AS_WRITTEN = "imported-as", _("imported from a workbook, read as: %(written)s")
     MOVED = "moved", _("moved in the table")
     MOVED_TO_CHALLENGE = "moved-to-challenge", _("moved to another challenge")
     INDICATORS_CHANGED = "indicators-changed", _("indicators changed")

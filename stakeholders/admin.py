@@ -59,7 +59,7 @@ class OrganisationAdmin(VersionedAdmin, CityScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "sector", "city", "website")
     list_filter = ("kind", ("city", related_filter()))
     list_select_related = ("city",)
-    search_fields = ("name", "sector", "city__name", "city__name_bg")
+    search_fields = ("name", "aliases", "sector", "city__name", "city__name_bg")
     ordering = ("name",)
     inlines = (OrganisationMembershipInline,)
 

@@ -122,6 +122,15 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names and abbreviations the organisation goes by (BCCI, БТПП, Sofia "
+            "Municipality), one a line: an imported spreadsheet that writes one of them "
+            "means this organisation, and search finds it by them."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:

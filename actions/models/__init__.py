@@ -1,7 +1,7 @@
 """The actions app's models: roadmaps and challenges, the Action Table's rows, indicators,
 resources (funding lines, pledges, deliveries) and the workbook imports applied."""
 
-from .imports import WorkbookImport
+from .imports import ImportMapping, WorkbookImport
 from .indicators import Indicator
 from .resource_totals import (
     ActionResources,
@@ -32,6 +32,7 @@ __all__ = [
     "Delivery",
     "FundingLine",
     "FundingTotals",
+    "ImportMapping",
     "Indicator",
     "KindTotals",
     "Pledge",

@@ -37,3 +37,39 @@ class WorkbookImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roadmap_id}: {self.upload}"
+
+
+class ImportMapping(models.Model):
+    """How a roadmap's hand-made spreadsheet of one layout (its headers, folded, in
+    order) maps to the Action Table: its columns, its values and the defaults the
+    user confirmed, so that the next upload of that layout goes straight to the
+    preview (``workbook.mapping.ImportOptions`` as plain data)."""
+
+    roadmap = models.ForeignKey(
+        Roadmap,
+        on_delete=models.CASCADE,
+        related_name="import_mappings",
+        verbose_name=_("roadmap"),
+    )
+    layout = models.CharField(_("layout"), max_length=1000)
+    mapping = models.JSONField(_("mapping"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "layout"], name="import_mapping_unique_layout"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roadmap_id}: {self.layout[:60]}"

@@ -11,6 +11,7 @@ from .common import (
     set_history_author,
     user_or_none,
 )
+from .imports import import_mapping_remember, import_missing_create
 from .indicators import action_indicators_update
 from .resources import (
     DeliveryRecorded,
@@ -54,6 +55,8 @@ __all__ = [
     "funding_line_delete",
     "funding_line_errors",
     "funding_line_update",
+    "import_mapping_remember",
+    "import_missing_create",
     "partner_errors",
     "pledge_create",
     "pledge_errors",

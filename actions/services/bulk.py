@@ -46,6 +46,8 @@ class RowChange:
     data: Mapping[str, Any]
     action_id: int | None = None
     expected_version: int | None = None
+    # History's reason for this row, where it is not the apply's (a text date read).
+    reason: str = ""
 
 
 @dataclass
@@ -53,6 +55,7 @@ class _Written:
     key: Any
     action: Action
     key_partner_ids: set[int] | None
+    reason: str = ""
 
 
 class RowRefused(Exception):
@@ -151,10 +154,12 @@ class _Writer:
         _validate(action, key_partner_ids, facts=self.facts)
         self.next_position += 1
         action.created_by = self.user
-        self._add(self.created, change.key, action, key_partner_ids)
+        self._add(self.created, change, action, key_partner_ids)
 
-    def _add(self, rows: list, key, action: Action, key_partner_ids: set[int] | None) -> None:
-        written = _Written(key, action, key_partner_ids)
+    def _add(
+        self, rows: list, change: RowChange, action: Action, key_partner_ids: set[int] | None
+    ) -> None:
+        written = _Written(change.key, action, key_partner_ids, change.reason)
         rows.append(written)
         self.written.append(written)
 
@@ -183,7 +188,7 @@ class _Writer:
         )
         self.fields.update(name for name in changes if name != "key_partners")
         current.version = change.expected_version + 1
-        self._add(self.updated, change.key, current, key_partner_ids)
+        self._add(self.updated, change, current, key_partner_ids)
 
     # --- writing ------------------------------------------------------------------
 
@@ -226,7 +231,7 @@ class _Writer:
     def _write_rows(self) -> None:
         for row in self.written:
             row.action.changed_by = self.user
-            set_history_author(row.action, by=self.by, reason=self.reason)
+            set_history_author(row.action, by=self.by, reason=row.reason or self.reason)
         if self.updated:
             for row in self.updated:
                 row.action.changed_at = self.now  # auto_now, which bulk_update does not set

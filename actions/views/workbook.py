@@ -17,11 +17,14 @@ from core.database import is_database_busy
 from jobs.services import TooManyJobs
 
 from ..tasks import XLSX, export_filter, export_start, export_write, is_large
-from ..workbook import uploads
+from ..workbook import mapping_form, uploads
 from ..workbook.export import workbook_filename
 from ..workbook.import_ import apply_import, preview_import
+from ..workbook.mapping import OptionError
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
+from ..workbook.summary import remember
+from ..workbook.template import template_filename, write_template
 from .common import get_roadmap_for_editor, get_roadmap_for_user
 
 
@@ -58,6 +61,22 @@ def export(request, pk: int):
     )
 
 
+@require_safe
+def import_template(request, pk: int):
+    """A blank Action Table to fill in by hand, in the reader's language."""
+    roadmap = get_roadmap_for_editor(request, pk)
+    out = io.BytesIO()
+    with translation.override(_workbook_language(request)):
+        write_template(roadmap, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=template_filename(roadmap),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
 def _import_page(request, roadmap, *, error: str = "", status: int = 200):
     context = {"roadmap": roadmap, "error": error, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
     return render(request, "actions/import.html", context, status=status)
@@ -69,8 +88,12 @@ def _preview_page(request, roadmap, preview, *, ticket=None, error: str = "", st
         "preview": preview,
         "counts": preview.counts,
         "rows": preview.rows_to_show(),
-        "ticket": ticket,
+        # The apply button: only for a preview that can be applied.
+        "ticket": ticket if preview.can_apply else None,
+        # The mapping step's form: for any stored upload.
+        "mapping_ticket": ticket,
         "error": error,
+        **mapping_form.context(preview),
     }
     return render(request, "actions/import_preview.html", context, status=status)
 
@@ -83,6 +106,8 @@ def import_workbook(request, pk: int):
         return _import_page(request, roadmap)
     if "ticket" in request.POST and "cancel" in request.POST:
         return _cancel(request, roadmap)
+    if "ticket" in request.POST and "refresh" in request.POST:
+        return _refresh(request, roadmap)
     if "ticket" in request.POST:
         return _apply(request, roadmap)
     return _preview(request, roadmap)
@@ -98,12 +123,43 @@ def _preview(request, roadmap):
     except (UnsafeUpload, WorkbookRejected) as exc:
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
     ticket = None
-    if preview.can_apply:
+    if preview.can_apply or preview.hand_made:
+        # Kept for the apply, and for a hand-made file's mapping step.
         upload.seek(0)
         try:
             ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
         except uploads.StoreFull as exc:
             return _preview_page(request, roadmap, preview, error=exc.message, status=exc.status)
+    return _preview_page(request, roadmap, preview, ticket=ticket)
+
+
+def _stored(request, roadmap):
+    """The stored upload of the POST's ticket, or the import page saying it is gone."""
+    owner = {"roadmap_id": roadmap.pk, "user_id": request.user.pk}
+    try:
+        return uploads.load(request.POST.get("ticket", ""), **owner), None
+    except uploads.TicketInvalid:
+        return None, _import_page(
+            request,
+            roadmap,
+            error=_("The uploaded workbook is no longer available; upload it again."),
+            status=400,
+        )
+
+
+def _refresh(request, roadmap):
+    """The mapping step: the stored upload previewed again with the user's choices."""
+    content, gone = _stored(request, roadmap)
+    if gone is not None:
+        return gone
+    ticket = request.POST["ticket"]
+    try:
+        options = mapping_form.options(request.POST)
+        preview = preview_import(roadmap, io.BytesIO(content), options=options)
+    except OptionError as exc:
+        return _import_page(request, roadmap, error=str(exc), status=400)
+    except WorkbookRejected as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
     return _preview_page(request, roadmap, preview, ticket=ticket)
 
 
@@ -137,7 +193,10 @@ def _apply(request, roadmap):
     try:
         check_workbook_file(io.BytesIO(content), len(content))
         # Compared with the database again: it may have changed since the preview.
-        preview = preview_import(roadmap, io.BytesIO(content))
+        options = mapping_form.options(request.POST)
+        preview = preview_import(roadmap, io.BytesIO(content), options=options)
+    except OptionError as exc:
+        return _import_page(request, roadmap, error=str(exc), status=400)
     except (UnsafeUpload, WorkbookRejected) as exc:
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
     if not preview.can_apply:
@@ -150,6 +209,7 @@ def _apply(request, roadmap):
             # transaction, then learns that the upload was applied.
             applied = uploads.claim(ticket, roadmap_id=roadmap.pk, by=request.user)
             result = apply_import(roadmap=roadmap, preview=preview, by=request.user)
+            remember(roadmap=roadmap, preview=preview, by=request.user)
             applied.created, applied.changed = result["created"], result["changed"]
             applied.save(update_fields=["created", "changed"])
     except uploads.AlreadyApplied as exc:

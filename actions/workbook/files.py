@@ -19,10 +19,12 @@ import os
 import resource
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from python_calamine import CalamineWorkbook
+
+from . import ods_merges
 
 # Room for calamine above what the process has mapped already: a sheet of
 # 100,000 rows of 19 columns needs about 60 MB as calamine holds it.
@@ -32,6 +34,8 @@ CHILD_WAIT_SECONDS = 90
 # Cells filled from merged ranges, at most (a crafted file may merge a range
 # over every row many times over).
 MAX_MERGED_CELLS = 5_000_000
+# Rows of each sheet looked at to tell which is most like an Action Table.
+SCORED_ROWS = 10
 
 
 @dataclass
@@ -40,6 +44,8 @@ class SheetRows:
 
     title: str
     rows: list[tuple[int, list]]
+    # Every sheet of the workbook, in its order (the page offers them).
+    sheet_names: list[str] = field(default_factory=list)
 
 
 class TooManyRows(Exception):
@@ -47,7 +53,9 @@ class TooManyRows(Exception):
 
 
 class SheetMissing(Exception):
-    pass
+    def __init__(self, sheet_names=()):
+        self.sheet_names = list(sheet_names or ())
+        super().__init__(self.sheet_names)
 
 
 class Unreadable(Exception):
@@ -58,15 +66,38 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int) -> tuple:
-    """In the child: the first sheet ``wanted`` accepts, as ("rows", SheetRows)."""
+def _scored(workbook, score: Callable[[list], int]) -> str | None:
+    """The sheet whose first rows ``score`` likes best (None: it likes none)."""
+    best, chosen = 0, None
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.start is None:
+            continue
+        first = []
+        for index, values in enumerate(sheet.iter_rows()):
+            if not all(_blank(value) for value in values):
+                first.append((index + 1, list(values)))
+            if len(first) >= SCORED_ROWS or index >= SCORED_ROWS * 10:
+                break
+        points = score(first)
+        if points > best:
+            best, chosen = points, name
+    return chosen
+
+
+def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int, score=None) -> tuple:
+    """In the child: the first sheet ``wanted`` accepts, else the one ``score``
+    likes best, as ("rows", SheetRows)."""
     with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
-        title = next((name for name in workbook.sheet_names if wanted(name)), None)
+        names = list(workbook.sheet_names)
+        title = next((name for name in names if wanted(name)), None)
+        if title is None and score is not None:
+            title = _scored(workbook, score)
         if title is None:
-            return ("missing", None)
+            return ("missing", names)
         sheet = workbook.get_sheet_by_name(title)
         if sheet.start is None:
-            return ("rows", SheetRows(title, []))
+            return ("rows", SheetRows(title, [], names))
         found, count, width = [], 0, 0
         for index, values in enumerate(sheet.iter_rows()):
             count, width = index + 1, max(width, len(values))
@@ -76,8 +107,12 @@ def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int) -> tuple
                 return ("too_many", None)
             found.append((index, values))
         rows = _placed(found, count, width, sheet.start, sheet.end)
-        _fill_merged(rows, sheet.merged_cell_ranges or ())
-        return ("rows", SheetRows(title, sorted(rows.items())))
+        merged = sheet.merged_cell_ranges
+        if merged is None and content[:2] == b"PK":
+            # An .ods: calamine gives no merged ranges of it (0.9); read them here.
+            merged = ods_merges.merged_ranges(content, title)
+        _fill_merged(rows, merged or ())
+        return ("rows", SheetRows(title, sorted(rows.items()), names))
 
 
 def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
@@ -93,8 +128,8 @@ def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
 
 
 def _fill_merged(rows: dict[int, list], merged) -> None:
-    """Every cell of a merged range shows its first cell's value (xlsx and xls;
-    calamine gives no merged ranges of an .ods)."""
+    """Every cell of a merged range shows its first cell's value (.xlsx and .xls from
+    calamine, .ods from ``ods_merges``)."""
     budget = MAX_MERGED_CELLS
     numbers = sorted(rows)
     for (first_row, first_column), (last_row, last_column) in merged:
@@ -122,7 +157,7 @@ def _address_space_now() -> int | None:
         return None
 
 
-def _child(connection, content: bytes, wanted, max_rows: int) -> None:
+def _child(connection, content: bytes, wanted, max_rows: int, score=None) -> None:
     try:
         mapped = _address_space_now()
         if mapped is not None:
@@ -130,7 +165,7 @@ def _child(connection, content: bytes, wanted, max_rows: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
         try:
-            answer = _read(content, wanted, max_rows)
+            answer = _read(content, wanted, max_rows, score)
         except Exception as exc:
             answer = ("unreadable", f"{type(exc).__name__}: {exc}"[:500])
         connection.send(answer)
@@ -140,8 +175,15 @@ def _child(connection, content: bytes, wanted, max_rows: int) -> None:
         os._exit(0)
 
 
-def read_sheet(fileobj: IO[bytes], wanted: Callable[[str], bool], *, max_rows: int) -> SheetRows:
-    """The non-blank rows of the first sheet whose title ``wanted`` accepts.
+def read_sheet(
+    fileobj: IO[bytes],
+    wanted: Callable[[str], bool],
+    *,
+    max_rows: int,
+    score: Callable[[list], int] | None = None,
+) -> SheetRows:
+    """The non-blank rows of the first sheet whose title ``wanted`` accepts, else
+    (with ``score``) of the sheet whose first rows score best.
 
     Raise SheetMissing, TooManyRows (more than ``max_rows`` non-blank rows) or
     Unreadable (calamine refused the file, or the child died or overran).
@@ -153,7 +195,7 @@ def read_sheet(fileobj: IO[bytes], wanted: Callable[[str], bool], *, max_rows: i
     wanted("")
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sending, content, wanted, max_rows))
+    child = context.Process(target=_child, args=(sending, content, wanted, max_rows, score))
     child.start()
     sending.close()
     try:
@@ -169,7 +211,7 @@ def read_sheet(fileobj: IO[bytes], wanted: Callable[[str], bool], *, max_rows: i
             child.kill()
             child.join()
     if kind == "missing":
-        raise SheetMissing
+        raise SheetMissing(value)
     if kind == "too_many":
         raise TooManyRows
     if kind == "unreadable":

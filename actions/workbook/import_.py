@@ -3,24 +3,27 @@ nothing, then an all-or-nothing apply through the action services.
 
 The file is an .xlsx, .ods or .xls (``files`` reads it with python-calamine:
 a cell is the value it shows). Blank rows are skipped wherever they are; the
-header row is the first row holding the workbook's headers, so a title above
-it is skipped too. Rows are matched by their ID; a row without one is new.
-Columns are matched by their header, in English or Bulgarian, so a column
-left out is a field left alone and a column of the user's own ("Comments") is
-ignored and named in the preview. Rows of the roadmap missing from the file
-are not touched (a filtered export comes back in as well as a full one); the
-preview counts them.
+header row is the first row holding several recognised headers, so a title
+block above it is skipped too. The sheet is the one named as the export names
+it, else the one most like an Action Table (or the one the user chose).
+Columns are matched by their header (``mapping``: the workbook's own headers
+in English or Bulgarian, and their synonyms, which the user may change), so a
+column left out is a field left alone. Rows are matched by their ID; a row
+without one is the action of the same title (``mapping.fold``), else new, so
+a hand-made file imported twice changes nothing the second time. Rows of the
+roadmap missing from the file are not touched (a filtered export comes back
+in as well as a full one); the preview counts them.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -28,10 +31,13 @@ from openpyxl.utils import get_column_letter
 from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
-from ..models import DATE_FIELDS, Action, Roadmap
-from . import files, header, reading
+from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
+from . import header, mapping, reading
 from .cells import same_text
-from .labels import label, normalise, recognise
+from .handmade import HandMade
+from .labels import label, normalise
+from .mapping import ImportOptions, fold
+from .partner_names import Names, create_missing, resolve, row_reason
 from .preview import (
     CHANGED,
     CONFLICT,
@@ -44,6 +50,8 @@ from .preview import (
     RowPreview,
     WorkbookRejected,
 )
+from .sheet_choice import read_action_sheet
+from .summary import describe
 
 # What one request previews and applies within the app server's timeout (gunicorn's
 # 30 s), holding SQLite's write lock for a few seconds at most: larger tables are
@@ -59,43 +67,28 @@ CHOICE_FIELDS = {
 }
 # Shown in the file but changed elsewhere (indicators have their own form).
 READ_ONLY_COLUMNS = ("indicators",)
-# Challenges listed by name in a cell error up to this many.
-LISTED_CHALLENGES = 20
-
-logger = logging.getLogger(__name__)
-
-
-def _unreadable() -> WorkbookRejected:
-    return WorkbookRejected(_("The workbook cannot be read."), status=400)
-
-
-def _is_action_sheet(title: str) -> bool:
-    return recognise(title) == "sheet_actions"
 
 
 def preview_import(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int | None = None
+    roadmap: Roadmap,
+    fileobj: IO[bytes],
+    *,
+    max_rows: int | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportPreview:
     """What importing ``fileobj`` (.xlsx, .ods or .xls) would do to ``roadmap``;
     writes nothing. At most ``max_rows`` rows (a request's MAX_ROWS unless told).
+    ``options``: what the user chose over the suggestions (the sheet, the columns,
+    the values); a mapping remembered for the layout applies under them.
 
     Call safety.check_workbook_file on an uploaded file first.
     """
     max_rows = MAX_ROWS if max_rows is None else max_rows
-    try:
-        sheet = files.read_sheet(fileobj, _is_action_sheet, max_rows=max_rows + header.SEARCH_ROWS)
-    except files.SheetMissing:
-        raise WorkbookRejected(
-            _("The workbook has no sheet named “%(name)s”.") % {"name": label("sheet_actions")}
-        ) from None
-    except files.TooManyRows:
-        raise WorkbookRejected(
-            _("The sheet has more than %(count)s rows.") % {"count": max_rows}
-        ) from None
-    except files.Unreadable as exc:
-        logger.info("Upload refused: python-calamine cannot read it (%s).", exc)
-        raise _unreadable() from None
-    return _Reader(roadmap, sheet.rows, max_rows=max_rows).preview()
+    options = options or ImportOptions()
+    sheet = read_action_sheet(fileobj, options, max_rows=max_rows)
+    preview = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options).preview()
+    preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
+    return preview
 
 
 def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
@@ -103,23 +96,27 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
     of the services, which check and write the rows in bulk."""
     if preview.has_problems:
         raise ImportFailed(_("Correct the errors and conflicts first."))
-    changes = [
-        services.RowChange(
-            key=row.row,
-            data=row.data,
-            action_id=row.action_id if row.kind == CHANGED else None,
-            expected_version=row.version,
-        )
-        for row in preview.rows
-        if row.kind in (NEW, CHANGED)
-    ]
     try:
-        return services.actions_apply_import(
-            roadmap=roadmap,
-            changes=changes,
-            by=by,
-            reason=history_reason(HistoryReason.IMPORTED),
-        )
+        with transaction.atomic():
+            # What the file names and the database lacks (ticked in the preview), first.
+            created = create_missing(roadmap=roadmap, preview=preview, by=by)
+            changes = [
+                services.RowChange(
+                    key=row.row,
+                    data=resolve(row.data, created),
+                    action_id=row.action_id if row.kind == CHANGED else None,
+                    expected_version=row.version,
+                    reason=row_reason(row),
+                )
+                for row in preview.rows
+                if row.kind in (NEW, CHANGED)
+            ]
+            return services.actions_apply_import(
+                roadmap=roadmap,
+                changes=changes,
+                by=by,
+                reason=history_reason(HistoryReason.IMPORTED),
+            )
     except services.RowRefused as refused:
         error = refused.error
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -136,9 +133,11 @@ STORED_FIELDS = tuple(name for name in services.EDITABLE_FIELDS if name != "key_
 
 def _stored_rows(roadmap: Roadmap) -> dict[int, dict]:
     """The roadmap's rows as the preview compares them: {id: {field: value}}, with
-    "version" and "key_partners" (a frozenset of organisation ids); two queries."""
+    "version", "position" and "key_partners" (a frozenset of organisation ids); two
+    queries."""
     rows = {
-        row["pk"]: row for row in roadmap.actions.order_by().values("pk", "version", *STORED_FIELDS)
+        row["pk"]: row
+        for row in roadmap.actions.order_by().values("pk", "version", "position", *STORED_FIELDS)
     }
     partners: dict[int, set[int]] = defaultdict(set)
     links = Action.key_partners.through.objects.filter(action__roadmap=roadmap)
@@ -154,20 +153,13 @@ def _display_date(value: datetime.date) -> str:
 
 
 class _Reader:
-    def __init__(self, roadmap: Roadmap, rows: list[tuple[int, list]], *, max_rows: int):
+    def __init__(self, roadmap: Roadmap, rows: list[tuple[int, list]], *, max_rows: int, options):
         self.max_rows = max_rows
         self.roadmap = roadmap
         self.rows = rows
+        self.options = options
         self.actions = _stored_rows(roadmap)
-        organisations = roadmap.eligible_partners().values_list("pk", "name", "city_id")
-        self.organisation_names: dict[int, str] = {}
-        self.organisations_named: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for pk, name, city_id in organisations:
-            self.organisation_names[pk] = name
-            self.organisations_named[normalise(name)].append((pk, city_id))
-        challenges = roadmap.challenges.values_list("pk", "title")
-        self.challenge_titles = dict(challenges)
-        self.challenges_named = {normalise(title): pk for pk, title in challenges}
+        self.names = Names(roadmap, options)
         self.choices = {name: reading.choice_lookup(c) for name, c in CHOICE_FIELDS.items()}
         self.choice_labels = {name: dict(c) for name, c in CHOICE_FIELDS.items()}
         self.checked_dates: dict[tuple, list[str]] = {}
@@ -175,11 +167,21 @@ class _Reader:
     # --- the sheet -------------------------------------------------------
 
     def preview(self) -> ImportPreview:
-        at = header.header_at(self.rows)
+        at = header.header_at(self.rows, self.options)
         skipped = [number for number, _values in self.rows[:at]]
-        self.columns, ignored = header.columns(self.rows[at][1])
+        header_row = self.rows[at][1]
+        layout = mapping.layout_key([reading.text(value) for value in header_row])
+        remembered = ImportMapping.objects.filter(roadmap=self.roadmap, layout=layout).first()
+        if remembered is not None:
+            self.options = self.options.under(remembered.mapping)
+            self.names.options = self.options
+        self.columns, ignored, notes = header.columns(header_row, self.options)
+        self.headers = {
+            key: reading.text(header_row[index]).strip() for index, key in self.columns.items()
+        }
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
         self.shares = self._progress_has_shares(self.rows[at + 1 :])
+        self.hand = HandMade(self, notes=notes)
         rows = []
         seen_ids: set[int] = set()
         for number, values in self.rows[at + 1 :]:
@@ -190,12 +192,14 @@ class _Reader:
             raise WorkbookRejected(
                 _("The sheet has more than %(count)s rows.") % {"count": self.max_rows}
             )
-        return ImportPreview(
+        preview = ImportPreview(
             rows,
             ignored_columns=ignored,
             skipped_rows=skipped,
             missing_rows=len(self.actions.keys() - seen_ids),
         )
+        describe(preview, self, header_row, notes, layout=layout, remembered=remembered)
+        return preview
 
     def _progress_has_shares(self, rows) -> bool:
         """Whether the progress column holds percentage cells (a share such as 0.85)."""
@@ -211,15 +215,18 @@ class _Reader:
             key: values[index] if index < len(values) else None
             for index, key in self.columns.items()
         }
-        if all(reading.blank(value) for value in cells.values()):
+        notes = [values[index] for index in self.hand.notes if index < len(values)]
+        if all(reading.blank(value) for value in [*cells.values(), *notes]):
             return None
         row = RowPreview(row=number, kind=NEW, title=reading.text(cells["title"]))
+        row.cells = cells
 
         def error(key: str, message: str) -> None:
+            self.hand.failed_cell(key, message)
             row.errors.append(f"{self.letters[key]}{number}: {message}")
 
         action = None
-        if not reading.blank(cells["id"]):
+        if not reading.blank(cells.get("id")):
             try:
                 row.action_id = reading.whole_number(cells["id"])
             except reading.CellError as exc:
@@ -246,15 +253,22 @@ class _Reader:
                 row.version = reading.whole_number(cells["version"])
             except reading.CellError as exc:
                 error("version", exc.message)
+        elif not reading.blank(cells["title"]):
+            action = self.hand.by_title(row, cells["title"], seen_ids)
         data = {}
         named_currency = None
         for key, value in cells.items():
             if key in ("id", "version", *READ_ONLY_COLUMNS):
                 continue
+            self.hand.counted(key, value)
             try:
                 if key == "budget":
-                    data[key], named_currency = reading.amount(value)
+                    data[key], named_currency = self.hand.budget(value, row)
                     Action._meta.get_field(key).clean(data[key], None)
+                elif key in ("start_date", "deadline"):
+                    found = self.hand.date(key, value, row, data)
+                    if not (found is None and key in data):
+                        data[key] = found
                 else:
                     data[key] = self._value(key, value, action)
             except reading.CellError as exc:
@@ -263,6 +277,7 @@ class _Reader:
                 error(key, " ".join(exc.messages))
         if named_currency is not None:
             self._set_currency(data, cells, named_currency, error)
+        self.hand.fill(row, cells, values, data, action)
         self._check_together(row, data, action, error)
         if row.errors:
             row.kind = ERROR
@@ -294,6 +309,9 @@ class _Reader:
             stored = action[key] if action is not None else None
             if stored is not None and same_text(reading.line_breaks(stored), new):
                 new = stored
+            elif key == "title" and stored is not None and fold(stored) == fold(new):
+                # Matched by its title: the title as saved (case, spaces, quotes).
+                new = stored
             if key == "title" and action is None:
                 new = new.strip()
             Action._meta.get_field(key).clean(new, None)
@@ -307,9 +325,14 @@ class _Reader:
                 raise reading.CellError(
                     _("empty; %(accepted)s") % {"accepted": reading.one_of(labels)}
                 )
-            return reading.choice(value, self.choices[key], label(key), labels)
-        if key in ("start_date", "deadline"):
-            return reading.date(value)
+            if key in mapping.VALUE_FIELDS and self.hand.hand_made:
+                # As the file writes it: the user's choice, else the suggestion.
+                found = self.hand.choice(key, value)
+            else:
+                found = self.choices[key].get(normalise(reading.text(value)))
+            if found is None:
+                return reading.choice(value, self.choices[key], label(key), labels)
+            return found
         if key == "people_days":
             number = reading.decimal(value)
             Action._meta.get_field(key).clean(number, None)
@@ -321,47 +344,28 @@ class _Reader:
         if key == "lead_partner":
             if reading.blank(value):
                 return None
-            return self._organisation(
+            return self.names.organisation(
                 reading.text(value).strip(),
                 _("write the name of an organisation of the working group"),
             )
         if key == "key_partners":
-            hint = _("separate partners with ; or a new line")
-            return frozenset(self._organisation(name, hint) for name in reading.names(value))
+            return self._partners(value)
         if key == "challenge":
-            if reading.blank(value):
-                return None
-            found = self.challenges_named.get(normalise(value))
-            if found is None:
-                raise reading.CellError(
-                    _("no challenge named “%(name)s”") % {"name": value}
-                    + "; "
-                    + self._challenge_hint()
-                )
-            return found
+            return self.names.challenge(value)
         raise AssertionError(key)
 
-    def _challenge_hint(self) -> str:
-        titles = list(self.challenge_titles.values())
-        if not titles:
-            return _("the roadmap has no challenges: leave it empty")
-        if len(titles) > LISTED_CHALLENGES:
-            return _("write a challenge of the roadmap as the Overview sheet names it")
-        return reading.one_of(reading.quoted(title) for title in titles)
-
-    def _organisation(self, name: str, hint: str) -> int:
-        candidates = self.organisations_named.get(normalise(name), [])
-        if len(candidates) > 1:
-            candidates = [c for c in candidates if c[1] == self.roadmap.city_id]
-        if not candidates:
-            raise reading.CellError(
-                _("no organisation named “%(name)s”") % {"name": name} + "; " + hint
-            )
-        if len(candidates) > 1:
-            raise reading.CellError(
-                _("several organisations are named “%(name)s”") % {"name": name}
-            )
-        return candidates[0][0]
+    def _partners(self, value: object) -> frozenset:
+        """Every partner a cell names; every unknown one named in one message."""
+        hint = _("separate partners with ; or a new line")
+        found, unknown = set(), []
+        for name in self.names.split(value):
+            try:
+                found.add(self.names.organisation(name, hint))
+            except reading.CellError as exc:
+                unknown.append(exc.message)
+        if unknown:
+            raise reading.CellError("; ".join(unknown))
+        return frozenset(found)
 
     def _check_together(self, row: RowPreview, data: dict, action: dict | None, error) -> None:
         def value(key):
@@ -404,7 +408,7 @@ class _Reader:
         row.data = {key: data[key] for key in changes}
         if row.version is not None and row.version > row.current_version:
             row.errors.append(
-                f"{self.letters['version']}{row.row}: "
+                f"{self.letters.get('version', self.letters['title'])}{row.row}: "
                 + _("version %(file)s is newer than the saved version %(saved)s")
                 % {"file": row.version, "saved": row.current_version}
             )
@@ -423,11 +427,11 @@ class _Reader:
         if key in CHOICE_FIELDS:
             return str(self.choice_labels[key].get(value, value))
         if key == "lead_partner":
-            return self.organisation_names.get(value, str(value))
+            return self.names.organisation_name(value)
         if key == "key_partners":
-            return ", ".join(sorted(self.organisation_names.get(pk, str(pk)) for pk in value))
+            return ", ".join(sorted(self.names.organisation_name(pk) for pk in value))
         if key == "challenge":
-            return self.challenge_titles.get(value, str(value))
+            return self.names.challenge_title(value)
         if isinstance(value, datetime.date):
             return _display_date(value)
         if isinstance(value, Decimal):

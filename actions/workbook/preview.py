@@ -44,6 +44,37 @@ class RowPreview:
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Without an ID, the roadmap's action of the same title (or new, as the user chose).
+    matched_by_title: bool = False
+    as_new: bool = False
+    # How text was read ("Deadline: Q2 2022 → 30.06.2022"), and notes instead of errors.
+    interpretations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    budget_text: str = ""
+    cells: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def written(self) -> str:
+        """What history keeps of the text as the file wrote it."""
+        return "; ".join(self.interpretations)
+
+
+@dataclass
+class ColumnMapping:
+    index: int
+    letter: str
+    header: str
+    field: str | None  # a field, "note", or None (ignored)
+    field_label: str
+
+
+@dataclass
+class ValueMapping:
+    field: str
+    field_label: str
+    text: str
+    folded: str
+    entry: str | None
+    entry_label: str
 
 
 @dataclass
@@ -55,6 +86,23 @@ class ImportPreview:
     skipped_rows: list[int] = field(default_factory=list)
     # How many of the roadmap's actions the file does not contain (left alone).
     missing_rows: int = 0
+    sheet: str = ""
+    sheet_names: list[str] = field(default_factory=list)
+    columns: list[ColumnMapping] = field(default_factory=list)
+    values: list[ValueMapping] = field(default_factory=list)
+    # Field the file lacks → the entry every new row takes.
+    defaults: dict[str, str] = field(default_factory=dict)
+    # Folded name → the name as the file wrote it.
+    missing_organisations: dict[str, str] = field(default_factory=dict)
+    missing_challenges: dict[str, str] = field(default_factory=dict)
+    column_errors: list[str] = field(default_factory=list)
+    # Of those, the ones the user ticked: name → kind (organisations), strand (challenges).
+    create_organisations: dict[str, str] = field(default_factory=dict)
+    create_challenges: dict[str, str] = field(default_factory=dict)
+    # The header row's layout, and whether a mapping remembered for it was used.
+    layout: str = ""
+    remembered: bool = False
+    hand_made: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -65,7 +113,7 @@ class ImportPreview:
 
     @property
     def has_problems(self) -> bool:
-        return any(row.kind in (ERROR, CONFLICT) for row in self.rows)
+        return bool(self.column_errors) or any(row.kind in (ERROR, CONFLICT) for row in self.rows)
 
     @property
     def change_count(self) -> int:
@@ -85,6 +133,19 @@ class ImportPreview:
             "missing_rows": self.missing_rows,
             "ignored_columns": self.ignored_columns,
             "skipped_rows": self.skipped_rows,
+            "sheet": self.sheet,
+            "sheets": self.sheet_names,
+            "mapping": {column.header: column.field for column in self.columns},
+            "value_mappings": {
+                value.field: {v.text: v.entry for v in self.values if v.field == value.field}
+                for value in self.values
+            },
+            "defaults": self.defaults,
+            "missing_organisations": list(self.missing_organisations.values()),
+            "missing_challenges": list(self.missing_challenges.values()),
+            "organisations_to_create": self.create_organisations,
+            "challenges_to_create": self.create_challenges,
+            "column_errors": self.column_errors,
             "rows": [
                 {
                     "row": row.row,
@@ -98,6 +159,9 @@ class ImportPreview:
                         for change in row.changes
                     ],
                     "errors": [_split_error(error) for error in row.errors],
+                    "matched_by_title": row.matched_by_title,
+                    "interpretations": row.interpretations,
+                    "notes": row.notes,
                 }
                 for row in self.rows_to_show()
             ],

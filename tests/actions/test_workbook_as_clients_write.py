@@ -482,8 +482,10 @@ def test_no_header_row_says_what_headers_it_looks_for(sofia_roadmap):
     with pytest.raises(WorkbookRejected) as refused:
         checked_preview(sofia_roadmap, xlsx(rows))
     assert refused.value.message == (
-        "The Action Table sheet has no header row: none of its first 10 rows holds the "
-        "headers of an exported workbook (“Action”, “Type of activity”, “ID”, “Version”)."
+        "No header row found: none of the sheet's first 10 rows names at least 2 columns "
+        "of the Action Table. The first rows read: “Notes”; “School | event”. Headers "
+        "accepted include: “Action”, “Type of activity”, “Lead partner”, “Deadline”, "
+        "“Status”."
     )
 
 
@@ -525,6 +527,9 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
                 "saved_version": 1,
                 "changes": [{"field": "Progress (%)", "old": "10", "new": "85"}],
                 "errors": [],
+                "matched_by_title": False,
+                "interpretations": [],
+                "notes": [],
             },
             {
                 "row": 4,
@@ -541,8 +546,32 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
                         "or 1.234,50, with € or лв. if you like",
                     }
                 ],
+                "matched_by_title": False,
+                "interpretations": [],
+                "notes": [],
             },
         ],
+        "sheet": "Action Table",
+        "sheets": ["Action Table"],
+        "mapping": {
+            "Action": "title",
+            "Type of activity": "activity_type",
+            "Progress (%)": "progress",
+            "Estimated budget": "budget",
+            "Currency": "currency",
+            "Deadline": "deadline",
+            "Description": "description",
+            "ID": "id",
+            "Version": "version",
+            "Comments": None,
+        },
+        "value_mappings": {},
+        "defaults": {},
+        "missing_organisations": [],
+        "missing_challenges": [],
+        "organisations_to_create": {},
+        "challenges_to_create": {},
+        "column_errors": [],
         "dry_run": True,
         "imported": None,
     }

@@ -97,8 +97,12 @@ def many_entries() -> bytes:
 
 
 def no_action_sheet() -> bytes:
+    """No sheet is named as the export names it, and none has a header row the import
+    recognises (a hand-made sheet of another name with one is read: issue 18)."""
     workbook = openpyxl.load_workbook(io.BytesIO(good_workbook()))
     workbook.active.title = "Sheet1"
+    for cell in workbook.active[1]:
+        cell.value = f"Column {cell.column}" if cell.value else None
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -132,7 +136,7 @@ BAD_FILES = {
     "too_many_entries": (many_entries, 400, "too many parts"),
     "xml_entities": (lambda: with_entity_sheet(good_workbook()), 400, "XML declarations"),
     "macro_workbook": (lambda: macro_workbook(good_workbook()), 400, "macros"),
-    "no_action_table": (no_action_sheet, 422, "no sheet named"),
+    "no_action_table": (no_action_sheet, 422, "looks like an Action Table"),
 }
 
 

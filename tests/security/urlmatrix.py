@@ -209,6 +209,7 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "actions:timeline": lambda s: {"pk": s.roadmap.pk},
     "actions:export": lambda s: {"pk": s.roadmap.pk},
     "actions:import": lambda s: {"pk": s.roadmap.pk},
+    "actions:import_template": lambda s: {"pk": s.roadmap.pk},
     "actions:partner_statement": lambda s: {"pk": s.roadmap.pk, "org_pk": s.key_partner.pk},
     "actions:action_create": lambda s: {"roadmap_pk": s.roadmap.pk},
     "actions:removed_actions": lambda s: {"pk": s.roadmap.pk},
@@ -373,6 +374,8 @@ EXPECTED: dict[str, Expect] = {
     "actions:partner_statement": Expect(get=CHANGE_GET, post=GET_ONLY),
     # Import: the city's staff; an upload with no file is refused with 400.
     "actions:import": Expect(get=CHANGE_GET, post=change_post(400), writes=frozenset(STAFF)),
+    # The blank template to fill in by hand: whoever may import.
+    "actions:import_template": Expect(get=CHANGE_GET, post=GET_ONLY),
     # The row as the table shows it, for "cancel": GET only.
     "actions:action_row": Expect(get=CHANGE_GET, post=GET_ONLY),
     "actions:action_create": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),

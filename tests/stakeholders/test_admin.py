@@ -234,3 +234,19 @@ def test_network_admin_opens_every_stakeholders_admin_page(
         reverse(f"admin:stakeholders_{model}_change", args=[obj.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_organisations_other_names_are_edited_in_the_admin_and_found_by_its_search(
+    client, editor, sofia
+):
+    """Issue 18: aliases ("BCCI", "Sofia Municipality") that an imported spreadsheet
+    may write for an organisation, editable with it and searched by the admin."""
+    chamber = factories.organisation(
+        sofia, "БТПП", kind="chamber", aliases="BCCI\nBulgarian Chamber"
+    )
+    factories.organisation(sofia, "Other Ltd")
+    client.force_login(editor)
+    change = client.get(reverse("admin:stakeholders_organisation_change", args=[chamber.pk]))
+    assert 'name="aliases"' in change.content.decode()
+    found = client.get(reverse("admin:stakeholders_organisation_changelist"), {"q": "bcci"})
+    assert list(found.context["cl"].result_list) == [chamber]
