@@ -21,6 +21,13 @@ from stakeholders.models import Organisation
 from .roadmaps import Challenge, Roadmap
 
 DUE_SOON_DAYS = 30
+# What str.strip() strips (Python's white space, str.isspace), spelled out: a
+# regular expression's \s differs between SQLite (Python's re) and PostgreSQL
+# (the C library's, which keeps no-break spaces), these characters do not.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # The fields of the constraint "the deadline is not before the start".
 DATE_FIELDS = ("start_date", "deadline")
 
@@ -352,8 +359,10 @@ class Action(models.Model):
                 action_id=OuterRef("pk"), baseline__isnull=False, target__isnull=False
             )
         )
-        # \S: a character str.strip() would keep (both read Unicode's white space).
-        has_resources = Q(resources__regex=r"\S") | Q(budget__isnull=False) | Q(people_days__gt=0)
+        # A character that str.strip() would keep, the same on SQLite and PostgreSQL.
+        has_resources = (
+            Q(resources__regex=f"[^{WHITE_SPACE}]") | Q(budget__isnull=False) | Q(people_days__gt=0)
+        )
         return (
             Q(lead_partner_id__isnull=False)
             & Q(deadline__isnull=False)
