@@ -55,26 +55,41 @@ def challenge_spans(roadmap, filtered: QuerySet[Action] | None) -> dict[int | No
     }
 
 
-class _CountedRows:
-    """A queryset whose count is already known (the sum of ``challenge_spans``), so
-    that the Paginator does not count the filtered rows again. Paginator takes "a
-    sliceable object with a count() method"."""
+class _PageRows:
+    """The rows to page through, as Paginator takes them ("a sliceable object with a
+    count() method"), with two savings at any size of roadmap:
 
-    def __init__(self, queryset: QuerySet, count: int):
+    - the count is already known (the sum of ``challenge_spans``, or the roadmap's
+      own), so the rows the filter leaves are not counted again;
+    - a page is read in two steps: the ids of its rows first, sorted alone (a narrow
+      sort, in memory even at 20,000 rows), then those rows by id with all that
+      they show. Sorting every row with all its columns to keep a hundred was most
+      of the page's time on a large roadmap, and grew with it (EXPLAIN at 20,000:
+      70 ms for the first page, 134 ms deeper, sorted on disk; 26 and 64 ms by ids).
+    """
+
+    def __init__(self, queryset: QuerySet, count: int | None):
         self.queryset, self._count = queryset, count
 
     def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
         return self._count
 
-    def __getitem__(self, key):
-        return self.queryset[key]
+    def __getitem__(self, key: slice) -> list:
+        ids = list(self.queryset.values_list("pk", flat=True)[key])
+        if not ids:
+            return []
+        order = {pk: index for index, pk in enumerate(ids)}
+        rows = self.queryset.order_by().filter(pk__in=ids)
+        return sorted(rows, key=lambda row: order[row["pk"] if isinstance(row, dict) else row.pk])
 
 
 def table_page(rows: QuerySet[Action], number, *, count: int | None = None) -> Page:
     """The page ``number`` (the request's text: a bad or too big number gives the first
-    or the last page, as Paginator.get_page does) of ``rows``, already ordered."""
-    object_list = rows if count is None else _CountedRows(rows, count)
-    return Paginator(object_list, PER_PAGE).get_page(number)
+    or the last page, as Paginator.get_page does) of ``rows``, already ordered; its
+    ``object_list`` is a list."""
+    return Paginator(_PageRows(rows, count), PER_PAGE).get_page(number)
 
 
 def page_of(rows: QuerySet[Action], action: Action) -> int:

@@ -338,11 +338,11 @@ def test_table_query_count_does_not_grow_with_rows(
     client.get(_url(sofia_roadmap))  # warm the session
     # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
     # 6 roadmap with city, 7 the rows of each challenge (how many, their positions),
-    # 8 the page's actions with their lead partner, 9 their indicators,
-    # 10 challenges, 11 the page's key partners' names, 12 the roadmap's totals,
-    # 13 the challenge choices,
-    # 14-15 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(15):
+    # 8 the ids of the page's rows, 9 those actions with their lead partner,
+    # 10 their indicators, 11 challenges, 12 the page's key partners' names,
+    # 13 the roadmap's totals, 14 the challenge choices,
+    # 15-16 the filter form's organisation choices (lead partner, key partner).
+    with django_assert_num_queries(16):
         response = client.get(_url(sofia_roadmap))
     # A page of the table (actions/views/table_pages.py), at most a hundred rows.
     assert len(response.context["rows"]) == min(size, PER_PAGE)
@@ -386,10 +386,11 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     # 1 session, 2 user, 3 roadmap with city, 4 user's groups, 5 user's person,
     # 6 the cities of their organisation's working groups,
     # 7 the rows of each challenge (how many the filter leaves, their positions),
-    # 8-9 the page of the rows the filter leaves and their indicators, 10 challenges,
-    # 11 the page's key partners' names, 12 the roadmap's totals, 13 the challenge
-    # choices, 14-15 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(15):
+    # 8 the ids of the page of the rows the filter leaves, 9-10 those rows and their
+    # indicators, 11 challenges, 12 the page's key partners' names, 13 the roadmap's
+    # totals, 14 the challenge choices,
+    # 15-16 the filter form's organisation choices (lead partner, key partner).
+    with django_assert_num_queries(16):
         response = client.get(url)
     # Their organisation leads or partners two rows in five.
     assert response.context["shown"] == len([n for n in range(size) if n % 5 in (0, 4)])
