@@ -359,9 +359,10 @@ class Action(models.Model):
                 action_id=OuterRef("pk"), baseline__isnull=False, target__isnull=False
             )
         )
-        # A character that str.strip() would keep, the same on SQLite and PostgreSQL.
+        # The text last (the dearest test): a character str.strip() would keep, the
+        # same on SQLite and PostgreSQL.
         has_resources = (
-            Q(resources__regex=f"[^{WHITE_SPACE}]") | Q(budget__isnull=False) | Q(people_days__gt=0)
+            Q(budget__isnull=False) | Q(people_days__gt=0) | Q(resources__regex=f"[^{WHITE_SPACE}]")
         )
         return (
             Q(lead_partner_id__isnull=False)
