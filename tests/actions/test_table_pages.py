@@ -520,3 +520,23 @@ def test_the_open_deadline_index_leaves_out_what_the_model_calls_closed():
     (index,) = [i for i in Action._meta.indexes if i.name == "action_open_deadline"]
     assert set(Action.CLOSED_STATUSES) == {"done", "dropped"}
     assert "done" in str(index.condition) and "dropped" in str(index.condition)
+
+
+def test_an_edit_kept_over_a_login_is_shown_on_its_rows_page(
+    client, editor, sofia_roadmap, organisations
+):
+    bulk_fill(sofia_roadmap, 250, organisations, challenges=1)
+    action = sofia_roadmap.actions.in_table_order()[2 * PER_PAGE + 1]
+    # Anonymous now: the session ended while the row of page three was open.
+    response = client.post(
+        reverse("actions:action_edit", args=[action.pk]),
+        factories.action_form(action, title="Typed before the timeout"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{_url(sofia_roadmap, 'page=3')}",
+    )
+    assert response.status_code == 204
+    client.force_login(editor)
+    # Whichever page the login leads back to, the table opens at the row's.
+    page = client.get(_url(sofia_roadmap))
+    assert page.context["page"].number == 3
+    assert 'value="Typed before the timeout"' in page.content.decode()
