@@ -540,3 +540,21 @@ def test_an_edit_kept_over_a_login_is_shown_on_its_rows_page(
     page = client.get(_url(sofia_roadmap))
     assert page.context["page"].number == 3
     assert 'value="Typed before the timeout"' in page.content.decode()
+
+
+@pytest.mark.parametrize("words", ["зелена", "ЗЕЛЕНА 1", "обучители", "row 2-1", "Без"])
+def test_the_table_search_finds_what_python_finds_on_either_database(
+    client, editor, sofia_roadmap, mixed, words
+):
+    """On SQLite through core/sqlite.py's LIKE, on PostgreSQL through UPPER(...) LIKE
+    (which the trigram indexes answer): the same rows as a case-folded ``in``."""
+    fields = ("title", "description", "expected_results", "resources")
+    expected = {
+        action.title
+        for action in sofia_roadmap.actions.all()
+        if any(words.casefold() in getattr(action, field).casefold() for field in fields)
+    }
+    client.force_login(editor)
+    response = client.get(_url(sofia_roadmap, f"q={words}"))
+    assert set(_titles(response)) == expected
+    assert response.context["shown"] == len(expected)
