@@ -60,11 +60,16 @@ def _table_row(action_pk: int) -> Action:
     return Action.objects.for_table().get(pk=action_pk)
 
 
-def _row_url(action: Action) -> str:
-    """The table at the row of ``action``: on its page of the whole table."""
+def _page_url(action: Action) -> str:
+    """The table at the page of the whole table that holds ``action``."""
     page = page_of(Action.objects.filter(roadmap_id=action.roadmap_id), action)
     query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
-    return f"{action.roadmap.get_absolute_url()}{query}#action-{action.pk}"
+    return f"{action.roadmap.get_absolute_url()}{query}"
+
+
+def _row_url(action: Action) -> str:
+    """The table at the row of ``action``, on its page."""
+    return f"{_page_url(action)}#action-{action.pk}"
 
 
 def _apply_service_errors(form, exc: ValidationError) -> None:
@@ -333,6 +338,8 @@ def action_delete(request, pk: int):
         version = whole_number(request.POST.get("version"))
         if version is None:
             return HttpResponseBadRequest(_("The form is missing the row's version."))
+        # Back to the page the row was on (its neighbours), asked before it goes.
+        table_page_url = _page_url(action)
         try:
             services.action_delete(action=action, by=request.user, expected_version=version)
         except services.ActionConflict:
@@ -352,7 +359,7 @@ def action_delete(request, pk: int):
                 _("Removed actions: restore it"),
             ),
         )
-        return redirect(action.roadmap)
+        return redirect(table_page_url)
     return render(request, "actions/action_confirm_delete.html", {"action": action})
 
 

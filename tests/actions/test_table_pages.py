@@ -558,3 +558,17 @@ def test_the_table_search_finds_what_python_finds_on_either_database(
     response = client.get(_url(sofia_roadmap, f"q={words}"))
     assert set(_titles(response)) == expected
     assert response.context["shown"] == len(expected)
+
+
+def test_a_row_removed_from_page_two_leads_back_to_page_two(
+    client, editor, sofia_roadmap, organisations
+):
+    bulk_fill(sofia_roadmap, 250, organisations, challenges=1)
+    action = _second_page_row(sofia_roadmap)
+    client.force_login(editor)
+    response = client.post(
+        reverse("actions:action_delete", args=[action.pk]), {"version": action.version}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url(sofia_roadmap, "page=2")
+    assert not sofia_roadmap.actions.filter(pk=action.pk).exists()
