@@ -38,7 +38,10 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["action", "position", "pk"]
+        # By the action's column, not "action": that would cascade into the action's
+        # ordering and on into its roadmap's and city's (four tables joined and
+        # sorted for every prefetch of indicators).
+        ordering = ["action_id", "position", "pk"]
 
     def __str__(self):
         return self.name

@@ -120,7 +120,9 @@ class Challenge(models.Model):
     class Meta:
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
-        ordering = ["roadmap", "position", "pk"]
+        # By the roadmap's column, not "roadmap": that would join and sort by the
+        # roadmap's own ordering (its city's name, period, title) for every list.
+        ordering = ["roadmap_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["roadmap", "position"],

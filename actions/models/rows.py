@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,13 @@ from stakeholders.models import Organisation
 from .roadmaps import Challenge, Roadmap
 
 DUE_SOON_DAYS = 30
+# What str.strip() strips (Python's white space, str.isspace), spelled out: a
+# regular expression's \s differs between SQLite (Python's re) and PostgreSQL
+# (the C library's, which keeps no-break spaces), these characters do not.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # The fields of the constraint "the deadline is not before the start".
 DATE_FIELDS = ("start_date", "deadline")
 
@@ -73,6 +80,34 @@ class ActionQuerySet(models.QuerySet):
         for action_id, name in links:
             names.setdefault(action_id, []).append(name)
         return names
+
+    def in_table_order(self):
+        """In the Action Table's order: by challenge (unassigned last, on SQLite as on
+        PostgreSQL), then by position. Its columns only, so that a page of rows is a
+        slice of one index-friendly sort (the challenge is one small join)."""
+        return self.order_by(
+            F("challenge__position").asc(nulls_last=True), "challenge_id", "position", "pk"
+        )
+
+    def ahead_of(self, action: "Action"):
+        """The actions that ``in_table_order`` puts before ``action`` (its page is how
+        many of them there are, divided by the page's size). Positions are unique in
+        a roadmap, and so are a challenge's."""
+        same_challenge_before = Q(challenge_id=action.challenge_id) & (
+            Q(position__lt=action.position) | Q(position=action.position, pk__lt=action.pk)
+        )
+        if action.challenge_id is None:
+            return self.filter(Q(challenge__isnull=False) | same_challenge_before)
+        challenge = action.challenge
+        return self.filter(
+            Q(challenge__position__lt=challenge.position)
+            | Q(challenge__position=challenge.position, challenge_id__lt=challenge.pk)
+            | same_challenge_before
+        )
+
+    def measurable(self):
+        """The tangible and measurable rows (``Action.measurable_condition``)."""
+        return self.filter(Action.measurable_condition())
 
     def for_table(self):
         """Everything the Action Table shows, in a fixed number of queries."""
@@ -201,7 +236,18 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        ordering = ["roadmap", "challenge__position", "position", "pk"]
+        # By the roadmap's column, not "roadmap", which would cascade into Roadmap's
+        # ordering (its city's name, period, title): four tables joined and sorted
+        # for every unordered list of actions and every prefetch through them.
+        ordering = ["roadmap_id", "challenge__position", "position", "pk"]
+        indexes = [
+            # The dashboard's overdue and due-soon lists: open actions by deadline.
+            models.Index(
+                fields=["deadline"],
+                name="action_open_deadline",
+                condition=Q(deadline__isnull=False) & ~Q(status__in=["done", "dropped"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=100),
@@ -299,6 +345,31 @@ class Action(models.Model):
         if not any(baseline is not None and target is not None for baseline, target in indicators):
             missing.append(str(_("an indicator with baseline and target")))
         return missing
+
+    @staticmethod
+    def measurable_condition() -> Q:
+        """``measurable_gaps`` in SQL, for the counts of a whole roadmap: a lead partner,
+        a deadline, necessary resources (text that is not only blanks, a budget or
+        people-days) and an indicator with a baseline and a target. Resources fully
+        pledged are not counted here, as the Action Table does not count them."""
+        from .indicators import Indicator
+
+        has_indicator = Exists(
+            Indicator.objects.filter(
+                action_id=OuterRef("pk"), baseline__isnull=False, target__isnull=False
+            )
+        )
+        # The text last (the dearest test): a character str.strip() would keep, the
+        # same on SQLite and PostgreSQL.
+        has_resources = (
+            Q(budget__isnull=False) | Q(people_days__gt=0) | Q(resources__regex=f"[^{WHITE_SPACE}]")
+        )
+        return (
+            Q(lead_partner_id__isnull=False)
+            & Q(deadline__isnull=False)
+            & has_resources
+            & Q(has_indicator)
+        )
 
     def missing_for_measurable(self) -> list[str]:
         """What the row lacks to be tangible and measurable (uses prefetched indicators,

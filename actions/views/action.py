@@ -31,20 +31,28 @@ from .common import (
 from .table import (
     TableRows,
     give_row_flash,
-    mark_moves,
     roadmap_summary,
     table_actions,
     table_context,
     unsaved_notice,
 )
+from .table_pages import PAGE_PARAM, challenge_bounds, mark_moves, page_of
 
 
 def _table_row(action_pk: int) -> Action:
     return Action.objects.for_table().get(pk=action_pk)
 
 
+def _page_url(action: Action) -> str:
+    """The table at the page of the whole table that holds ``action``."""
+    page = page_of(Action.objects.filter(roadmap_id=action.roadmap_id), action)
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return f"{action.roadmap.get_absolute_url()}{query}"
+
+
 def _row_url(action: Action) -> str:
-    return f"{action.roadmap.get_absolute_url()}#action-{action.pk}"
+    """The table at the row of ``action``, on its page."""
+    return f"{_page_url(action)}#action-{action.pk}"
 
 
 def _apply_service_errors(form, exc: ValidationError) -> None:
@@ -121,8 +129,8 @@ def _render_row(request, action: Action, *, flash: str = ""):
     today = timezone.localdate()
     presenter = TableRows(today)
     (row,) = presenter.rows(table_actions(Action.objects.filter(pk=action.pk)))
-    siblings = Action.objects.filter(roadmap_id=action.roadmap_id, challenge_id=row.challenge_id)
-    mark_moves([row], siblings.only("pk", "challenge_id", "position"), sorted_=_is_sorted(request))
+    bounds = challenge_bounds(action.roadmap_id, row.challenge_id)
+    mark_moves([row], bounds, sorted_=_is_sorted(request))
     row.flash = flash
     can_edit = permissions.can_edit_roadmap(request.user, action.roadmap)
     # Who sees the row at all may update it (action_row, action_edit): staff or a partner.
@@ -336,6 +344,8 @@ def action_delete(request, pk: int):
         version = whole_number(request.POST.get("version"))
         if version is None:
             return HttpResponseBadRequest(_("The form is missing the row's version."))
+        # Back to the page the row was on (its neighbours), asked before it goes.
+        table_page_url = _page_url(action)
         try:
             services.action_delete(action=action, by=request.user, expected_version=version)
         except services.ActionConflict:
@@ -355,7 +365,7 @@ def action_delete(request, pk: int):
                 _("Removed actions: restore it"),
             ),
         )
-        return redirect(action.roadmap)
+        return redirect(table_page_url)
     return render(request, "actions/action_confirm_delete.html", {"action": action})
 
 
@@ -387,11 +397,16 @@ def action_move(request, pk: int):
         text = _("Moved to another challenge")
     flash = {"pk": moved.pk, "text": str(text), "button": direction or ""}
     if is_htmx(request):
-        # The whole table again, in the order, filter and sort of the page it was moved on.
-        context = table_context(request, action.roadmap, query=_page_query(request), flash=flash)
-        return vary_on_htmx(render(request, "actions/_action_table_moved.html", context))
+        # The whole table again, in the order, filter and sort of the page it was moved
+        # on, at the page that now holds the row (a move can take it across pages).
+        context = table_context(
+            request, action.roadmap, query=_page_query(request), flash=flash, show_row=moved
+        )
+        response = render(request, "actions/_action_table_moved.html", context)
+        response["HX-Replace-Url"] = context["page_url"]
+        return vary_on_htmx(response)
     give_row_flash(request, moved, text, button=direction or "")
-    return redirect(_row_url(action))
+    return redirect(_row_url(moved))
 
 
 @require_http_methods(["GET", "POST"])

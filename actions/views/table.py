@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import dateformat, formats, timezone
@@ -16,13 +17,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core import permissions, unsaved
+from core.htmx import is_htmx, vary_on_htmx
 from core.numbers import format_number, number_separators
 
 from ..filters import ActionFilter
 from ..forms import ActionForm
 from ..models import Action, Roadmap
 from ..partner_forms import PartnerActionForm
+from ..table_totals import table_totals
 from .common import get_roadmap_for_user
+from .table_pages import (
+    PAGE_PARAM,
+    PER_PAGE,
+    challenge_spans,
+    mark_moves,
+    page_groups,
+    page_links,
+    page_of,
+    page_query,
+    table_page,
+    without_page,
+)
 
 
 @require_safe
@@ -225,24 +240,6 @@ class TableRows:
         )
 
 
-class ChallengeGroup:
-    """The rows of one challenge, in table order."""
-
-    def __init__(self, challenge, rows):
-        self.challenge = challenge
-        self.rows = rows
-
-
-def group_by_challenge(challenges, rows) -> list[ChallengeGroup]:
-    by_challenge: dict[int | None, list[TableRow]] = {}
-    for row in rows:
-        by_challenge.setdefault(row.challenge_id, []).append(row)
-    groups = [ChallengeGroup(c, by_challenge.get(c.pk, [])) for c in challenges]
-    if None in by_challenge:
-        groups.append(ChallengeGroup(None, by_challenge[None]))
-    return groups
-
-
 # Fields of an action that no column shows: not reading them takes an eighth off
 # the actions' query (SQLite's date-times, in particular, come back as text to parse).
 _NOT_IN_THE_TABLE = (
@@ -260,30 +257,13 @@ def table_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
     prefetched (the measurable check reads them). The key partners come apart, as
     names (TableRows.rows). Not ``for_table()``, which also joins each action's
     challenge, roadmap and city and makes an organisation object per key partner:
-    prefetched, they were a third of reading the rows."""
+    prefetched, they were a third of reading the rows. Prefetched for the rows
+    read, so a page's hundred, never the roadmap's."""
     return (
         actions.select_related("lead_partner")
         .defer(*_NOT_IN_THE_TABLE)
         .prefetch_related("indicators")
     )
-
-
-def mark_moves(rows: list[TableRow], actions: Iterable[Action], *, sorted_: bool) -> None:
-    """Say where each row's ↑ / ↓ can take it: nowhere in a sorted table (the order
-    shown is not the table's), else not above the first nor below the last of its
-    challenge in the whole roadmap (``actions``: all its rows, filtered or not)."""
-    if sorted_:
-        for row in rows:
-            row.can_move_up = row.can_move_down = False
-        return
-    bounds: dict[int | None, tuple[int, int]] = {}
-    for action in actions:
-        low, high = bounds.get(action.challenge_id, (action.position, action.position))
-        bounds[action.challenge_id] = (min(low, action.position), max(high, action.position))
-    for row in rows:
-        low, high = bounds.get(row.challenge_id, (row.position, row.position))
-        row.can_move_up = row.position > low
-        row.can_move_down = row.position < high
 
 
 def mark_partner_rows(rows: list[TableRow], user, roadmap) -> None:
@@ -295,49 +275,60 @@ def mark_partner_rows(rows: list[TableRow], user, roadmap) -> None:
         row.can_update = row.pk in ids
 
 
-def summary_context(actions: list[Action]) -> dict:
-    """The counts above the table, of every row of the roadmap (``actions``, with
-    their indicators prefetched): how many are measurable, how many per status."""
-    return {
-        "total": len(actions),
-        "complete": sum(1 for action in actions if action.is_measurable()),
-        "status_counts": _status_counts(actions),
-    }
-
-
 def roadmap_summary(roadmap) -> dict:
-    """``summary_context`` of the roadmap as it is now (two queries), for a row
-    swapped in place to update the counts out of band."""
-    return summary_context(list(table_actions(roadmap.actions.all())))
+    """The counts above the table of the roadmap as it is now (one query), for a row
+    swapped in place to update them out of band."""
+    return table_totals(roadmap.actions.all())
 
 
-def table_context(request, roadmap, *, query=None, flash: dict | None = None) -> dict:
+def _filter_query(query) -> QueryDict | None:
+    """The filter and sort of ``query``: all but the page's number, which is not a
+    filter (a page alone leaves the filter unbound, its panel closed)."""
+    if not query:
+        return None
+    query = query.copy()
+    query.pop(PAGE_PARAM, None)
+    return query or None
+
+
+def table_context(
+    request,
+    roadmap,
+    *,
+    query=None,
+    flash: dict | None = None,
+    show_row: Action | None = None,
+) -> dict:
     """What the Action Table page shows; a fixed number of queries at any size.
 
-    ``query``: the filter and sort (the request's own GET by default; a row moved
-    in place passes those of the page it was moved on). ``flash``: {"pk", "text",
-    "button"} for the row to highlight after a save, a move or an add.
+    ``query``: the filter, sort and page (the request's own GET by default; a row
+    moved in place passes those of the page it was moved on). ``show_row``: an
+    action whose page to show instead of the query's (unless the user sorted the
+    table: its page is then the query's). ``flash``: {"pk", "text", "button"} for the row to
+    highlight after a save, a move or an add.
     """
     access = permissions.access_for(request.user)
     query = request.GET if query is None else query
     filterset = ActionFilter(
-        query or None,
-        queryset=table_actions(roadmap.actions.all()),
+        _filter_query(query),
+        queryset=table_actions(roadmap.actions.in_table_order()),
         roadmap=roadmap,
         organisation_id=access.organisation_id,
         staff=permissions.can_edit_roadmap(request.user, roadmap),
     )
     today = timezone.localdate()
-    actions = list(filterset.qs)
-    all_actions = list(table_actions(roadmap.actions.all())) if filterset.is_bound else actions
+    spans = challenge_spans(roadmap, filterset.qs if filterset.is_bound else None)
+    shown = sum(span.shown for span in spans.values())
+    page = query.get(PAGE_PARAM)
+    if show_row is not None and not filterset.is_sorted:
+        page = page_of(filterset.qs, show_row)
+    page_obj = table_page(filterset.qs, page, count=shown)
+    actions = list(page_obj.object_list)
     challenges = list(roadmap.challenges.all())
     presenter = TableRows(today)
     rows = presenter.rows(actions)
-    mark_moves(rows, all_actions, sorted_=filterset.is_sorted)
-    if filterset.is_bound:
-        complete = sum(1 for action in all_actions if action.is_measurable())
-    else:
-        complete = sum(1 for row in rows if row.is_measurable)
+    bounds = {key: (span.low, span.high) for key, span in spans.items()}
+    mark_moves(rows, bounds, sorted_=filterset.is_sorted)
     can_edit = permissions.can_edit_roadmap(request.user, roadmap)
     if not can_edit:
         mark_partner_rows(rows, request.user, roadmap)
@@ -345,30 +336,40 @@ def table_context(request, roadmap, *, query=None, flash: dict | None = None) ->
         for row in rows:
             if row.pk == flash["pk"]:
                 row.flash, row.focus_button = flash["text"], flash.get("button", "")
+    groups = None
+    if not filterset.is_sorted:
+        groups = page_groups(
+            challenges,
+            rows,
+            spans,
+            first_index=(page_obj.number - 1) * PER_PAGE,
+            last_page=not page_obj.has_next(),
+        )
+    filter_query = _filter_query(query)
+    path = reverse("actions:roadmap", args=[roadmap.pk])
+    page_text = page_query(filter_query, page_obj.number)
     return {
         "roadmap": roadmap,
         "filter": filterset,
         "rows": rows,
         "row_labels": presenter.labels,
-        "groups": None if filterset.is_sorted else group_by_challenge(challenges, rows),
+        "groups": groups,
         "challenges": challenges,
         "can_edit": can_edit,
         "today": today,
-        "total": len(all_actions),
-        "complete": complete,
-        "shown": len(rows),
-        "status_counts": _status_counts(all_actions),
+        **table_totals(roadmap.actions.all()),
+        "shown": shown,
+        "page": page_obj,
+        "pages": page_links(page_obj, filter_query, path=path),
         "flash": flash,
-        "query": query.urlencode() if query else "",
+        "query": page_text,
+        "page_url": f"{path}?{page_text}" if page_text else path,
+        "filter_query": without_page(filter_query),
     }
 
 
-def _status_counts(rows):
-    counts = dict.fromkeys(Action.Status.values, 0)
-    for row in rows:
-        counts[row.status] += 1
-    return [(label, counts[value]) for value, label in Action.Status.choices]
-
+# The element of the page that the table's partial replaces (templates/actions/_action_table.html).
+TABLE_ELEMENT_ID = "table-of-actions"
 
 _FLASH_KEY = "action_table_flash"
 
@@ -431,10 +432,27 @@ def kept_edit(request, roadmap) -> dict | None:
     return {"action": action, "form": form, "notice": unsaved_notice()}
 
 
+def _is_page_swap(request) -> bool:
+    """Whether htmx asks for the table alone (a link of the pagination); not when
+    it restores a page of its history, which needs the whole page."""
+    return (
+        is_htmx(request)
+        and request.headers.get("HX-Target") == TABLE_ELEMENT_ID
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
 @require_safe
 def roadmap(request, pk: int):
     roadmap = get_roadmap_for_user(request, pk)
-    context = table_context(request, roadmap, flash=take_row_flash(request, roadmap))
-    context["kept_edit"] = kept_edit(request, roadmap)
+    flash = take_row_flash(request, roadmap)
+    kept = kept_edit(request, roadmap)
+    # The row whose edit was kept is shown with what was typed, on its page.
+    show_row = kept["action"] if kept else None
+    context = table_context(request, roadmap, flash=flash, show_row=show_row)
+    context["kept_edit"] = kept
+    if _is_page_swap(request):
+        context["page_swap"] = True
+        return vary_on_htmx(render(request, "actions/_action_table_page.html", context))
     context["page_title"] = _("Action Table")
-    return render(request, "actions/roadmap.html", context)
+    return vary_on_htmx(render(request, "actions/roadmap.html", context))

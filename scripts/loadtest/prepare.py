@@ -67,6 +67,7 @@ def main() -> int:
     targets = {
         "login_url": reverse("login"),
         "roadmap_url": roadmap.get_absolute_url(),
+        "dashboard_url": reverse("dashboard"),
         "export_url": export_url,
         "actions": [
             {

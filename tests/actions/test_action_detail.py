@@ -161,7 +161,7 @@ def test_timeline_marks_overdue_actions(client, editor, sofia_roadmap):
     client.force_login(editor)
     response = client.get(reverse("actions:timeline", args=[sofia_roadmap.pk]))
     assert response.status_code == 200
-    bars = {bar.action.title: bar for bar in response.context["bars"]}
+    bars = {bar.title: bar for bar in response.context["bars"]}
     assert bars["Late"].overdue and not bars["On time"].overdue
     assert bars["Undated"].x is None
     assert bars["On time"].x > bars["Late"].x

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from actions.timeline import MARGIN_MONTHS, month_date, month_number, month_window
-from actions.views.timeline import MAX_MONTHS
+from actions.views.timeline import MAX_MONTHS, WINDOW_MONTHS
 from actions.workbook.sheets import MAX_TIMELINE_MONTHS
 from tests import factories
 from tests.actions.test_workbook_export import download
@@ -43,9 +43,9 @@ def far_dates(sofia_roadmap):
     }
 
 
-def timeline(client, user, roadmap):
+def timeline(client, user, roadmap, **query):
     client.force_login(user)
-    return client.get(reverse("actions:timeline", args=[roadmap.pk]))
+    return client.get(reverse("actions:timeline", args=[roadmap.pk]), query)
 
 
 def test_far_dates_keep_the_month_grid_to_a_window_around_the_period(
@@ -53,21 +53,25 @@ def test_far_dates_keep_the_month_grid_to_a_window_around_the_period(
 ):
     response = timeline(client, editor, sofia_roadmap)
     assert response.status_code == 200
-    months = response.context["months"]
-    assert 12 <= len(months) <= MAX_MONTHS
-    # The roadmap's period is inside the window, 1900 and 9999 are not.
-    assert months[0]["date"] <= datetime.date(2021, 1, 1)
-    assert months[-1]["date"] >= datetime.date(2023, 12, 1)
-    assert months[0]["date"].year > 1900 and months[-1]["date"].year < 9999
+    # The months the timeline reaches hold the roadmap's period, not 1900 or 9999.
+    reach_first, reach_last = response.context["reach_first"], response.context["reach_last"]
+    assert reach_first <= datetime.date(2021, 1, 1) and reach_last >= datetime.date(2023, 12, 1)
+    assert reach_first.year > 1900 and reach_last.year < 9999
+    # A page shows a window of them, with the way to the others.
+    assert len(response.context["months"]) == WINDOW_MONTHS
     assert len(response.content) < 200_000
     assert response.context["width"] < 400 + (MAX_MONTHS + 1) * response.context["month_width"]
+    period = timeline(client, editor, sofia_roadmap, **{"from": "2021-01"})
+    months = period.context["months"]
+    assert months[0]["date"] == datetime.date(2021, 1, 1)
+    assert months[-1]["date"] == datetime.date(2023, 12, 1)
 
 
 def test_bars_running_off_the_window_are_marked_at_its_edges(
     client, editor, sofia_roadmap, far_dates
 ):
-    response = timeline(client, editor, sofia_roadmap)
-    bars = {bar.action.title: bar for bar in response.context["bars"]}
+    response = timeline(client, editor, sofia_roadmap, **{"from": "2021-01"})
+    bars = {bar.title: bar for bar in response.context["bars"]}
     left = response.context["label_width"]
     right = response.context["width"] - 10
 
@@ -104,7 +108,9 @@ def test_timeline_of_a_roadmap_of_eight_thousand_years_is_capped(
     sofia_roadmap.save()
     response = timeline(client, editor, sofia_roadmap)
     assert response.status_code == 200
-    assert len(response.context["months"]) == MAX_MONTHS
+    reach = response.context["reach_first"], response.context["reach_last"]
+    assert month_number(reach[1]) - month_number(reach[0]) + 1 == MAX_MONTHS
+    assert len(response.context["months"]) == WINDOW_MONTHS
 
 
 def test_workbook_timeline_sheet_with_far_dates_stays_narrow(
