@@ -169,6 +169,10 @@ class Cells:
         self.styles = styles
         self.rows = 0
         self._per_line: tuple[int, ...] = ()
+        # One dimension per height, shared by the rows of that height: a row's
+        # dimension says only its height (the writer numbers the row itself), and
+        # making one is a tenth of a row's cost (a Strict object of ten fields).
+        self._heights: dict[float, RowDimension] = {}
 
     def set_widths(self, widths: Sequence[float]) -> None:
         """Set the widths of the sheet's first columns, before any row is appended
@@ -191,7 +195,10 @@ class Cells:
         # The height goes out with the row; the dimension is dropped once written,
         # so that memory does not grow with the rows (write-only).
         dimensions = self.ws.row_dimensions
-        dimensions[self.rows] = RowDimension(self.ws, index=self.rows, ht=height)
+        dimension = self._heights.get(height)
+        if dimension is None:
+            dimension = self._heights[height] = RowDimension(self.ws, ht=height)
+        dimensions[self.rows] = dimension
         self.ws.append(row)
         del dimensions[self.rows]
 
