@@ -167,8 +167,8 @@ class Cells:
     row before it takes the next): a Timeline bar is a row of them. An empty cell
     of TEXT or VALUE, which draws nothing, is not written at all (``append``);
     the columns carry the TEXT style (``set_widths``), so that what a partner
-    types there later looks as the cells around it. Each written cell is a fifth
-    of a row's cost in openpyxl and its serializer, styled or not.
+    types there later looks as the cells around it. A written cell costs openpyxl
+    and its serializer about as much empty as full: fewer cells is what pays.
     """
 
     def __init__(self, ws, styles: dict[str, StyleArray]):
