@@ -17,6 +17,7 @@ from actions.models import Action, Indicator, Roadmap
 from actions.workbook.export import COLUMN_KEYS, export_queryset
 from actions.workbook.labels import label
 from core.history_reasons import HistoryReason, history_reason
+from core.numbers import number_separators
 
 # --- the limit: bare openpyxl, write-only, plain values --------------------
 
@@ -41,9 +42,12 @@ def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
         .order_by("action_id", "position", "pk")
         .values_list("action_id", "name", "baseline", "target", "unit")
     )
+    separators = number_separators()
     for action_id, name, baseline, target, unit in rows.iterator():
         indicators[action_id].append(
-            Indicator.text_of(name=name, unit=unit, baseline=baseline, target=target)
+            Indicator.text_of(
+                name=name, unit=unit, baseline=baseline, target=target, separators=separators
+            )
         )
     activity_types = {value: str(text) for value, text in Action.ActivityType.choices}
     statuses = {value: str(text) for value, text in Action.Status.choices}

@@ -64,11 +64,19 @@ class Indicator(models.Model):
         return format_number(value, none, separators=separators)
 
     @staticmethod
-    def text_of(*, name: str, unit: str, baseline: Decimal | None, target: Decimal | None) -> str:
+    def text_of(
+        *,
+        name: str,
+        unit: str,
+        baseline: Decimal | None,
+        target: Decimal | None,
+        separators: dict | None = None,
+    ) -> str:
         """How the page and the workbook write an indicator: "name: baseline → target
-        unit" ("Подписан меморандум: не → да" for a yes/no one), "?" where unknown."""
-        baseline_text = Indicator.value_of(baseline, unit=unit, none="?")
-        target_text = Indicator.value_of(target, unit=unit, none="?")
+        unit" ("Подписан меморандум: не → да" for a yes/no one), "?" where unknown;
+        ``separators`` as ``core.numbers.format_number`` takes them."""
+        baseline_text = Indicator.value_of(baseline, unit=unit, none="?", separators=separators)
+        target_text = Indicator.value_of(target, unit=unit, none="?", separators=separators)
         if Indicator.is_yes_no_unit(unit) and {baseline, target} <= {0, 1, None}:
             unit = ""
         unit = f" {unit}" if unit else ""

@@ -22,6 +22,19 @@ from .common import (
 )
 
 
+def save_indicator(indicator: Indicator, *, by, errors: list[str]) -> bool:
+    """Validate and save ``indicator`` with its history's author, inside the caller's
+    transaction; if it is invalid, add its messages to ``errors`` and save nothing."""
+    try:
+        indicator.full_clean(exclude=["action"])
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+        return False
+    set_history_author(indicator, by=by)
+    indicator.save()
+    return True
+
+
 def action_indicators_update(
     *, action: Action, indicators: list[Mapping[str, Any]], by, expected_version: int
 ) -> Action:
@@ -69,14 +82,8 @@ def action_indicators_update(
             _check_can_update_indicators(by, action, fields=changing)
             for name, value in values.items():
                 setattr(indicator, name, value)
-            try:
-                indicator.full_clean(exclude=["action"])
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-                continue
-            set_history_author(indicator, by=by)
-            indicator.save()
-            changed = True
+            if save_indicator(indicator, by=by, errors=errors):
+                changed = True
         if errors:
             raise ValidationError(errors)
         if changed:

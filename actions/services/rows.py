@@ -24,6 +24,7 @@ from .common import (
     set_history_author,
     user_or_none,
 )
+from .indicators import save_indicator
 from .rules import _apply, _constraints_as_errors, _validate, action_changes
 
 
@@ -70,14 +71,7 @@ def _create_indicators(action: Action, indicators: Sequence[Mapping[str, Any]], 
     errors = []
     for position, values in enumerate(indicators):
         values = {name: value for name, value in values.items() if name not in ("action", "id")}
-        indicator = Indicator(action=action, position=position, **values)
-        try:
-            indicator.full_clean(exclude=["action"])
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            continue
-        set_history_author(indicator, by=by)
-        indicator.save()
+        save_indicator(Indicator(action=action, position=position, **values), by=by, errors=errors)
     if errors:
         # Raised inside the transaction: the row is not added without them.
         raise ValidationError({"indicators": errors})

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.dimensions import ColumnDimension, RowDimension
 
 from core.text import NOT_IN_XML
 
@@ -162,6 +162,13 @@ class Cells:
     A cell is made with its named style's style array, as openpyxl makes the cells
     it reads (``Cell(style_array=...)``): the same cell as one given the style by
     name (``cell.style = name``), without looking the style up again for each cell.
+
+    An empty cell is one object per style, shared (openpyxl writes each cell of a
+    row before it takes the next): a Timeline bar is a row of them. An empty cell
+    of TEXT or VALUE, which draws nothing, is not written at all (``append``);
+    the columns carry the TEXT style (``set_widths``), so that what a partner
+    types there later looks as the cells around it. A written cell costs openpyxl
+    and its serializer about as much empty as full: fewer cells is what pays.
     """
 
     def __init__(self, ws, styles: dict[str, StyleArray]):
@@ -169,18 +176,30 @@ class Cells:
         self.styles = styles
         self.rows = 0
         self._per_line: tuple[int, ...] = ()
+        # One dimension per height, shared by the rows of that height: a row's
+        # dimension says only its height (the writer numbers the row itself), and
+        # making one is a tenth of a row's cost (a Strict object of ten fields).
+        self._heights: dict[float, RowDimension] = {}
+        self._empty: dict[str, Cell] = {}
+        self._blank_text = self.styled(TEXT)
+        self._blank_value = self.styled(VALUE)
 
     def set_widths(self, widths: Sequence[float]) -> None:
         """Set the widths of the sheet's first columns, before any row is appended
         (write-only), and keep them for the rows' heights."""
         for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
+            letter = get_column_letter(index)
+            self.ws.column_dimensions[letter] = ColumnDimension(
+                self.ws, index=letter, width=width, style=self.styles[TEXT]
+            )
         self._per_line = tuple(max(1, int(width * CHARS_PER_WIDTH)) for width in widths)
 
     def append(self, row: Sequence[Cell | None], height: float | None = None) -> None:
         """Append ``row`` to the sheet, as high as its wrapped text needs (``lines``)
         or ``height`` points. A row of one line keeps the default height."""
         self.rows += 1
+        blank_text, blank_value = self._blank_text, self._blank_value
+        row = [None if cell is blank_text or cell is blank_value else cell for cell in row]
         if height is None:
             lines = self.lines(row)
             if lines > 1:
@@ -191,7 +210,10 @@ class Cells:
         # The height goes out with the row; the dimension is dropped once written,
         # so that memory does not grow with the rows (write-only).
         dimensions = self.ws.row_dimensions
-        dimensions[self.rows] = RowDimension(self.ws, index=self.rows, ht=height)
+        dimension = self._heights.get(height)
+        if dimension is None:
+            dimension = self._heights[height] = RowDimension(self.ws, ht=height)
+        dimensions[self.rows] = dimension
         self.ws.append(row)
         del dimensions[self.rows]
 
@@ -210,7 +232,15 @@ class Cells:
         return most
 
     def styled(self, style: str, value: object = None) -> Cell:
-        """A cell of ``style``, empty unless given a value (a month of the Timeline)."""
+        """A cell of ``style``, empty unless given a value (a month of the Timeline);
+        the empty one is shared: leave it as it is."""
+        if value is None:
+            empty = self._empty.get(style)
+            if empty is None:
+                empty = self._empty[style] = Cell(
+                    self.ws, row=1, column=1, style_array=self.styles[style]
+                )
+            return empty
         return Cell(self.ws, row=1, column=1, value=value, style_array=self.styles[style])
 
     def text(self, value: object, style: str = TEXT) -> Cell:

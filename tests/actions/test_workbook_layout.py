@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 from openpyxl import xml as openpyxl_xml
+from openpyxl.utils import get_column_letter
 
 from actions.checks import check_workbook_text_is_utf8
 from actions.models import Roadmap
@@ -18,6 +19,7 @@ from actions.workbook.cells import (
     FONT_SIZE,
     LINE_POINTS,
     MAX_ROW_POINTS,
+    SPAN,
     Cells,
     add_styles,
     clean_text,
@@ -195,3 +197,38 @@ def test_check_warns_when_openpyxl_writes_through_lxml(monkeypatch):
     monkeypatch.setattr(openpyxl_xml, "LXML", True)
     [warning] = check_workbook_text_is_utf8(None)
     assert warning.id == "actions.W001"
+
+
+def test_empty_plain_cells_are_not_written_and_their_columns_keep_the_text_style(
+    client, editor, sofia_roadmap
+):
+    today = timezone.localdate()
+    factories.action(sofia_roadmap, title="Plain", description="", deadline=None)
+    factories.action(
+        sofia_roadmap,
+        title="Late",
+        description="",
+        deadline=today - datetime.timedelta(days=3),
+    )
+    workbook = _workbook(client, editor, sofia_roadmap)
+    sheet = workbook["Action Table"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    description = COLUMN_KEYS.index("description")
+    # An empty cell that draws nothing is left out; an overdue row keeps its fill.
+    assert not rows["Plain"][description].has_style
+    assert rows["Late"][description].fill.fgColor.rgb.endswith("F8D7DA")
+    # What a partner types into the empty cell takes its column's style.
+    column = sheet.column_dimensions[get_column_letter(description + 1)]
+    assert (column.font.name, column.font.sz) == (FONT_NAME, FONT_SIZE)
+    assert column.alignment.wrap_text and column.alignment.vertical == "top"
+
+
+def test_an_empty_cell_is_one_shared_cell_per_style_and_each_is_written():
+    workbook = openpyxl.Workbook(write_only=True)
+    cells = Cells(workbook.create_sheet("Sheet"), add_styles(workbook))
+    assert cells.styled(SPAN) is cells.styled(SPAN)
+    cells.append([cells.text("a"), *(cells.styled(SPAN) for _month in range(3))])
+    out = io.BytesIO()
+    workbook.save(out)
+    row = next(openpyxl.load_workbook(out)["Sheet"].iter_rows())
+    assert [cell.fill.fgColor.rgb[-6:] for cell in row[1:]] == ["8FBC8F"] * 3

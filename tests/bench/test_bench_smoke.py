@@ -111,8 +111,12 @@ def test_the_import_case_runs_the_views_flow_once_per_run(tmp_path, settings):
     from bench.cases import import_as_the_views_do
 
     ours = inspect.getsource(import_as_the_views_do)
+    # The upload's request and the apply's (a hand-made file's mapping step,
+    # _refresh on the kept file, comes between them only for a file that is not
+    # the app's own).
+    views = "".join(inspect.getsource(view) for view in (workbook._preview, workbook._apply))
     for call in ("check_workbook_file(", "preview_import(", ".store(", ".load(", ".claim("):
-        assert ours.count(call) == inspect.getsource(workbook).count(call), call
+        assert ours.count(call) == views.count(call), call
 
 
 def test_the_sides_take_turns_going_first():
