@@ -339,8 +339,8 @@ def test_table_query_count_does_not_grow_with_rows(
     # 6 roadmap with city, 7 actions with their lead partner,
     # 8 key partners' names, 9 indicators, 10 challenges,
     # 11-12 the filter form's organisation choices (lead partner, key partner),
-    # 13 the challenge choices.
-    with django_assert_num_queries(13):
+    # 13 the challenge choices, 14-15 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(15):
         response = client.get(_url(sofia_roadmap))
     assert len(response.context["rows"]) == size
 
@@ -384,8 +384,9 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     # 7-8 every row and its indicators (the roadmap's count of complete rows),
     # 9-10 the rows the filter leaves and their indicators, 11 challenges,
     # 12 key partners' names, 13 the challenge choices,
-    # 14-15 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(15):
+    # 14-15 the filter form's organisation choices (lead partner, key partner),
+    # 16-17 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(17):
         response = client.get(url)
     # Their organisation leads or partners three rows in five.
     assert 0 < len(response.context["rows"]) < size
