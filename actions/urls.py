@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action, statement, table, timeline, workbook
+from .views import action, resource_corrections, statement, table, timeline, workbook
 
 app_name = "actions"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("actions/<int:pk>/delete/", action.action_delete, name="action_delete"),
     path("actions/<int:pk>/move/", action.action_move, name="action_move"),
     path("actions/<int:pk>/indicators/", action.action_indicators, name="action_indicators"),
+    # Correcting an action's resources (its page's editors).
+    path("pledges/<int:pk>/", resource_corrections.pledge_edit, name="pledge_edit"),
+    path("pledges/<int:pk>/delete/", resource_corrections.pledge_delete, name="pledge_delete"),
+    path("deliveries/<int:pk>/", resource_corrections.delivery_edit, name="delivery_edit"),
+    path(
+        "deliveries/<int:pk>/delete/",
+        resource_corrections.delivery_delete,
+        name="delivery_delete",
+    ),
 ]

@@ -11,6 +11,7 @@ from .common import (
     user_or_none,
 )
 from .indicators import action_indicators_update
+from .resource_corrections import delivery_delete, delivery_update, pledge_delete
 from .resources import (
     DeliveryRecorded,
     delivery_record,
@@ -45,13 +46,16 @@ __all__ = [
     "action_move",
     "action_restore",
     "action_update",
+    "delivery_delete",
     "delivery_record",
+    "delivery_update",
     "funding_line_create",
     "funding_line_delete",
     "funding_line_errors",
     "funding_line_update",
     "partner_errors",
     "pledge_create",
+    "pledge_delete",
     "pledge_errors",
     "pledge_update",
     "progress_doubts",
