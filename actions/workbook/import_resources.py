@@ -269,6 +269,8 @@ class _Reader:
                 key: values[index] if index < len(values) else None
                 for index, key in columns.items()
             }
+            if all(reading.blank(value) for value in cells.values()):
+                continue  # a row of the user's own notes, beside the columns
             letters = {key: get_column_letter(index + 1) for index, key in columns.items()}
             yield self._line(sheet, number, cells, letters, existing)
 

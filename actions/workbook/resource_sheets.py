@@ -17,8 +17,16 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..models import Delivery, FundingLine, Pledge, RoadmapResources, pledges_with_delivered
+from ..models import (
+    Action,
+    Delivery,
+    FundingLine,
+    Pledge,
+    RoadmapResources,
+    pledges_with_delivered,
+)
 from ..models.resources import ZERO
 from .cells import Cells
 from .labels import label
@@ -106,10 +114,35 @@ def _choice_labels(choices) -> dict[str, str]:
     return {value: str(text) for value, text in choices}
 
 
+# Excel holds a list typed into a validation in at most this many characters.
+MAX_INLINE_LIST = 255
+
+
+def _dropdown(cells: Cells, columns, key: str, choices) -> None:
+    """Offer ``choices`` (their labels) in column ``key``, as the Action Table's status.
+
+    The list is written into the validation itself, as Excel allows for a short
+    one, so that the Lists sheet keeps its columns; one too long, or a label
+    holding the list's separator, is offered no list (any value is still read)."""
+    labels = [str(text) for _value, text in choices]
+    inline = ",".join(labels)
+    if len(inline) + 2 > MAX_INLINE_LIST or any(("," in t or '"' in t) for t in labels):
+        return
+    letter = get_column_letter([k for k, _width in columns].index(key) + 1)
+    validation = DataValidation(
+        type="list", formula1=f'"{inline}"', allow_blank=True, showErrorMessage=True
+    )
+    validation.add(f"{letter}2:{letter}1048576")
+    cells.ws.data_validations.append(validation)
+
+
 def write_funding(cells: Cells, actions: QuerySet) -> None:
     """One row per funding line of ``actions``."""
     cells.set_widths([width for _key, width in FUNDING_COLUMNS])
     cells.ws.freeze_panes = "A2"
+    _dropdown(cells, FUNDING_COLUMNS, "funding_status", FundingLine.Status.choices)
+    # Currencies by their codes, as the cells hold them (and the Action Table's list).
+    _dropdown(cells, FUNDING_COLUMNS, "currency", [(c, c) for c in Action.Currency.values])
     cells.append([cells.header(label(key)) for key, _width in FUNDING_COLUMNS])
     statuses = _choice_labels(FundingLine.Status.choices)
     rows = (
@@ -163,6 +196,8 @@ def write_pledges(cells: Cells, actions: QuerySet) -> None:
     """One row per pledge of ``actions``, with what was delivered of it to date."""
     cells.set_widths([width for _key, width in PLEDGE_COLUMNS])
     cells.ws.freeze_panes = "A2"
+    _dropdown(cells, PLEDGE_COLUMNS, "pledge_kind", Pledge.Kind.choices)
+    _dropdown(cells, PLEDGE_COLUMNS, "unit", Pledge.Unit.choices)
     cells.append([cells.header(label(key)) for key, _width in PLEDGE_COLUMNS])
     kinds = _choice_labels(Pledge.Kind.choices)
     units = _choice_labels(Pledge.Unit.choices)

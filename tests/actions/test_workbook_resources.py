@@ -246,3 +246,17 @@ def _same(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return value if value != "" else None
+
+
+def test_the_choices_are_offered_as_dropdowns(resources, sofia_roadmap):
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(sofia_roadmap)))
+    funding = {
+        str(v.sqref): v.formula1 for v in workbook["Funding"].data_validations.dataValidation
+    }
+    pledges = {
+        str(v.sqref): v.formula1 for v in workbook["Pledges"].data_validations.dataValidation
+    }
+    assert funding["G2:G1048576"] == '"planned,requested,secured,received"'
+    assert funding["F2:F1048576"].startswith('"EUR,BGN')
+    assert "volunteer hours" in pledges["D2:D1048576"]
+    assert pledges["F2:F1048576"] == '"BGN,EUR,hours,days,pieces"'
