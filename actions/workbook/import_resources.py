@@ -284,16 +284,16 @@ class _Reader:
         for key in ("id", "version", "action_id"):
             try:
                 value = cells.get(key)
-                number = None if reading.blank(value) else reading.whole_number(value)
+                parsed = None if reading.blank(value) else reading.whole_number(value)
             except reading.CellError as error:
                 fail(key, error.message)
                 continue
             if key == "id":
-                line.pk = number
+                line.pk = parsed
             elif key == "version":
-                line.version = number
+                line.version = parsed
             else:
-                line.action = self.actions.get(number)
+                line.action = self.actions.get(parsed)
                 if line.action is None:
                     fail(key, _("no action of this roadmap has this ID"))
         for key, name in sheet.fields.items():

@@ -150,7 +150,10 @@ def test_bad_cells_are_errors_with_their_address(
     with translation.override("en"):
         preview = preview_resources(sofia_roadmap, _edited(_export(sofia_roadmap), edit))
     (error,) = [line for line in preview.lines if line.kind == ERROR]
-    assert any(e.startswith(address["cell"]) and message in e for e in error.errors), error.errors
+    assert any(e.startswith(address["cell"]) and message in e for e in error.errors), (
+        error.errors,
+        address,
+    )
 
 
 def test_a_pledge_by_an_organisation_outside_the_working_group(resources, sofia_roadmap, vratsa):
