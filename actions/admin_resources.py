@@ -11,7 +11,7 @@ same rules first, to place their errors on the fields.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import F, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -132,6 +132,12 @@ class PledgeFormSet(_ServiceFormSet):
                 expected_version=_opened_version(form),
             )
 
+    def delete_existing(self, obj, commit=True):
+        with _refusals_as_form_errors():
+            services.pledge_delete(
+                pledge=obj, by=self.by, expected_version=_opened_version(self._form_of(obj))
+            )
+
 
 class _ServiceInline(ScopedInline):
     """An inline that hands its formset the user the services write as."""
@@ -150,7 +156,7 @@ class FundingLineInline(_ServiceInline, admin.TabularInline):
 
 
 class PledgeInline(_ServiceInline, admin.TabularInline):
-    """Pledges are kept (deliveries are recorded against them): none is deleted here."""
+    """A pledge is removed only while nothing was delivered of it (``pledge_delete``)."""
 
     model = Pledge
     form = PledgeForm
@@ -158,7 +164,6 @@ class PledgeInline(_ServiceInline, admin.TabularInline):
     fields = ("organisation", "kind", "amount", "unit", "description", "date", "deliveries_link")
     readonly_fields = ("deliveries_link",)
     extra = 0
-    can_delete = False
 
     @admin.display(description=_("deliveries"))
     def deliveries_link(self, obj):
@@ -178,36 +183,80 @@ RESOURCE_INLINES = (FundingLineInline, PledgeInline)
 # --- A pledge and its ledger -----------------------------------------------------------------
 
 
-class DeliveryFormSet(BaseInlineFormSet):
-    """New lines of the ledger, recorded through ``delivery_record``; the lines
-    recorded stay as they are (the inline shows them read-only)."""
+class DeliveryForm(VersionedAdminForm):
+    """A line of the ledger, with the version it was opened at."""
 
-    by = None
+
+class DeliveryFormSet(_ServiceFormSet):
+    """The lines of the ledger: new ones recorded through ``delivery_record``, the
+    recorded ones corrected (``delivery_update``) or removed (``delivery_delete``),
+    each refused if it moved on since the page was opened."""
+
+    fields_written = DELIVERY_FIELDS
     request = None
+
+    def _warn(self, recorded) -> None:
+        for warning in recorded.warnings:
+            messages.warning(self.request, warning)
 
     def save_new(self, form, commit=True):
         with _refusals_as_form_errors():
             recorded = services.delivery_record(
-                pledge=self.instance,
-                data={name: form.cleaned_data.get(name) for name in DELIVERY_FIELDS},
-                by=self.by,
+                pledge=self.instance, data=self._data(form), by=self.by
             )
-        for warning in recorded.warnings:
-            messages.warning(self.request, warning)
+        self._warn(recorded)
         return recorded.delivery
+
+    def save_existing(self, form, obj, commit=True):
+        with _refusals_as_form_errors():
+            recorded = services.delivery_update(
+                delivery=obj,
+                data=self._data(form),
+                by=self.by,
+                expected_version=_opened_version(form),
+            )
+        self._warn(recorded)
+        return recorded.delivery
+
+    def delete_existing(self, obj, commit=True):
+        with _refusals_as_form_errors():
+            services.delivery_delete(
+                delivery=obj, by=self.by, expected_version=_opened_version(self._form_of(obj))
+            )
 
 
 class DeliveryInline(_ServiceInline, admin.TabularInline):
     model = Delivery
+    form = DeliveryForm
     formset = DeliveryFormSet
     fields = ("date", "amount", "note")
     extra = 1
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+class DeliveryStatusFilter(admin.SimpleListFilter):
+    """A pledge by what was delivered of it: nothing yet, part, all, or more."""
+
+    title = _("delivered")
+    parameter_name = "delivered"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("none", _("nothing yet")),
+            ("part", _("in part")),
+            ("all", _("in full")),
+            ("more", _("more than pledged")),
+        )
+
+    def queryset(self, request, queryset):
+        # ``delivered`` is the ledger's sum (PledgeAdmin.get_queryset).
+        conditions = {
+            "none": Q(delivered=0),
+            "part": Q(delivered__gt=0, delivered__lt=F("amount")),
+            "all": Q(delivered=F("amount"), amount__gt=0),
+            "more": Q(delivered__gt=F("amount")),
+        }
+        condition = conditions.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
 
 
 class _SavedThroughServices:
@@ -239,6 +288,7 @@ class PledgeAdmin(
     list_filter = (
         "kind",
         "unit",
+        DeliveryStatusFilter,
         ("organisation", related_filter("city")),
         ("action__roadmap", related_filter("city")),
     )
@@ -268,9 +318,24 @@ class PledgeAdmin(
         # A pledge stays with its action.
         return readonly if obj is None else (*readonly, "action")
 
-    def has_delete_permission(self, request, obj=None):
-        # A pledge is part of the record of who brought what; no service removes one.
-        return False
+    def delete_model(self, request, obj):
+        # The page asked "are you sure?" of the pledge as it is now: its version.
+        with _refusals_as_form_errors():
+            services.pledge_delete(pledge=obj, by=request.user, expected_version=obj.version)
+
+    def get_actions(self, request):
+        # One pledge at a time, each through pledge_delete, which may refuse it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except _ServiceRefused as refused:
+            for message in refused.error.messages:
+                messages.error(request, message)
+            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in PLEDGE_FIELDS}

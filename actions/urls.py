@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action, partner, statement, table, timeline, workbook
+from .views import action, partner, resource_corrections, statement, table, timeline, workbook
 
 app_name = "actions"
 
@@ -31,4 +31,13 @@ urlpatterns = [
     # Pledges and deliveries in the browser: the staff, and partners for their own (issue 16).
     path("actions/<int:pk>/pledges/new/", partner.pledge_create, name="pledge_create"),
     path("pledges/<int:pk>/deliveries/new/", partner.delivery_create, name="delivery_create"),
+    # Correcting an action's resources (its page's editors).
+    path("pledges/<int:pk>/", resource_corrections.pledge_edit, name="pledge_edit"),
+    path("pledges/<int:pk>/delete/", resource_corrections.pledge_delete, name="pledge_delete"),
+    path("deliveries/<int:pk>/", resource_corrections.delivery_edit, name="delivery_edit"),
+    path(
+        "deliveries/<int:pk>/delete/",
+        resource_corrections.delivery_delete,
+        name="delivery_delete",
+    ),
 ]

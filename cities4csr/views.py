@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
-from actions.models import DUE_SOON_DAYS, Action, Roadmap
+from actions.models import DUE_SOON_DAYS, Action, Roadmap, funding_per_roadmap
 from actions.partner_updates import recent_partner_updates
 from core import permissions
 from core.database import is_database_busy
@@ -40,6 +40,16 @@ def _own_cities(queryset, user, prefix: str = ""):
     narrows what ``visible_to`` already allowed; it grants nothing.
     """
     return queryset.filter(permissions.own_city_filter(user, prefix=prefix))
+
+
+def _funding_rows(roadmaps, funding) -> list:
+    """(roadmap, its totals by currency) for the roadmaps with a cost or a funding line."""
+    rows = []
+    for roadmap in roadmaps:
+        lines = [totals for totals in funding.get(roadmap.pk, ()) if totals.cost or totals.funded]
+        if lines:
+            rows.append((roadmap, lines))
+    return rows
 
 
 @require_safe
@@ -72,6 +82,9 @@ def dashboard(request):
         .annotate(**counts)
         .order_by("city__name", "-period_start", "title")
     )
+
+    # Cost, secured and gap of each roadmap, by currency (one query).
+    funding = funding_per_roadmap(Action.objects.filter(roadmap__in=[r.pk for r in roadmaps]))
 
     def first_rows(queryset):
         return list(
@@ -116,6 +129,7 @@ def dashboard(request):
         "partner_changes_since": today - datetime.timedelta(days=7),
         "has_cities": permissions.works_for_a_city(user),
         "roadmaps": roadmaps,
+        "funding": _funding_rows(roadmaps, funding),
         "overdue": first_rows(actions.overdue(today)),
         "overdue_total": sum(r.overdue_count for r in roadmaps),
         "due_soon": first_rows(actions.due_soon(today)),

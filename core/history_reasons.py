@@ -29,6 +29,8 @@ class HistoryReason(models.TextChoices):
     MINUTES_APPROVED = "minutes-approved", _("minutes approved")
     ROW_DELETED = "row-deleted", _("Action Table row %(id)s deleted")
     RESTORED = "restored", _("restored after its removal")
+    PLEDGED_IN_MEETING = "pledged-in-meeting", _("pledged in meeting %(number)s")
+    PLEDGE_DELETED = "pledge-deleted", _("pledge %(id)s removed")
 
 
 def history_reason(reason: HistoryReason, **params: object) -> str:

@@ -48,11 +48,12 @@ _EDITOR = {
         "challenge": ALL,
         "action": ALL,
         "indicator": ALL,
-        # An action's resources (issue 16): a pledge is kept once made, a
-        # delivery is a line of a ledger (added, never changed).
+        # An action's resources (issue 16): a pledge nothing was delivered of may
+        # be removed, a delivery (a line of a ledger) corrected or removed; the
+        # services keep the history of each (actions.services.resource_corrections).
         "fundingline": ALL,
-        "pledge": ("view", "add", "change"),
-        "delivery": ("view", "add"),
+        "pledge": ALL,
+        "delivery": ALL,
     },
     "meetings": {
         "meeting": VIEW,

@@ -358,6 +358,13 @@ class ContributionAdmin(CityScopedHistoryAdmin, MeetingPartAdmin, SimpleHistoryA
                 self.admin_site.admin_view(functools.partial(admin_views.proposal_accept, self)),
                 name="meetings_contribution_accept",
             ),
+            path(
+                "<path:object_id>/pledge/",
+                self.admin_site.admin_view(
+                    functools.partial(admin_views.contribution_pledge, self)
+                ),
+                name="meetings_contribution_pledge",
+            ),
             *super().get_urls(),
         ]
 

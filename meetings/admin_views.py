@@ -24,7 +24,7 @@ from stakeholders.models import Organisation
 
 from . import services
 from .admin_actions import carried_message, error_text
-from .forms import CarryForwardForm, MeetingCloseForm, ProposalRowForm
+from .forms import CarryForwardForm, ContributionPledgeForm, MeetingCloseForm, ProposalRowForm
 from .models import Contribution, Meeting
 
 
@@ -39,15 +39,27 @@ def meeting_cockpit_context(meeting: Meeting | None) -> dict:
     )
     for proposal in proposals:
         proposal.can_accept = _can_accept(proposal)
+    # What organisations said in the meeting, each of which may be a pledge.
+    pledges = list(
+        meeting.contributions.filter(organisation__isnull=False).select_related(
+            "organisation", "pledge__organisation"
+        )
+    )
+    for contribution in pledges:
+        contribution.can_pledge = services.can_record_pledge(contribution)
     return {
         "proposals": proposals,
+        "pledge_contributions": pledges,
         "late_minutes": services.unclosed_meetings().filter(pk=meeting.pk).exists(),
     }
 
 
 def contribution_cockpit_context(contribution: Contribution | None) -> dict:
     """Whether the contribution's change form offers "accept into the Action Table"."""
-    return {"can_accept": contribution is not None and _can_accept(contribution)}
+    return {
+        "can_accept": contribution is not None and _can_accept(contribution),
+        "can_pledge": contribution is not None and services.can_record_pledge(contribution),
+    }
 
 
 def _managed_object(model_admin, request, object_id):
@@ -232,6 +244,50 @@ def proposal_accept(model_admin, request, object_id):
         form=form,
         related=related,
         changes=_readable_changes(changes) if changes is not None else None,
+        meeting_url=meeting_url,
+    )
+
+
+def contribution_pledge(model_admin, request, object_id):
+    """Record what a contribution pledged as a pledge to an Action Table row, once."""
+    contribution = _managed_object(model_admin, request, object_id)
+    meeting_url = reverse("admin:meetings_meeting_change", args=[contribution.meeting_id])
+    if contribution.pledge_id:
+        messages.error(
+            request,
+            _("This contribution was already recorded as pledge %(id)s.")
+            % {"id": contribution.pledge_id},
+        )
+        return redirect(meeting_url)
+    form = ContributionPledgeForm(
+        request.POST or None,
+        initial=services.pledge_prefill(contribution=contribution),
+        roadmap=contribution.meeting.roadmap,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = services.contribution_pledge(
+                contribution=contribution, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, error_text(exc))
+                return redirect(meeting_url)
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Recorded pledge %(id)s: %(pledge)s") % {"id": pledge.pk, "pledge": pledge},
+            )
+            return redirect(meeting_url)
+    return _render(
+        model_admin,
+        request,
+        "meetings/admin/contribution_pledge.html",
+        contribution,
+        _("Record as a pledge"),
+        form=form,
         meeting_url=meeting_url,
     )
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action, Challenge
+from actions.models import Action, Challenge, Pledge
 from core.versions import as_version
 from stakeholders.models import Organisation
 
@@ -92,3 +92,28 @@ carry_forward_field = forms.BooleanField(
         "open next steps into this meeting."
     ),
 )
+
+
+class ContributionPledgeForm(forms.Form):
+    """The pledge a contribution made, prefilled from it; the moderator completes it.
+    The rules (who may pledge, which unit fits the kind) are the pledge services'."""
+
+    action = forms.ModelChoiceField(label=_("action"), queryset=Action.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("kind of contribution"), choices=Pledge.Kind.choices)
+    amount = forms.DecimalField(label=_("amount"), max_digits=14, decimal_places=2, localize=True)
+    unit = forms.ChoiceField(label=_("unit"), choices=Pledge.Unit.choices)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    date = forms.DateField(
+        label=_("date pledged"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, roadmap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roadmap is None:
+            return
+        self.fields["action"].queryset = roadmap.actions.order_by("position", "pk")
+        self.fields["organisation"].queryset = roadmap.eligible_partners().order_by("name")

@@ -47,7 +47,7 @@ def minutes_data(meeting: Meeting, *, can_see_people: bool) -> MinutesData:
         ),
         contributions=list(
             Contribution.objects.filter(meeting=meeting).select_related(
-                "author", "organisation", "action", "produced_action"
+                "author", "organisation", "action", "produced_action", "pledge__organisation"
             )
         ),
         next_steps=list(

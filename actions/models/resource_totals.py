@@ -79,9 +79,30 @@ class RoadmapFunding:
     by_challenge: dict[int | None, dict[str, FundingTotals]] = field(default_factory=dict)
     total: dict[str, FundingTotals] = field(default_factory=dict)
 
+    def per_challenge(self, challenges: Iterable) -> list[tuple[object, list[FundingTotals]]]:
+        """(challenge, its totals by currency) in the order of ``challenges``, the
+        actions without a challenge last (None); a challenge without actions is left out."""
+        rows = [
+            (challenge, _by_currency(self.by_challenge[challenge.pk]))
+            for challenge in challenges
+            if challenge.pk in self.by_challenge
+        ]
+        if None in self.by_challenge:
+            rows.append((None, _by_currency(self.by_challenge[None])))
+        return rows
 
-def funding_totals(actions: models.QuerySet[Action]) -> RoadmapFunding:
-    """Cost, funded, secured and gap of ``actions`` per challenge and in all (one query).
+    @property
+    def total_list(self) -> list[FundingTotals]:
+        """The whole roadmap's totals, one per currency."""
+        return _by_currency(self.total)
+
+
+def _by_currency(totals: dict[str, FundingTotals]) -> list[FundingTotals]:
+    return [totals[currency] for currency in sorted(totals)]
+
+
+def _grouped_funding(actions: models.QuerySet[Action], by: str):
+    """Cost, funded, secured and gap of ``actions``, summed per ``by`` and currency, in SQL.
 
     The gap adds up each action's gap: money over one action's cost does not
     fill another's.
@@ -89,27 +110,43 @@ def funding_totals(actions: models.QuerySet[Action]) -> RoadmapFunding:
     rows = (
         annotate_funding(actions)
         .order_by()
-        .values("challenge_id", "currency")
+        .values(by, "currency")
         .annotate(
             cost_total=Coalesce(Sum("budget"), Value(ZERO), output_field=TOTAL),
             funded_total=Coalesce(Sum("funded"), Value(ZERO), output_field=TOTAL),
             secured_total=Coalesce(Sum("secured"), Value(ZERO), output_field=TOTAL),
             gap_total=Coalesce(Sum("funding_gap"), Value(ZERO), output_field=TOTAL),
         )
-        .order_by("challenge_id", "currency")
+        .order_by(by, "currency")
     )
-    result = RoadmapFunding()
     for row in rows:
-        totals = FundingTotals(
-            currency=row["currency"],
-            cost=row["cost_total"],
-            funded=row["funded_total"],
-            secured=row["secured_total"],
-            gap=row["gap_total"],
+        yield (
+            row[by],
+            FundingTotals(
+                currency=row["currency"],
+                cost=row["cost_total"],
+                funded=row["funded_total"],
+                secured=row["secured_total"],
+                gap=row["gap_total"],
+            ),
         )
-        result.by_challenge.setdefault(row["challenge_id"], {})[totals.currency] = totals
+
+
+def funding_totals(actions: models.QuerySet[Action]) -> RoadmapFunding:
+    """Cost, funded, secured and gap of ``actions`` per challenge and in all (one query)."""
+    result = RoadmapFunding()
+    for challenge_id, totals in _grouped_funding(actions, "challenge_id"):
+        result.by_challenge.setdefault(challenge_id, {})[totals.currency] = totals
         whole = result.total.setdefault(totals.currency, FundingTotals(currency=totals.currency))
         whole.add(totals)
+    return result
+
+
+def funding_per_roadmap(actions: models.QuerySet[Action]) -> dict[int, list[FundingTotals]]:
+    """Cost, funded, secured and gap of ``actions`` per roadmap, by currency (one query)."""
+    result: dict[int, list[FundingTotals]] = {}
+    for roadmap_id, totals in _grouped_funding(actions, "roadmap_id"):
+        result.setdefault(roadmap_id, []).append(totals)
     return result
 
 
@@ -279,3 +316,18 @@ class ActionResources:
             per_kind=needed_pledged_delivered(needs=needs, totals=totals),
             fully_pledged=is_fully_pledged(needs=needs, totals=totals),
         )
+
+
+@dataclass
+class RoadmapResources:
+    """What a set of actions (a roadmap, filtered or not) adds up to: cost, secured
+    and gap per challenge and in all, and pledged and delivered per kind."""
+
+    funding: RoadmapFunding
+    per_kind: list[KindTotals]
+
+    @classmethod
+    def of(cls, actions: models.QuerySet[Action]) -> RoadmapResources:
+        """The totals of ``actions`` (all of them, whatever page shows them), in two queries."""
+        pledges = Pledge.objects.filter(action__in=actions.order_by().values("pk"))
+        return cls(funding=funding_totals(actions), per_kind=pledge_totals(pledges))

@@ -256,6 +256,7 @@ class Delivery(FieldPlacedConstraints, models.Model):
     amount = models.DecimalField(_("amount"), **AMOUNT)
     date = models.DateField(_("date delivered"), default=timezone.localdate)
     note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     constraint_fields = {"delivery_amount_not_negative": "amount"}

@@ -13,6 +13,7 @@ from .common import (
 )
 from .imports import import_mapping_remember, import_missing_create
 from .indicators import action_indicators_update
+from .resource_corrections import delivery_delete, delivery_update, pledge_delete
 from .resources import (
     DeliveryRecorded,
     delivery_record,
@@ -50,7 +51,9 @@ __all__ = [
     "action_restore",
     "action_update",
     "actions_apply_import",
+    "delivery_delete",
     "delivery_record",
+    "delivery_update",
     "funding_line_create",
     "funding_line_delete",
     "funding_line_errors",
@@ -59,6 +62,7 @@ __all__ = [
     "import_missing_create",
     "partner_errors",
     "pledge_create",
+    "pledge_delete",
     "pledge_errors",
     "pledge_update",
     "progress_doubts",

@@ -276,18 +276,30 @@ def delivery_record(*, pledge: Pledge, data: Mapping[str, Any], by) -> DeliveryR
         _full_clean(delivery, exclude=["pledge"])
         set_history_author(delivery, by=by)
         delivery.save()
-        delivered = current.deliveries.aggregate(total=Sum("amount"))["total"] or ZERO
-    warnings = []
-    if delivered > current.amount:
-        warnings.append(
-            _(
-                "Recorded. More is delivered now (%(delivered)s %(unit)s) than was "
-                "pledged (%(pledged)s %(unit)s)."
-            )
-            % {
-                "delivered": format_number(delivered),
-                "pledged": format_number(current.amount),
-                "unit": current.get_unit_display(),
-            }
+        delivered = ledger_total(current)
+    return DeliveryRecorded(
+        delivery=delivery, delivered=delivered, warnings=delivery_warnings(current, delivered)
+    )
+
+
+def ledger_total(pledge: Pledge):
+    """What was delivered of ``pledge`` in all: the sum of its ledger."""
+    return pledge.deliveries.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def delivery_warnings(pledge: Pledge, delivered) -> list[str]:
+    """What to tell whoever recorded a delivery: more delivered than pledged is
+    recorded (partners often bring more), and said."""
+    if delivered <= pledge.amount:
+        return []
+    return [
+        _(
+            "Recorded. More is delivered now (%(delivered)s %(unit)s) than was "
+            "pledged (%(pledged)s %(unit)s)."
         )
-    return DeliveryRecorded(delivery=delivery, delivered=delivered, warnings=warnings)
+        % {
+            "delivered": format_number(delivered),
+            "pledged": format_number(pledge.amount),
+            "unit": pledge.get_unit_display(),
+        }
+    ]

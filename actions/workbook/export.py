@@ -1,5 +1,5 @@
 """Write a roadmap's workbook: Overview, Action Table, Timeline, Indicators,
-Partners, and the sheets other apps add (the meetings app its Meetings), in the
+Partners, Funding, Pledges, and the sheets other apps add (the meetings app its Meetings), in the
 language that is active.
 
 The workbook is written in openpyxl's write-only mode: rows stream to
@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from ..models import Action, Roadmap
-from . import printing, sheets
+from . import printing, resource_sheets, sheets
 from .action_table import (
     COLUMN_KEYS,
     COLUMNS,
@@ -78,7 +78,7 @@ def write_workbook(
     on_row: Callable[[int, int], None] | None = None,
 ) -> TableStats:
     """Write the workbook of ``roadmap`` showing ``actions`` (ordered) to ``out``,
-    with ``extra_sheets`` after the Partners sheet (``registered_sheets()``);
+    with ``extra_sheets`` after the Pledges sheet (``registered_sheets()``);
     ``on_row(read, written)`` is told of each row of the Action Table (a task's progress)."""
     now = timezone.localtime(now)
     today = now.date()
@@ -91,6 +91,8 @@ def write_workbook(
     timeline = wb.create_sheet(label("sheet_timeline"))
     indicators = wb.create_sheet(label("sheet_indicators"))
     partners = wb.create_sheet(label("sheet_partners"))
+    funding = wb.create_sheet(label("sheet_funding"))
+    pledges = wb.create_sheet(label("sheet_pledges"))
     extra = [(sheet, wb.create_sheet(sheet.title())) for sheet in extra_sheets]
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
@@ -101,6 +103,8 @@ def write_workbook(
         (timeline, sheets.TIMELINE_TITLE_ROWS, "A:A", None),
         (indicators, "1:1", None, None),
         (partners, "1:1", None, None),
+        (funding, "1:1", None, None),
+        (pledges, "1:1", None, None),
         *((ws, "1:1", None, None) for _sheet, ws in extra),
     ):
         printing.set_up_pages(
@@ -114,11 +118,15 @@ def write_workbook(
 
     challenges = dict(roadmap.challenges.values_list("pk", "title"))
     stats = write_action_table(Cells(table, styles), actions, challenges, today, on_row)
-    _write_overview(Cells(overview, styles), roadmap, stats, challenges, now, filter_description)
+    overview_cells = Cells(overview, styles)
+    _write_overview(overview_cells, roadmap, stats, challenges, now, filter_description)
+    resource_sheets.write_overview_totals(overview_cells, actions, challenges)
     period = (roadmap.period_start, roadmap.period_end)
     sheets.write_timeline(Cells(timeline, styles), actions, today, period)
     sheets.write_indicators(Cells(indicators, styles), actions)
     sheets.write_partners(Cells(partners, styles), actions)
+    resource_sheets.write_funding(Cells(funding, styles), actions)
+    resource_sheets.write_pledges(Cells(pledges, styles), actions)
     for sheet, ws in extra:
         sheet.write(Cells(ws, styles), roadmap, actions)
     write_lists(Cells(lists, styles))
@@ -161,7 +169,8 @@ def _write_overview(
     filter_description: str,
 ) -> None:
     ws = cells.ws
-    cells.set_widths((36, 24))
+    # The resources' totals (resource_sheets) come below, in six columns.
+    cells.set_widths((36, 24, 14, 14, 14, 14))
     period = " – ".join(
         day.strftime("%d.%m.%Y") if day else "…"
         for day in (roadmap.period_start, roadmap.period_end)

@@ -82,6 +82,26 @@ LABELS: dict[str, str] = {
     "next_steps": _("Next steps"),
     "summary": _("Summary"),
     "overdue": _("overdue"),
+    # Resources: the Overview's totals, the Funding and Pledges sheets, the Partners' sums
+    "sheet_funding": _("Funding"),
+    "sheet_pledges": _("Pledges"),
+    "funding_per_challenge": _("Cost, secured and gap per challenge"),
+    "whole_roadmap": _("Whole roadmap"),
+    "cost": _("Estimated cost"),
+    "funded": _("Funded"),
+    "secured": _("Secured"),
+    "gap": _("Gap"),
+    "pledges_per_kind": _("Pledged and delivered per kind"),
+    "funder": _("Funder"),
+    "funder_programme": _("Funder (programme)"),
+    "amount": _("Amount"),
+    "funding_status": _("Funding status"),
+    "note": _("Note"),
+    "pledge_kind": _("Kind of contribution"),
+    "pledged": _("Pledged"),
+    "delivered": _("Delivered to date"),
+    "date_pledged": _("Date pledged"),
+    "action_id": _("Action ID"),
 }
 
 # What workbooks exported before wrote, in English and Bulgarian (read only:

@@ -27,6 +27,7 @@ from .cells import (
     Cells,
 )
 from .labels import label
+from .resource_sheets import PartnerSums
 
 # The most months of the Timeline sheet (actions.timeline.month_window): nobody
 # reads a Gantt of decades in a spreadsheet. The timeline page shows more.
@@ -160,12 +161,17 @@ class CellLines:
 
 
 def write_partners(cells: Cells, actions: QuerySet) -> None:
-    """Each organisation involved in the actions, with what it leads and partners."""
+    """Each organisation involved in the actions, with what it leads and partners,
+    and what it pledged and delivered (``PartnerSums``)."""
     ws = cells.ws
     keys = ("organisation", "kind", "sector", "website", "leads", "partners_in")
-    cells.set_widths((32, 22, 20, 28, 50, 50))
+    # What each organisation pledged and delivered, a pair of columns per unit.
+    sums = PartnerSums(actions)
+    cells.set_widths((32, 22, 20, 28, 50, 50, *([14] * (2 * len(sums.units)))))
     ws.freeze_panes = "A2"
-    cells.append([cells.header(label(key)) for key in keys])
+    cells.append(
+        [cells.header(label(key)) for key in keys] + [cells.header(h) for h in sums.headers()]
+    )
     leads: dict[int, CellLines] = defaultdict(CellLines)
     partnered: dict[int, CellLines] = defaultdict(CellLines)
     led = actions.filter(lead_partner__isnull=False).values_list("lead_partner_id", "title")
@@ -177,9 +183,9 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
     pairs = through.values_list("organisation_id", "action__title")
     for organisation_id, title in pairs.iterator(chunk_size=CHUNK_SIZE):
         partnered[organisation_id].add(title)
-    organisations = Organisation.objects.filter(pk__in=set(leads) | set(partnered)).order_by(
-        "name", "pk"
-    )
+    organisations = Organisation.objects.filter(
+        pk__in=set(leads) | set(partnered) | sums.organisation_ids
+    ).order_by("name", "pk")
     for organisation in organisations.only("pk", "name", "kind", "sector", "website"):
         cells.append(
             [
@@ -191,5 +197,6 @@ def write_partners(cells: Cells, actions: QuerySet) -> None:
                 cells.text(
                     partnered[organisation.pk].text() if organisation.pk in partnered else ""
                 ),
+                *(cells.value(value) for value in sums.values(organisation.pk)),
             ]
         )

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action
+from actions.models import Action, Pledge
 from core.history_reasons import HistoryReason, history_reason
 from stakeholders.models import Organisation, Person
 
@@ -75,6 +75,18 @@ class Contribution(MeetingPart, models.Model):
         on_delete=models.SET_NULL,
         related_name="produced_by",
         verbose_name=_("action produced"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # The pledge an organisation made in the meeting, recorded from this
+    # contribution (meetings.services.contribution_pledge, once); the pledge
+    # finds where it was made through ``pledge.contributions``.
+    pledge = models.ForeignKey(
+        Pledge,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("pledge recorded"),
         null=True,
         blank=True,
         editable=False,
@@ -171,3 +183,15 @@ def unlink_contributions(sender, instance: Action, **kwargs) -> None:
             contribution._history_user = instance._history_user
         contribution._change_reason = history_reason(HistoryReason.ROW_DELETED, id=instance.pk)
         contribution.save(update_fields=["action", "produced_action"])
+
+
+@receiver(pre_delete, sender=Pledge)
+def unlink_pledge(sender, instance: Pledge, **kwargs) -> None:
+    """Unlink the contribution a pledge being removed was recorded from, in its
+    history, as ``unlink_contributions`` does for a row."""
+    for contribution in Contribution.objects.filter(pledge=instance):
+        contribution.pledge = None
+        if hasattr(instance, "_history_user"):
+            contribution._history_user = instance._history_user
+        contribution._change_reason = history_reason(HistoryReason.PLEDGE_DELETED, id=instance.pk)
+        contribution.save(update_fields=["pledge"])

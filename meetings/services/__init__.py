@@ -29,22 +29,32 @@ from .invitations import (
     meeting_invite_working_group,
     working_group_people,
 )
+from .pledges import (
+    PLEDGEABLE_OUTCOMES,
+    can_record_pledge,
+    contribution_pledge,
+    pledge_prefill,
+)
 from .proposals import ACCEPTABLE_OUTCOMES, proposal_accept, proposal_changes, proposal_prefill
 
 __all__ = [
     "ACCEPTABLE_OUTCOMES",
+    "PLEDGEABLE_OUTCOMES",
     "CarryForward",
     "GroupInvited",
     "Invitations",
     "Review",
     "attendance_outside_working_group",
+    "can_record_pledge",
     "carry_forward_review",
     "closing_doubts",
+    "contribution_pledge",
     "meeting_carry_forward",
     "meeting_close",
     "meeting_delete",
     "meeting_invitations_send",
     "meeting_invite_working_group",
+    "pledge_prefill",
     "previous_meeting",
     "proposal_accept",
     "proposal_changes",

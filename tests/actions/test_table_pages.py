@@ -86,8 +86,9 @@ def test_a_page_costs_the_same_queries_at_any_size(
     # 10 their indicators, 11 challenges, 12 the page's key partners' names,
     # 13 the roadmap's totals, 14 whether the user follows the roadmap (the header's
     # follow button), 15 the challenge choices,
-    # 16-17 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(17):
+    # 16-17 the filter form's organisation choices (lead partner, key partner),
+    # 18-19 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert len(response.context["rows"]) == PER_PAGE
     assert response.context["total"] == size

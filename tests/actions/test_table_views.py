@@ -348,8 +348,9 @@ def test_table_query_count_does_not_grow_with_rows(
     # 13 the roadmap's totals, 14 whether the user follows the roadmap (the
     # header's follow button: one query for the page, none per row),
     # 15 the challenge choices,
-    # 16-17 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(17):
+    # 16-17 the filter form's organisation choices (lead partner, key partner),
+    # 18-19 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(19):
         response = client.get(_url(sofia_roadmap))
     # A page of the table (actions/views/table_pages.py), at most a hundred rows.
     assert len(response.context["rows"]) == min(size, PER_PAGE)
@@ -398,8 +399,9 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     # totals, 14 whether the partner follows the roadmap (the header's follow
     # button: one query for the page), 15 the rows they update (issue 16),
     # 16 the challenge choices,
-    # 17-18 the filter form's organisation choices (lead partner, key partner).
-    with django_assert_num_queries(18):
+    # 17-18 the filter form's organisation choices (lead partner, key partner),
+    # 19-20 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(20):
         response = client.get(url)
     # Their organisation leads or partners two rows in five.
     assert response.context["shown"] == len([n for n in range(size) if n % 5 in (0, 4)])

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from actions.models import Action
 from tests import factories
@@ -25,12 +26,16 @@ def test_export_roadmap_writes_the_workbook_in_the_chosen_language(roadmap_with_
     assert "Wrote 1 actions" in out.getvalue()
     workbook = openpyxl.load_workbook(path)
     # The words of the Bulgarian interface ("Времева линия", "Срок").
-    assert workbook.sheetnames[:6] == [
+    with translation.override("bg"):
+        funding, pledges = translation.gettext("Funding"), translation.gettext("Pledges")
+    assert workbook.sheetnames[:8] == [
         "Обобщение",
         "Таблица за действия",
         "Времева линия",
         "Индикатори",
         "Партньори",
+        funding,
+        pledges,
         "Срещи",
     ]
     header = next(workbook["Таблица за действия"].iter_rows(max_row=1, values_only=True))

@@ -30,7 +30,16 @@ from actions.workbook.sheets import MONTH_WIDTH
 from tests import factories
 from tests.actions.test_workbook_export import download, make_table, sheet_xml
 
-PRINTED = ["Overview", "Action Table", "Timeline", "Indicators", "Partners", "Meetings"]
+PRINTED = [
+    "Overview",
+    "Action Table",
+    "Timeline",
+    "Indicators",
+    "Partners",
+    "Funding",
+    "Pledges",
+    "Meetings",
+]
 
 
 @pytest.fixture

@@ -183,11 +183,11 @@ def test_meeting_change_page_query_count_does_not_grow(
     client.force_login(moderator)
     client.get(_change(meeting))  # warm the session
     # The same at 2 and at 12 of each part: the session, the user, their groups,
-    # cities and permissions; the meeting and its cockpit (late minutes, proposals);
-    # one query per inline (agenda, attendance with people and organisations,
+    # cities and permissions; the meeting and its cockpit (late minutes, proposals,
+    # the contributions that may be pledges); one query per inline (agenda, attendance with people and organisations,
     # contributions, next steps) and their choices; the attendance's autocompletes
     # are labelled from the rows read (core.admin_widgets.KnownAutocompleteSelect).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(_change(meeting))
     assert response.status_code == 200
     assert len(response.context["inline_admin_formsets"][1].formset.forms) == size

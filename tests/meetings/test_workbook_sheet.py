@@ -24,9 +24,9 @@ def _sheetnames(roadmap, **kwargs) -> list[str]:
 
 def test_meetings_app_adds_its_sheet_to_the_workbook(held_meeting, sofia_roadmap):
     assert registered_sheets() == [MEETINGS_SHEET]
-    assert _sheetnames(sofia_roadmap)[-2:] == ["Partners", "Lists"]
+    assert _sheetnames(sofia_roadmap)[-2:] == ["Pledges", "Lists"]
     names = _sheetnames(sofia_roadmap, extra_sheets=registered_sheets())
-    assert names[-3:] == ["Partners", "Meetings", "Lists"]
+    assert names[-3:] == ["Pledges", "Meetings", "Lists"]
 
 
 def test_meetings_sheet_shows_the_meeting(held_meeting, sofia_roadmap):

@@ -140,11 +140,12 @@ def test_the_dashboard_query_count_does_not_grow_with_partner_updates(
         services.delivery_record(pledge=pledge, data={"amount": Decimal(1)}, by=partner)
     client.force_login(editor)
     # 1 session, 2 user, 3 groups, 4 city access, 5 person,
-    # 6 my roadmaps with their counts, 7 overdue, 8 due soon, 9 the next meeting,
-    # 10 recent partner updates (rows, pledges and deliveries in one union).
+    # 6 my roadmaps with their counts, 7 their cost, secured and gap, 8 overdue,
+    # 9 due soon, 10 the next meeting,
+    # 11 recent partner updates (rows, pledges and deliveries in one union).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"))
-    assert len(queries) == 10, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 11, "\n".join(q["sql"] for q in queries.captured_queries)
     assert len(response.context["partner_updates"]) == min(2 * size, 20)
 
 

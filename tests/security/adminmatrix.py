@@ -117,9 +117,9 @@ MODELS: dict[str, ModelRights] = {
     # Indicators are edited in their action (the inline, through the service).
     "actions.Indicator": _rights(view=ALL_STAFF),
     # Funding lines too (the list is to look them up); a pledge has its own page
-    # for its ledger of deliveries, and is kept: nobody deletes one there.
+    # for its ledger of deliveries; one nothing was delivered of may be removed.
     "actions.FundingLine": _rights(view=ALL_STAFF),
-    "actions.Pledge": _rights(view=ALL_STAFF, change=ALL_STAFF, add=ALL_STAFF),
+    "actions.Pledge": _rights(view=ALL_STAFF, change=ALL_STAFF, add=ALL_STAFF, delete=ALL_STAFF),
     # Meetings and their parts: the moderator's; editors read them.
     **{
         f"meetings.{name}": _rights(view=ALL_STAFF, change=MANAGERS, add=MANAGERS, delete=MANAGERS)
@@ -144,6 +144,7 @@ CUSTOM: dict[str, frozenset[str]] = {
     "meetings_meeting_close": frozenset(MANAGERS),
     "meetings_meeting_carry_forward": frozenset(MANAGERS),
     "meetings_contribution_accept": frozenset(MANAGERS),
+    "meetings_contribution_pledge": frozenset(MANAGERS),
     "auth_user_password_change": frozenset(NETWORK),
 }
 

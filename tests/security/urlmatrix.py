@@ -123,8 +123,10 @@ class Side:
     indicator: Indicator
     meeting: Meeting
     person: Person
-    # The key partner's pledge to the action (issue 16).
+    # A pledge nothing was delivered of (it may be removed), and a line of
+    # another pledge's ledger.
     pledge: Pledge
+    delivery: Delivery
     job: Job | None = None  # the city's editor's finished export (build_world)
 
 
@@ -164,8 +166,22 @@ def _side(city, visibility: str) -> Side:
     pledge = Pledge.objects.create(
         action=action, organisation=key_partner, kind="cash", amount=100, unit="EUR"
     )
+    delivered = Pledge.objects.create(
+        action=action, organisation=lead, kind="volunteer_hours", amount=40, unit="hours"
+    )
+    delivery = Delivery.objects.create(pledge=delivered, amount=8)
     return Side(
-        city, roadmap, challenge, lead, key_partner, action, indicator, meeting, person, pledge
+        city,
+        roadmap,
+        challenge,
+        lead,
+        key_partner,
+        action,
+        indicator,
+        meeting,
+        person,
+        pledge,
+        delivery,
     )
 
 
@@ -221,6 +237,10 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "actions:action_indicators": lambda s: {"pk": s.action.pk},
     "actions:pledge_create": lambda s: {"pk": s.action.pk},
     "actions:delivery_create": lambda s: {"pk": s.pledge.pk},
+    "actions:pledge_edit": lambda s: {"pk": s.pledge.pk},
+    "actions:pledge_delete": lambda s: {"pk": s.pledge.pk},
+    "actions:delivery_edit": lambda s: {"pk": s.delivery.pk},
+    "actions:delivery_delete": lambda s: {"pk": s.delivery.pk},
     "meetings:list": lambda s: {},
     "meetings:meeting": lambda s: {"pk": s.meeting.pk},
     "meetings:minutes": lambda s: {"pk": s.meeting.pk},
@@ -294,6 +314,23 @@ POST_DATA: dict[str, Callable[[Side], dict]] = {
         f"delivery{s.pledge.pk}-amount": "40",
         f"delivery{s.pledge.pk}-date": "2030-02-01",
     },
+    "actions:pledge_edit": lambda s: {
+        "version": s.pledge.version,
+        "organisation": s.pledge.organisation_id,
+        "kind": "cash",
+        "amount": "150",
+        "unit": "EUR",
+        "description": "Changed by the permission matrix",
+        "date": s.pledge.date.isoformat(),
+    },
+    "actions:pledge_delete": lambda s: {"version": s.pledge.version},
+    "actions:delivery_edit": lambda s: {
+        "version": s.delivery.version,
+        "amount": "9",
+        "date": s.delivery.date.isoformat(),
+        "note": "Changed by the permission matrix",
+    },
+    "actions:delivery_delete": lambda s: {"version": s.delivery.version},
     "login": lambda s: {"username": "nobody", "password": "wrong"},
     "notifications:follow_action": lambda s: {"follow": "1"},
     "notifications:follow_roadmap": lambda s: {"follow": "1"},
@@ -391,6 +428,13 @@ EXPECTED: dict[str, Expect] = {
     "actions:delivery_create": Expect(
         get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
     ),
+    # Correcting an action's resources: its roadmap's staff.
+    "actions:pledge_edit": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:pledge_delete": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:delivery_edit": Expect(get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)),
+    "actions:delivery_delete": Expect(
+        get=CHANGE_GET, post=change_post(302), writes=frozenset(STAFF)
+    ),
     # Moving is POST only.
     "actions:action_move": Expect(
         get={**_all(405)}, post=change_post(302), writes=frozenset(STAFF)
@@ -435,4 +479,6 @@ def snapshot() -> tuple:
         Meeting.objects.count(),
         Contribution.objects.count(),
         Action.history.model.objects.count(),
+        tuple(Pledge.objects.order_by("pk").values_list("pk", "version", "amount")),
+        tuple(Delivery.objects.order_by("pk").values_list("pk", "version", "amount")),
     )

@@ -1,0 +1,222 @@
+"""Correcting what was recorded of an action's resources, from the action's page:
+a pledge changed or removed, a line of its ledger (a delivery) corrected or
+removed. Plain pages (they work without JavaScript); every write goes through
+the services (actions.services.resource_corrections, pledge_update), which keep
+the history and refuse a lost update.
+
+Who may: the roadmap's editors (``get_action_for_editor``); whoever may not see
+the roadmap meets a 404, as for an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core import permissions
+from core.numbers import format_number, whole_number
+
+from .. import services
+from ..models import Delivery, Pledge, pledges_with_delivered
+from ..resource_forms import DeliveryCorrectionForm, PledgeCorrectionForm
+from .common import get_action_for_editor, not_found
+
+
+def _get_pledge_for_editor(request, pk: int) -> Pledge:
+    pledge = (
+        Pledge.objects.filter(
+            permissions.roadmap_filter(request.user, prefix="action__roadmap__"), pk=pk
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if pledge is None:
+        not_found(request)
+    pledge.action = get_action_for_editor(request, pledge.action_id)
+    return pledge
+
+
+def _get_delivery_for_editor(request, pk: int) -> Delivery:
+    delivery = (
+        Delivery.objects.filter(
+            permissions.roadmap_filter(request.user, prefix="pledge__action__roadmap__"), pk=pk
+        )
+        .select_related("pledge__organisation")
+        .first()
+    )
+    if delivery is None:
+        not_found(request)
+    delivery.pledge.action = get_action_for_editor(request, delivery.pledge.action_id)
+    return delivery
+
+
+def _resources_url(action) -> str:
+    return f"{action.get_absolute_url()}#resources"
+
+
+def _pledge_url(pledge) -> str:
+    return reverse("actions:pledge_edit", args=[pledge.pk])
+
+
+def _place(form, error: ValidationError) -> None:
+    """A service's refusal, on the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for name, field_errors in error.message_dict.items():
+            for message in field_errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _is_conflict(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "conflict"
+
+
+@require_http_methods(["GET", "POST"])
+def pledge_edit(request, pk: int):
+    """A pledge's page for its editors: the pledge to correct, and its ledger."""
+    pledge = _get_pledge_for_editor(request, pk)
+    action = pledge.action
+    status = 200
+    if request.method == "POST":
+        form = PledgeCorrectionForm(request.POST, instance=pledge, roadmap=action.roadmap)
+        if form.is_valid():
+            try:
+                services.pledge_update(
+                    pledge=pledge,
+                    data=form.service_data(),
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                if _is_conflict(error):
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(_pledge_url(pledge))
+                _place(form, error)
+            else:
+                messages.success(request, _("Pledge saved."))
+                return redirect(_resources_url(action))
+        status = 422
+    else:
+        form = PledgeCorrectionForm(instance=pledge, roadmap=action.roadmap)
+    delivered = pledges_with_delivered(Pledge.objects.filter(pk=pledge.pk)).get().delivered
+    return render(
+        request,
+        "actions/pledge_correction.html",
+        {
+            "action": action,
+            "pledge": pledge,
+            "form": form,
+            "delivered": delivered,
+            "deliveries": list(pledge.deliveries.order_by("date", "pk")),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pledge_delete(request, pk: int):
+    pledge = _get_pledge_for_editor(request, pk)
+    if request.method == "POST":
+        try:
+            services.pledge_delete(
+                pledge=pledge,
+                by=request.user,
+                expected_version=whole_number(request.POST.get("version")),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_pledge_url(pledge))
+        messages.success(request, _("Pledge removed. Its history keeps what it was."))
+        return redirect(_resources_url(pledge.action))
+    return render(
+        request,
+        "actions/resource_confirm_delete.html",
+        {
+            "action": pledge.action,
+            "heading": _("Remove pledge"),
+            "question": _("Remove the pledge of %(organisation)s: %(pledge)s?")
+            % {
+                "organisation": pledge.organisation.name,
+                "pledge": f"{format_number(pledge.amount)} {pledge.get_unit_display()}",
+            },
+            "version": pledge.version,
+            "cancel_url": _pledge_url(pledge),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delivery_edit(request, pk: int):
+    """A line of a pledge's ledger, corrected by the roadmap's editors."""
+    delivery = _get_delivery_for_editor(request, pk)
+    pledge = delivery.pledge
+    status = 200
+    if request.method == "POST":
+        form = DeliveryCorrectionForm(request.POST, instance=delivery)
+        if form.is_valid():
+            try:
+                done = services.delivery_update(
+                    delivery=delivery,
+                    data=form.service_data(),
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                if _is_conflict(error):
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(reverse("actions:delivery_edit", args=[delivery.pk]))
+                _place(form, error)
+            else:
+                for warning in done.warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("Delivery saved."))
+                return redirect(_pledge_url(pledge))
+        status = 422
+    else:
+        form = DeliveryCorrectionForm(instance=delivery)
+    return render(
+        request,
+        "actions/delivery_correction.html",
+        {"action": pledge.action, "pledge": pledge, "delivery": delivery, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delivery_delete(request, pk: int):
+    delivery = _get_delivery_for_editor(request, pk)
+    pledge = delivery.pledge
+    if request.method == "POST":
+        try:
+            services.delivery_delete(
+                delivery=delivery,
+                by=request.user,
+                expected_version=whole_number(request.POST.get("version")),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("actions:delivery_delete", args=[delivery.pk]))
+        messages.success(request, _("Delivery removed. Its history keeps what it was."))
+        return redirect(_pledge_url(pledge))
+    return render(
+        request,
+        "actions/resource_confirm_delete.html",
+        {
+            "action": pledge.action,
+            "heading": _("Remove delivery"),
+            "question": _("Remove the delivery of %(amount)s %(unit)s recorded for %(date)s?")
+            % {
+                "amount": format_number(delivery.amount),
+                "unit": pledge.get_unit_display(),
+                "date": formats.date_format(delivery.date, "SHORT_DATE_FORMAT"),
+            },
+            "version": delivery.version,
+            "cancel_url": _pledge_url(pledge),
+        },
+    )
