@@ -191,3 +191,49 @@ def test_meeting_change_page_query_count_does_not_grow(
         response = client.get(_change(meeting))
     assert response.status_code == 200
     assert len(response.context["inline_admin_formsets"][1].formset.forms) == size
+
+
+def test_the_meetings_page_invites_the_working_group_with_one_button(
+    client, moderator, sofia_roadmap, group
+):
+    """The button on the meeting's admin page (an object tool), not only the list's action."""
+    meeting = factories.meeting(sofia_roadmap)
+    Attendance.objects.create(meeting=meeting, person=group["ivan"], invited=False)
+    client.force_login(moderator)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    page = client.get(_change(meeting)).content.decode()
+    assert f'action="{invite}"' in page and 'name="confirm"' in page
+
+    # Without the button's confirm (a link, an empty POST): who would be added, asked first.
+    asked = client.get(invite).content.decode()
+    assert "Maria" in asked and "Rosa" in asked and "Ivan" not in asked
+    assert client.post(invite, {}).status_code == 200
+    assert meeting.attendances.count() == 1
+
+    response = client.post(invite, {"confirm": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == _change(meeting)
+    listed = {a.person.name: a.invited for a in meeting.attendances.select_related("person")}
+    assert listed == {"Maria": True, "Rosa": True, "Ivan": False}
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "2 people of the working group added" in text
+
+
+def test_a_closed_meeting_offers_no_invitation_and_refuses_one(
+    client, moderator, sofia_roadmap, group
+):
+    meeting = factories.meeting(sofia_roadmap, status=Meeting.Status.HELD)
+    client.force_login(moderator)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    assert f'action="{invite}"' not in client.get(_change(meeting)).content.decode()
+    response = client.post(invite, {"confirm": "1"})
+    assert response.status_code == 200
+    assert "closed" in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
+def test_an_editor_may_not_invite_from_the_meetings_page(client, editor, sofia_roadmap, group):
+    meeting = factories.meeting(sofia_roadmap)
+    client.force_login(editor)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    assert client.post(invite, {"confirm": "1"}).status_code == 403
+    assert not meeting.attendances.exists()
