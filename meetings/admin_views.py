@@ -260,6 +260,8 @@ def proposal_accept(model_admin, request, object_id):
         contribution,
         _("Accept into the Action Table"),
         form=form,
+        # As Django's change form has it: the admin's scripts, then the widgets'.
+        media=model_admin.media + form.media if form is not None else model_admin.media,
         related=related,
         changes=_readable_changes(changes) if changes is not None else None,
         meeting_url=meeting_url,
