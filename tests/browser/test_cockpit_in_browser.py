@@ -67,3 +67,30 @@ def test_the_accept_page_is_the_admins_form_with_searchable_partners(
     assert {o.name for o in row.key_partners.all()} == {"Търговска камара", "Зелени училища"}
     assert row.deadline == datetime.date(2027, 6, 30)
     assert errors == []
+
+
+def test_the_meetings_tools_read_as_their_help_and_invite_in_one_click(
+    page_for, live_server, moderator, sofia, sofia_roadmap
+):
+    from meetings.models import Attendance
+
+    company = factories.organisation(sofia, "Зелена логистика")
+    factories.person(company, "Росица Тестова", consent_to_contact=True)
+    factories.person(company, "Иван Иванов")
+    meeting = factories.meeting(sofia_roadmap)
+    page = page_for(moderator, language="bg", viewport=(1366, 768))
+    page.goto(f"{live_server.url}/admin/meetings/meeting/{meeting.pk}/change/")
+    tools = page.locator(".object-tools")
+    # Written as the help names the step, not in capitals ("ПРИКЛЮЧИ СРЕЩАТА").
+    close = tools.get_by_role("link", name="Приключи срещата")
+    assert close.inner_text() == "Приключи срещата"
+    assert "„Приключи срещата“" in page.locator("fieldset .description").last.inner_text()
+    # The tools sit under the title, not over it.
+    title = page.locator("#content h2").first.bounding_box()
+    assert tools.bounding_box()["y"] >= title["y"] + title["height"]
+
+    tools.get_by_role("button", name="Покани работната група").click()
+    page.locator(".messagelist .success").wait_for()
+    assert "2 лица от работната група" in page.locator(".messagelist").inner_text()
+    assert Attendance.objects.filter(meeting=meeting, invited=True).count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
