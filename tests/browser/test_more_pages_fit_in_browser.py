@@ -35,6 +35,7 @@ def test_everyday_pages_fit_the_screen(page_for, live_server, demo_roadmap, size
             f"/actions/{action.pk}/indicators/",
             f"/admin/actions/action/{action.pk}/change/",
             "/admin/actions/indicator/",
+            f"/admin/actions/action/{action.pk}/history/",
         ),
         "partner": ("/roadmaps/", action.get_absolute_url()),
     }
