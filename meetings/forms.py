@@ -12,19 +12,31 @@ from core.forms import IdsMultipleChoiceField
 from core.versions import as_version
 from stakeholders.models import Organisation
 
+
+class AdminDress:
+    """A cockpit page's form as the admin's own forms look: labels capitalised as
+    the admin writes a field's name, required ones marked (forms.css bolds them)."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
+
+
 # A proposal's texts are a few lines: the page keeps its fields in one screen.
 _ROWS = {"rows": 4}
 
 
-class ProposalRowForm(forms.Form):
+class ProposalRowForm(AdminDress, forms.Form):
     """The new Action Table row, prefilled from the proposal; the moderator may adjust it.
 
     In the admin's own dress: its text boxes, its calendar for the deadline, and the
     partners searched as on the row's admin page (ActionAdmin's autocompletes; the
     page loads the form's media). Django's two-list chooser would show its help in
     English: Django has no Bulgarian for it."""
-
-    required_css_class = "required"
 
     title = forms.CharField(
         label=_("title"),
@@ -61,8 +73,6 @@ class ProposalRowForm(forms.Form):
 
     def __init__(self, *args, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.label = capfirst(field.label)
         if roadmap is None:
             # Without a roadmap (a form checked on its own), no choices are offered.
             return
@@ -75,8 +85,10 @@ class ProposalRowForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
 
 
-class MeetingCloseForm(forms.Form):
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 8}))
+class MeetingCloseForm(AdminDress, forms.Form):
+    summary = forms.CharField(
+        label=_("summary"), widget=admin_widgets.AdminTextareaWidget(attrs={"rows": 8})
+    )
     approve_minutes = forms.BooleanField(
         label=_("approve the minutes"),
         required=False,
@@ -101,7 +113,7 @@ class MeetingCloseForm(forms.Form):
         return as_version(self.cleaned_data["version"]) or 0
 
 
-class CarryForwardForm(forms.Form):
+class CarryForwardForm(AdminDress, forms.Form):
     carry_next_steps = forms.BooleanField(
         label=_("carry the open next steps into this meeting"), required=False, initial=True
     )

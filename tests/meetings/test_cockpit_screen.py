@@ -131,7 +131,9 @@ def test_accept_page_asks_challenge_partners_and_a_dated_deadline(
     html = client.get(url).content.decode()
     for name in ("title", "challenge", "lead_partner", "key_partners"):
         assert f'name="{name}"' in html
-    assert 'type="date" name="deadline"' in html
+    # The admin's own date field and calendar (static/admin/js/admin/DateTimeShortcuts.js).
+    assert 'name="deadline" class="vDateField"' in html
+    assert "admin/js/admin/DateTimeShortcuts.js" in html
     lead = group["rosa"].organisation
     response = client.post(
         url,
@@ -237,3 +239,29 @@ def test_an_editor_may_not_invite_from_the_meetings_page(client, editor, sofia_r
     invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
     assert client.post(invite, {"confirm": "1"}).status_code == 403
     assert not meeting.attendances.exists()
+
+
+@pytest.mark.parametrize("page", ["close", "carry_forward", "accept"])
+def test_the_cockpits_own_pages_wear_the_admins_form_styles(client, moderator, sofia_roadmap, page):
+    """Closing, the review of previous results and the accept page look like the
+    admin's forms: its forms.css, capitalised labels, required ones marked."""
+    factories.meeting(sofia_roadmap, start=timezone.now() - datetime.timedelta(days=30))
+    meeting = factories.meeting(sofia_roadmap)
+    if page == "accept":
+        proposal = Contribution.objects.create(
+            meeting=meeting, kind="proposal", text="A new row", outcome="accepted"
+        )
+        url = reverse("admin:meetings_contribution_accept", args=[proposal.pk])
+    else:
+        url = reverse(f"admin:meetings_meeting_{page}", args=[meeting.pk])
+    client.force_login(moderator)
+    html = client.get(url).content.decode()
+    assert "/static/admin/css/forms.css" in html
+    labels = {
+        "close": '<label for="id_summary" class="required">Summary:</label>',
+        "carry_forward": "Carry the open next steps into this meeting",
+        "accept": '<label for="id_title" class="required">Title:</label>',
+    }
+    assert labels[page] in html
+    if page == "close":
+        assert 'class="vCheckboxLabel">Approve the minutes</label>' in html
