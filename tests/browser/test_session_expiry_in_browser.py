@@ -4,10 +4,14 @@ the row open again, holding the typed values and saying they are not saved yet.
 Driven as a user would: the session row is deleted (as its expiry would), then
 the real login form."""
 
+import time
+
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
 from actions.models import Action
+from core import security
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,15 +31,28 @@ def _log_in_again(page, user):
     page.locator("input[name=password]").press("Enter")
 
 
-def _expire_sessions():
-    # What the end of SESSION_COOKIE_AGE does: the browser's cookie names no session.
-    Session.objects.all().delete()
+def _expire_sessions(how: str = "gone"):
+    if how == "gone":
+        # What the end of SESSION_COOKIE_AGE does: the browser's cookie names no session.
+        Session.objects.all().delete()
+        return
+    # Idle past INACTIVITY_TIMEOUT (over lunch): the next request logs the user out
+    # (core.security.InactivityTimeoutMiddleware) and goes on as an anonymous one.
+    for key in Session.objects.values_list("session_key", flat=True):
+        session = SessionStore(session_key=key)
+        session[security.LAST_SEEN_KEY] = time.time() - 31 * 60
+        session.save()
 
 
-@pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+@pytest.mark.parametrize(
+    "size, how",
+    [(LAPTOP, "gone"), (PHONE, "gone"), (LAPTOP, "idle")],
+    ids=["1366x768-expired", "390x844-expired", "1366x768-idle"],
+)
 def test_typed_row_survives_an_expired_session_and_the_login(
-    page_for, live_server, editor, row, sofia_roadmap, size
+    page_for, live_server, editor, row, sofia_roadmap, size, how, settings
 ):
+    settings.INACTIVITY_TIMEOUT = 30 * 60
     table = f"{live_server.url}{sofia_roadmap.get_absolute_url()}"
     page = page_for(editor, language="bg", viewport=size)
     page.goto(table)
@@ -45,8 +62,11 @@ def test_typed_row_survives_an_expired_session_and_the_login(
     form.get_by_role("textbox", name="Заглавие").fill("Написано преди обяда")
     form.get_by_role("textbox", name="Описание").fill("Дълъг текст, писан половин час")
 
-    _expire_sessions()
+    _expire_sessions(how)
     form.get_by_role("button", name="Запиши").click()
+    if how == "idle":
+        page.wait_for_url("**/accounts/login/**")
+        assert "30 минути" in page.locator("body").inner_text()
     _log_in_again(page, editor)
 
     page.wait_for_url(table)
