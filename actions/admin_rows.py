@@ -174,10 +174,8 @@ class ActionAdminForm(forms.ModelForm):
 
 
 class ServiceRefused(Exception):
-    """Raised from save_model to abandon the admin's transaction and show the form again.
-
-    Public: the resources' admin (actions.admin_resources) saves through the
-    services the same way."""
+    """Raised from save_model to abandon the admin's transaction and show the form
+    again (here and in actions.admin_resources)."""
 
     def __init__(self, error: ValidationError):
         self.error = error
