@@ -125,21 +125,30 @@ class IndicatorAdmin(
         "position",
         "name",
         "unit",
-        "baseline",
-        "target",
-        "current",
+        "baseline_shown",
+        "target_shown",
+        "current_shown",
         "source",
     )
+    readonly_fields = (
+        *EditedInTheirActionAdmin.readonly_fields,
+        "baseline_shown",
+        "target_shown",
+        "current_shown",
+    )
+    # What the action's page writes for a value nobody knows.
+    empty_value_display = "—"
 
-    # The values as the pages write them ("30", "да"), not "30,00".
+    # The values as the pages write them ("30", "да", "—"), not "30,00", in the
+    # list and on the read-only page alike.
     @admin.display(description=_("baseline"), ordering="baseline")
     def baseline_shown(self, obj):
-        return obj.baseline_text()
+        return obj.baseline_text() or self.get_empty_value_display()
 
     @admin.display(description=_("target"), ordering="target")
     def target_shown(self, obj):
-        return obj.target_text()
+        return obj.target_text() or self.get_empty_value_display()
 
     @admin.display(description=_("current value"), ordering="current")
     def current_shown(self, obj):
-        return obj.current_text()
+        return obj.current_text() or self.get_empty_value_display()

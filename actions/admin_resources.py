@@ -28,9 +28,9 @@ from core.versions import as_version
 from . import services
 from .admin_rows import (
     EditedInTheirActionAdmin,
-    _refusals_as_form_errors,
-    _ServiceRefused,
+    ServiceRefused,
     editable_roadmaps,
+    refusals_as_form_errors,
 )
 from .models import Delivery, FundingLine, Pledge, pledges_with_delivered
 from .services.resources import DELIVERY_FIELDS, FUNDING_LINE_FIELDS, PLEDGE_FIELDS
@@ -95,13 +95,13 @@ class FundingLineFormSet(_ServiceFormSet):
     fields_written = FUNDING_LINE_FIELDS
 
     def save_new(self, form, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             return services.funding_line_create(
                 action=self.instance, data=self._data(form), by=self.by
             )
 
     def save_existing(self, form, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             return services.funding_line_update(
                 funding_line=obj,
                 data=self._data(form),
@@ -110,7 +110,7 @@ class FundingLineFormSet(_ServiceFormSet):
             )
 
     def delete_existing(self, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             services.funding_line_delete(
                 funding_line=obj, by=self.by, expected_version=_opened_version(self._form_of(obj))
             )
@@ -120,11 +120,11 @@ class PledgeFormSet(_ServiceFormSet):
     fields_written = PLEDGE_FIELDS
 
     def save_new(self, form, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             return services.pledge_create(action=self.instance, data=self._data(form), by=self.by)
 
     def save_existing(self, form, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             return services.pledge_update(
                 pledge=obj,
                 data=self._data(form),
@@ -133,7 +133,7 @@ class PledgeFormSet(_ServiceFormSet):
             )
 
     def delete_existing(self, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             services.pledge_delete(
                 pledge=obj, by=self.by, expected_version=_opened_version(self._form_of(obj))
             )
@@ -200,7 +200,7 @@ class DeliveryFormSet(_ServiceFormSet):
             messages.warning(self.request, warning)
 
     def save_new(self, form, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             recorded = services.delivery_record(
                 pledge=self.instance, data=self._data(form), by=self.by
             )
@@ -208,7 +208,7 @@ class DeliveryFormSet(_ServiceFormSet):
         return recorded.delivery
 
     def save_existing(self, form, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             recorded = services.delivery_update(
                 delivery=obj,
                 data=self._data(form),
@@ -219,7 +219,7 @@ class DeliveryFormSet(_ServiceFormSet):
         return recorded.delivery
 
     def delete_existing(self, obj, commit=True):
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             services.delivery_delete(
                 delivery=obj, by=self.by, expected_version=_opened_version(self._form_of(obj))
             )
@@ -266,7 +266,7 @@ class _SavedThroughServices:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except _ServiceRefused as refused:
+        except ServiceRefused as refused:
             for message in refused.error.messages:
                 messages.error(request, message)
             return redirect(request.get_full_path())
@@ -320,7 +320,7 @@ class PledgeAdmin(
 
     def delete_model(self, request, obj):
         # The page asked "are you sure?" of the pledge as it is now: its version.
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             services.pledge_delete(pledge=obj, by=request.user, expected_version=obj.version)
 
     def get_actions(self, request):
@@ -332,14 +332,14 @@ class PledgeAdmin(
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except _ServiceRefused as refused:
+        except ServiceRefused as refused:
             for message in refused.error.messages:
                 messages.error(request, message)
             return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in PLEDGE_FIELDS}
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             if change:
                 saved = services.pledge_update(
                     pledge=obj,

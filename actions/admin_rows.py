@@ -173,8 +173,9 @@ class ActionAdminForm(forms.ModelForm):
             self.add_error(field if field in self.fields else None, messages)
 
 
-class _ServiceRefused(Exception):
-    """Raised from save_model to abandon the admin's transaction and show the form again."""
+class ServiceRefused(Exception):
+    """Raised from save_model to abandon the admin's transaction and show the form
+    again (here and in actions.admin_resources)."""
 
     def __init__(self, error: ValidationError):
         self.error = error
@@ -182,14 +183,14 @@ class _ServiceRefused(Exception):
 
 
 @contextmanager
-def _refusals_as_form_errors():
-    """Turn a service's refusal (a conflict or a rule) into ``_ServiceRefused``."""
+def refusals_as_form_errors():
+    """Turn a service's refusal (a conflict or a rule) into ``ServiceRefused``."""
     try:
         yield
     except ActionConflict as conflict:
-        raise _ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
+        raise ServiceRefused(ValidationError(str(conflict), code="conflict")) from conflict
     except ValidationError as error:
-        raise _ServiceRefused(error) from error
+        raise ServiceRefused(error) from error
 
 
 @admin.register(Action)
@@ -313,7 +314,7 @@ class ActionAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except _ServiceRefused as refused:
+        except ServiceRefused as refused:
             # The admin's transaction is rolled back by now; render the same
             # POST again, with the service's answer as form errors.
             request._action_service_error = refused.error
@@ -321,7 +322,7 @@ class ActionAdmin(
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             if change:
                 saved = action_update(
                     action=obj,
@@ -379,7 +380,7 @@ class ActionAdmin(
         if not (formset.new_objects or formset.changed_objects or formset.deleted_objects):
             return
         indicators = [values for _position, _index, values in sorted(kept, key=lambda k: k[:2])]
-        with _refusals_as_form_errors():
+        with refusals_as_form_errors():
             saved = action_indicators_update(
                 action=obj,
                 indicators=[*indicators, *deleted],

@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
@@ -27,6 +28,14 @@ from meetings.models import Meeting
 from stakeholders.models import City
 
 logger = logging.getLogger(__name__)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page says:
+    the site's icon (static/favicon.svg), instead of a 404 in every log."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 # The dashboard is a summary: the roadmap's table has the rest, one click away.
 DASHBOARD_LIMIT = 20

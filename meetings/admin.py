@@ -249,6 +249,11 @@ class MeetingAdmin(
                 view(functools.partial(admin_views.meeting_carry_forward, self)),
                 name="meetings_meeting_carry_forward",
             ),
+            path(
+                "<path:object_id>/invite-working-group/",
+                view(functools.partial(admin_views.meeting_invite, self)),
+                name="meetings_meeting_invite",
+            ),
             *super().get_urls(),
         ]
 

@@ -158,24 +158,25 @@ def invite_working_group(modeladmin, request, queryset):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, f"{meeting}: {error_text(exc)}")
             continue
-        messages.success(
-            request,
-            ngettext(
-                "%(meeting)s: %(count)s person of the working group added to the attendance"
-                " list as invited (%(consented)s of them consent to be contacted; %(already)s"
-                " were on it already).",
-                "%(meeting)s: %(count)s people of the working group added to the attendance"
-                " list as invited (%(consented)s of them consent to be contacted; %(already)s"
-                " were on it already).",
-                len(result.added),
-            )
-            % {
-                "meeting": meeting,
-                "count": len(result.added),
-                "consented": result.consented,
-                "already": result.already,
-            },
-        )
+        messages.success(request, invited_message(meeting, result))
+
+
+def invited_message(meeting, result: services.GroupInvited) -> str:
+    """What inviting the working group did, for the action and the meeting's button."""
+    return ngettext(
+        "%(meeting)s: %(count)s person of the working group added to the attendance"
+        " list as invited (%(consented)s of them consent to be contacted; %(already)s"
+        " were on it already).",
+        "%(meeting)s: %(count)s people of the working group added to the attendance"
+        " list as invited (%(consented)s of them consent to be contacted; %(already)s"
+        " were on it already).",
+        len(result.added),
+    ) % {
+        "meeting": meeting,
+        "count": len(result.added),
+        "consented": result.consented,
+        "already": result.already,
+    }
 
 
 @admin.action(description=gettext_lazy("Download the minutes (.docx)"))

@@ -23,7 +23,7 @@ from core.versions import as_version
 from stakeholders.models import Organisation
 
 from . import services
-from .admin_actions import carried_message, error_text
+from .admin_actions import carried_message, error_text, invited_message
 from .forms import CarryForwardForm, ContributionPledgeForm, MeetingCloseForm, ProposalRowForm
 from .models import Contribution, Meeting
 
@@ -176,6 +176,36 @@ def meeting_carry_forward(model_admin, request, object_id):
     )
 
 
+def meeting_invite(model_admin, request, object_id):
+    """The working group on the attendance list, invited (``meeting_invite_working_group``).
+
+    The meeting's button posts ``confirm``; without it (a link, an empty POST)
+    this page lists who would be added, with their consent, and asks first."""
+    meeting = _managed_object(model_admin, request, object_id)
+    error = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            result = services.meeting_invite_working_group(meeting=meeting, by=request.user)
+        except ValidationError as exc:
+            error = error_text(exc)
+        else:
+            messages.success(request, invited_message(meeting, result))
+            return redirect(_change_url(meeting))
+    listed = set(meeting.attendances.values_list("person_id", flat=True))
+    people = [p for p in services.working_group_people(meeting) if p.pk not in listed]
+    return _render(
+        model_admin,
+        request,
+        "meetings/admin/meeting_invite.html",
+        meeting,
+        _("Invite the working group"),
+        people=people,
+        already=len(listed),
+        error=error,
+        closed=meeting.status != Meeting.Status.PLANNED,
+    )
+
+
 def proposal_accept(model_admin, request, object_id):
     """Accept a proposal into the Action Table: a new row, or the changes to its row."""
     contribution = _managed_object(model_admin, request, object_id)
@@ -242,6 +272,8 @@ def proposal_accept(model_admin, request, object_id):
         contribution,
         _("Accept into the Action Table"),
         form=form,
+        # As Django's change form has it: the admin's scripts, then the widgets'.
+        media=model_admin.media + form.media if form is not None else model_admin.media,
         related=related,
         changes=_readable_changes(changes) if changes is not None else None,
         meeting_url=meeting_url,

@@ -1,38 +1,74 @@
 """Forms of the moderator's cockpit (the meeting pages in the admin)."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin import widgets as admin_widgets
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, Challenge, Pledge
+from core.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+from core.forms import IdsMultipleChoiceField
 from core.versions import as_version
 from stakeholders.models import Organisation
 
 
-class ProposalRowForm(forms.Form):
-    """The new Action Table row, prefilled from the proposal; the moderator may adjust it."""
+class AdminDress:
+    """A cockpit page's form as the admin's own forms look: labels capitalised as
+    the admin writes a field's name, required ones marked (forms.css bolds them)."""
 
-    title = forms.CharField(label=_("title"), max_length=300)
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
+
+
+# A proposal's texts are a few lines: the page keeps its fields in one screen.
+_ROWS = {"rows": 4}
+
+
+class ProposalRowForm(AdminDress, forms.Form):
+    """The new Action Table row, prefilled from the proposal; the moderator may adjust it.
+
+    In the admin's own dress: its text boxes, its calendar for the deadline, and the
+    partners searched as on the row's admin page (ActionAdmin's autocompletes; the
+    page loads the form's media). Django's two-list chooser would show its help in
+    English: Django has no Bulgarian for it."""
+
+    title = forms.CharField(
+        label=_("title"),
+        max_length=300,
+        widget=admin_widgets.AdminTextInputWidget(attrs={"class": "vLargeTextField"}),
+    )
     activity_type = forms.ChoiceField(label=_("type of activity"), choices=Action.ActivityType)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("description"), widget=admin_widgets.AdminTextareaWidget(_ROWS), required=False
+    )
     expected_results = forms.CharField(
-        label=_("expected results"), widget=forms.Textarea, required=False
+        label=_("expected results"),
+        widget=admin_widgets.AdminTextareaWidget(_ROWS),
+        required=False,
     )
     challenge = forms.ModelChoiceField(
         label=_("challenge"), queryset=Challenge.objects.none(), required=False
     )
     lead_partner = forms.ModelChoiceField(
-        label=_("lead partner"), queryset=Organisation.objects.none(), required=False
+        label=_("lead partner"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=SafeAutocompleteSelect(Action._meta.get_field("lead_partner"), admin.site),
     )
-    key_partners = forms.ModelMultipleChoiceField(
+    key_partners = IdsMultipleChoiceField(
         label=_("key partners"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SafeAutocompleteSelectMultiple(Action._meta.get_field("key_partners"), admin.site),
     )
     deadline = forms.DateField(
-        label=_("deadline"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("deadline"), required=False, widget=admin_widgets.AdminDateWidget
     )
 
     def __init__(self, *args, roadmap=None, **kwargs):
@@ -49,8 +85,10 @@ class ProposalRowForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
 
 
-class MeetingCloseForm(forms.Form):
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 8}))
+class MeetingCloseForm(AdminDress, forms.Form):
+    summary = forms.CharField(
+        label=_("summary"), widget=admin_widgets.AdminTextareaWidget(attrs={"rows": 8})
+    )
     approve_minutes = forms.BooleanField(
         label=_("approve the minutes"),
         required=False,
@@ -75,7 +113,7 @@ class MeetingCloseForm(forms.Form):
         return as_version(self.cleaned_data["version"]) or 0
 
 
-class CarryForwardForm(forms.Form):
+class CarryForwardForm(AdminDress, forms.Form):
     carry_next_steps = forms.BooleanField(
         label=_("carry the open next steps into this meeting"), required=False, initial=True
     )

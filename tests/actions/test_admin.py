@@ -1,6 +1,7 @@
 """The Action Table in the Django admin: city scoping, and writes through actions.services."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -650,6 +651,37 @@ def test_indicator_admin_is_read_only_and_points_to_the_action(client, editor, s
     assert client.post(delete, {"post": "yes"}).status_code == 403
     reached.refresh_from_db()
     assert reached.name == "Companies reached"
+
+
+def test_indicator_admin_writes_its_values_as_the_action_page_does(client, editor, sofia_action):
+    """The read-only page and the list write "30", "да" and "—", not "30,00" or "0,00"."""
+    from decimal import Decimal
+
+    counted = factories.indicator(
+        sofia_action, name="Companies reached", unit="брой", target=Decimal("30.00")
+    )
+    signed = factories.indicator(
+        sofia_action, name="Memorandum", unit="да/не", baseline=Decimal(0), target=Decimal(1)
+    )
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+
+    page = client.get(reverse("admin:actions_indicator_change", args=[counted.pk]))
+    readonly = [
+        text.strip()
+        for text in re.findall(r'<div class="readonly">(.*?)</div>', page.content.decode(), re.S)
+    ]
+    # where to edit, action, position, name, unit, baseline, target, current, source
+    assert readonly[5:8] == ["—", "30", "—"]
+    assert "0,00" not in page.content.decode() and "30,00" not in page.content.decode()
+
+    page = client.get(reverse("admin:actions_indicator_change", args=[signed.pk]))
+    readonly = re.findall(r'<div class="readonly">(.*?)</div>', page.content.decode(), re.S)
+    assert [text.strip() for text in readonly[5:8]] == ["не", "да", "—"]
+
+    listing = client.get(reverse("admin:actions_indicator_changelist")).content.decode()
+    assert "30,00" not in listing and "0,00" not in listing
+    assert '<td class="field-target_shown">30</td>' in listing
 
 
 # --- History reverts -----------------------------------------------------------

@@ -131,7 +131,9 @@ def test_accept_page_asks_challenge_partners_and_a_dated_deadline(
     html = client.get(url).content.decode()
     for name in ("title", "challenge", "lead_partner", "key_partners"):
         assert f'name="{name}"' in html
-    assert 'type="date" name="deadline"' in html
+    # The admin's own date field and calendar (static/admin/js/admin/DateTimeShortcuts.js).
+    assert 'name="deadline" class="vDateField"' in html
+    assert "admin/js/admin/DateTimeShortcuts.js" in html
     lead = group["rosa"].organisation
     response = client.post(
         url,
@@ -191,3 +193,75 @@ def test_meeting_change_page_query_count_does_not_grow(
         response = client.get(_change(meeting))
     assert response.status_code == 200
     assert len(response.context["inline_admin_formsets"][1].formset.forms) == size
+
+
+def test_the_meetings_page_invites_the_working_group_with_one_button(
+    client, moderator, sofia_roadmap, group
+):
+    """The button on the meeting's admin page (an object tool), not only the list's action."""
+    meeting = factories.meeting(sofia_roadmap)
+    Attendance.objects.create(meeting=meeting, person=group["ivan"], invited=False)
+    client.force_login(moderator)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    page = client.get(_change(meeting)).content.decode()
+    assert f'action="{invite}"' in page and 'name="confirm"' in page
+
+    # Without the button's confirm (a link, an empty POST): who would be added, asked first.
+    asked = client.get(invite).content.decode()
+    assert "Maria" in asked and "Rosa" in asked and "Ivan" not in asked
+    assert client.post(invite, {}).status_code == 200
+    assert meeting.attendances.count() == 1
+
+    response = client.post(invite, {"confirm": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == _change(meeting)
+    listed = {a.person.name: a.invited for a in meeting.attendances.select_related("person")}
+    assert listed == {"Maria": True, "Rosa": True, "Ivan": False}
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "2 people of the working group added" in text
+
+
+def test_a_closed_meeting_offers_no_invitation_and_refuses_one(
+    client, moderator, sofia_roadmap, group
+):
+    meeting = factories.meeting(sofia_roadmap, status=Meeting.Status.HELD)
+    client.force_login(moderator)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    assert f'action="{invite}"' not in client.get(_change(meeting)).content.decode()
+    response = client.post(invite, {"confirm": "1"})
+    assert response.status_code == 200
+    assert "closed" in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
+def test_an_editor_may_not_invite_from_the_meetings_page(client, editor, sofia_roadmap, group):
+    meeting = factories.meeting(sofia_roadmap)
+    client.force_login(editor)
+    invite = reverse("admin:meetings_meeting_invite", args=[meeting.pk])
+    assert client.post(invite, {"confirm": "1"}).status_code == 403
+    assert not meeting.attendances.exists()
+
+
+@pytest.mark.parametrize("page", ["close", "carry_forward", "accept"])
+def test_the_cockpits_own_pages_wear_the_admins_form_styles(client, moderator, sofia_roadmap, page):
+    """Closing, the review of previous results and the accept page look like the
+    admin's forms: its forms.css, capitalised labels, required ones marked."""
+    factories.meeting(sofia_roadmap, start=timezone.now() - datetime.timedelta(days=30))
+    meeting = factories.meeting(sofia_roadmap)
+    if page == "accept":
+        proposal = Contribution.objects.create(
+            meeting=meeting, kind="proposal", text="A new row", outcome="accepted"
+        )
+        url = reverse("admin:meetings_contribution_accept", args=[proposal.pk])
+    else:
+        url = reverse(f"admin:meetings_meeting_{page}", args=[meeting.pk])
+    client.force_login(moderator)
+    html = client.get(url).content.decode()
+    assert "/static/admin/css/forms.css" in html
+    labels = {
+        "close": '<label for="id_summary" class="required">Summary:</label>',
+        "carry_forward": "Carry the open next steps into this meeting",
+        "accept": '<label for="id_title" class="required">Title:</label>',
+    }
+    assert labels[page] in html
+    if page == "close":
+        assert 'class="vCheckboxLabel">Approve the minutes</label>' in html

@@ -18,6 +18,16 @@ def test_the_front_end_links_its_icon(client, editor):
     assert icon in client.get(reverse("dashboard")).content.decode()
 
 
+def test_favicon_ico_leads_to_the_icon_for_anybody(client, editor):
+    # Browsers ask for /favicon.ico whatever the page links: no 404 in every log.
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(editor)
+        response = client.get("/favicon.ico")
+        assert response.status_code == 301
+        assert response["Location"] == "/static/favicon.svg"
+
+
 def test_the_admin_carries_the_apps_name_icon_and_colours(client, moderator):
     client.force_login(moderator)
     for url in (reverse("admin:index"), reverse("admin:meetings_meeting_changelist")):

@@ -143,6 +143,7 @@ MODELS: dict[str, ModelRights] = {
 CUSTOM: dict[str, frozenset[str]] = {
     "meetings_meeting_close": frozenset(MANAGERS),
     "meetings_meeting_carry_forward": frozenset(MANAGERS),
+    "meetings_meeting_invite": frozenset(MANAGERS),
     "meetings_contribution_accept": frozenset(MANAGERS),
     "meetings_contribution_pledge": frozenset(MANAGERS),
     "auth_user_password_change": frozenset(NETWORK),

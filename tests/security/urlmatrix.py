@@ -218,6 +218,7 @@ def build_world(*, sofia, vratsa, users: dict) -> World:
 
 URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "dashboard": lambda s: {},
+    "favicon": lambda s: {},
     "login": lambda s: {},
     "logout": lambda s: {},
     "actions:roadmap_list": lambda s: {},
@@ -395,6 +396,8 @@ EXPECTED: dict[str, Expect] = {
         get={**_all(200), ANON: {302}},
         post=GET_ONLY,
     ),
+    # The site's icon, for anybody: a redirect to the static file.
+    "favicon": Expect(get=_all(301), post=GET_ONLY),
     # A signed-in user skips the login page; a failed login shows the form again.
     "login": Expect(get={**_all(302), ANON: {200}}, post={**_all(302), ANON: {200}}),
     # Django 5: logging out is a POST.
