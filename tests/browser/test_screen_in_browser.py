@@ -48,7 +48,11 @@ def _open_first_row(page):
 
 
 def _open_filter(page):
-    page.locator("details summary").first.click()
+    page.locator("#table-filter summary").click()
+
+
+def _open_resource_totals(page):
+    page.locator("#resource-totals summary").click()
 
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
