@@ -1,6 +1,6 @@
 """The meeting admin's own pages, besides Django's: each a function of the ModelAdmin.
 
-``MeetingAdmin.get_urls`` and ``ContributionAdmin.get_urls`` (meetings.admin)
+``MeetingAdmin.get_urls`` and ``ContributionAdmin.get_urls`` (meetings.admin, meetings.admin_parts)
 name them: closing a meeting, the review of previous results (carry-forward),
 accepting a proposal into the Action Table; and what the change forms show of
 the cockpit. Every write goes through ``meetings.services``.
