@@ -143,12 +143,12 @@ class IndicatorAdmin(
     # list and on the read-only page alike.
     @admin.display(description=_("baseline"), ordering="baseline")
     def baseline_shown(self, obj):
-        return obj.baseline_text() or self.get_empty_value_display()
+        return self.shown(obj.baseline_text())
 
     @admin.display(description=_("target"), ordering="target")
     def target_shown(self, obj):
-        return obj.target_text() or self.get_empty_value_display()
+        return self.shown(obj.target_text())
 
     @admin.display(description=_("current value"), ordering="current")
     def current_shown(self, obj):
-        return obj.current_text() or self.get_empty_value_display()
+        return self.shown(obj.current_text())

@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import CityScopedAdmin, ScopedInline, related_filter
 from core.admin_versions import VersionedAdminForm
+from core.forms import LOCALIZED_DECIMALS
 from core.numbers import format_number
 from core.versions import as_version
 
@@ -140,7 +141,10 @@ class PledgeFormSet(_ServiceFormSet):
 
 
 class _ServiceInline(ScopedInline):
-    """An inline that hands its formset the user the services write as."""
+    """An inline that hands its formset the user the services write as; its
+    amounts typed and shown as the pages write them ("10 000", not "10000.00")."""
+
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -298,6 +302,7 @@ class PledgeAdmin(
     ordering = ("-date", "pk")
     fields = ("action", "organisation", "kind", "amount", "unit", "description", "date")
     inlines = (DeliveryInline,)
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def scope(self, request) -> Q:
         return editable_roadmaps(request, prefix="action__roadmap__")
@@ -370,7 +375,14 @@ class FundingLineAdmin(
 
     edit_in_action_text = _("Edit the funding lines in their action")
 
-    list_display = ("funder_display", "action", "amount", "currency", "status", "edit_in_action")
+    list_display = (
+        "funder_display",
+        "action",
+        "amount_shown",
+        "currency",
+        "status",
+        "edit_in_action",
+    )
     list_filter = (
         "status",
         "currency",
@@ -386,11 +398,16 @@ class FundingLineAdmin(
         "action",
         "funder",
         "programme",
-        "amount",
+        "amount_shown",
         "currency",
         "status",
         "note",
     )
+    readonly_fields = (*EditedInTheirActionAdmin.readonly_fields, "amount_shown")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, obj):
+        return self.shown(format_number(obj.amount))
 
     @admin.display(description=_("funder"), ordering="programme")
     def funder_display(self, obj):

@@ -66,6 +66,11 @@ class EditedInTheirActionAdmin:
             self.edit_in_action_text,
         )
 
+    def shown(self, text: str) -> str:
+        """A value as the action's page writes it (``core.numbers.format_number``:
+        "15 000", not Django's "15000,00"), or the admin's empty value."""
+        return text or self.get_empty_value_display()
+
     def has_add_permission(self, request):
         return False
 
