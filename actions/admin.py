@@ -11,7 +11,8 @@ from core.admin_scoping import (
 from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 # Importing ActionAdmin registers it (bench/ imports it from here too).
-from .admin_resources import RESOURCE_INLINES, FundingLineAdmin, PledgeAdmin
+from .admin_pledges import PledgeAdmin
+from .admin_resources import RESOURCE_INLINES, FundingLineAdmin
 from .admin_rows import (
     ActionAdmin,
     EditedInTheirActionAdmin,

@@ -180,7 +180,7 @@ class ActionAdminForm(forms.ModelForm):
 
 class ServiceRefused(Exception):
     """Raised from save_model to abandon the admin's transaction and show the form
-    again (here and in actions.admin_resources)."""
+    again (here, in actions.admin_resources and actions.admin_pledges)."""
 
     def __init__(self, error: ValidationError):
         self.error = error
