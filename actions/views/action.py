@@ -120,6 +120,23 @@ def _render_form(
     return vary_on_htmx(render(request, template, context, status=status))
 
 
+def _render_conflict(request, form, action, conflict, *, make_form):
+    """The row's form again (409): the user's input, now over the current version
+    (``make_form(data)``), and what differs between theirs and the saved one."""
+    # Keep the user's input; offer to save it over the current version.
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    retry = make_form(data)
+    retry.is_valid()
+    return _render_form(
+        request,
+        retry,
+        action,
+        status=409,
+        conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+    )
+
+
 def _render_row(request, action: Action, *, flash: str = ""):
     """The action's row, read and built as the table page reads and builds its rows.
 
@@ -211,7 +228,7 @@ def action_edit(request, pk: int):
             request,
             action,
             render_form=_render_form,
-            conflict_rows=_conflict_rows,
+            render_conflict=_render_conflict,
             row_saved=_row_saved,
         )
     if request.method == "GET":
@@ -235,17 +252,14 @@ def action_edit(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except services.ActionConflict as conflict:
-        # Keep the user's input; offer to save it over the current version.
-        data = request.POST.copy()
-        data["version"] = conflict.current.version
-        retry = ActionForm(data, instance=Action(pk=action.pk, roadmap=roadmap), roadmap=roadmap)
-        retry.is_valid()
-        return _render_form(
+        return _render_conflict(
             request,
-            retry,
+            form,
             action,
-            status=409,
-            conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+            conflict,
+            make_form=lambda data: ActionForm(
+                data, instance=Action(pk=action.pk, roadmap=roadmap), roadmap=roadmap
+            ),
         )
     except ValidationError as exc:
         _apply_service_errors(form, exc)
