@@ -11,6 +11,7 @@ same rules first, to place their errors on the fields.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import CityScopedAdmin, ScopedInline, related_filter
 from core.admin_versions import VersionedAdminForm
-from core.forms import LOCALIZED_DECIMALS
+from core.forms import LOCALIZED_DECIMALS, place_errors
 from core.numbers import format_number
 from core.versions import as_version
 
@@ -35,12 +36,6 @@ from .services.resources import FUNDING_LINE_FIELDS, PLEDGE_FIELDS
 __all__ = ["RESOURCE_INLINES", "FundingLineAdmin", "PledgeForm", "ServiceFormSet", "ServiceInline"]
 
 
-def _place(form, errors: dict[str, list[str]]) -> None:
-    for name, field_messages in errors.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 class _RuleCheckedForm(VersionedAdminForm):
     """A resource's admin form: the version it was opened at (a stale save is
     refused), and the service's rules checked in ``clean`` to place their errors."""
@@ -52,7 +47,9 @@ class _RuleCheckedForm(VersionedAdminForm):
         cleaned_data = super().clean()
         action = cleaned_data.get("action") or getattr(self.instance, "action", None)
         if action is not None and action.pk is not None:
-            _place(self, self.service_errors(action, cleaned_data))
+            errors = self.service_errors(action, cleaned_data)
+            if errors:
+                place_errors(self, ValidationError(errors))
         return cleaned_data
 
 

@@ -25,7 +25,7 @@ from core.admin_scoping import (
     ScopedInline,
     related_filter,
 )
-from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField
+from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField, place_errors
 
 from .models import Action, Delivery, FundingLine, Indicator, Pledge
 from .services import (
@@ -143,7 +143,7 @@ class ActionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.service_error is not None:
-            self._add_service_error(self.service_error)
+            place_errors(self, self.service_error)
             return cleaned_data
         if self.instance.pk:
             self._check_version(cleaned_data.get("version"))
@@ -169,13 +169,6 @@ class ActionAdminForm(forms.ModelForm):
                 code="conflict",
                 params={"version": current},
             )
-
-    def _add_service_error(self, error: ValidationError):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class ServiceRefused(Exception):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions, unsaved
+from core.forms import place_errors
 from core.htmx import current_page, is_htmx, vary_on_htmx
 from core.numbers import format_number, whole_number
 
@@ -53,14 +54,6 @@ def page_url(action: Action) -> str:
 def row_url(action: Action) -> str:
     """The table at the row of ``action``, on its page."""
     return f"{page_url(action)}#action-{action.pk}"
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
@@ -262,7 +255,7 @@ def action_edit(request, pk: int):
             ),
         )
     except ValidationError as exc:
-        _apply_service_errors(form, exc)
+        place_errors(form, exc)
         return _render_form(request, form, action, status=422)
     return _row_saved(request, saved)
 
@@ -308,7 +301,7 @@ def action_create(request, roadmap_pk: int):
                 )
                 exc = ValidationError(exc.message_dict) if exc.message_dict else None
             if exc is not None:
-                _apply_service_errors(form, exc)
+                place_errors(form, exc)
         else:
             give_row_flash(request, created, _("Added: %(title)s") % {"title": created.title})
             return redirect(row_url(created))

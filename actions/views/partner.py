@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import permissions, unsaved
+from core.forms import place_errors
 from core.htmx import vary_on_htmx
 
 from .. import services
@@ -134,7 +135,7 @@ def pledge_create(request, pk: int):
     try:
         services.pledge_create(action=action, data=data, by=request.user)
     except ValidationError as exc:
-        _place_errors(form, exc)
+        place_errors(form, exc)
         return _render_resource_form(request, context, status=422)
     messages.success(request, _("Pledge recorded."))
     return redirect(resources_url(action))
@@ -173,18 +174,10 @@ def delivery_create(request, pk: int):
             pledge=pledge, data=form.delivery_data(), by=request.user
         )
     except ValidationError as exc:
-        _place_errors(form, exc)
+        place_errors(form, exc)
         return _render_resource_form(request, context, status=422)
     for warning in recorded.warnings:
         messages.warning(request, warning)
     if not recorded.warnings:
         messages.success(request, _("Delivery recorded."))
     return redirect(resources_url(action))
-
-
-def _place_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import place_errors
 from core.numbers import format_number, whole_number
 
 from .. import services
@@ -49,16 +50,6 @@ def _pledge_url(pledge) -> str:
     return reverse("actions:pledge_edit", args=[pledge.pk])
 
 
-def _place(form, error: ValidationError) -> None:
-    """A service's refusal, on the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            for message in field_errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _is_conflict(error: ValidationError) -> bool:
     return getattr(error, "code", None) == "conflict"
 
@@ -83,7 +74,7 @@ def pledge_edit(request, pk: int):
                 if _is_conflict(error):
                     messages.error(request, " ".join(error.messages))
                     return redirect(_pledge_url(pledge))
-                _place(form, error)
+                place_errors(form, error)
             else:
                 messages.success(request, _("Pledge saved."))
                 return redirect(resources_url(action))
@@ -157,7 +148,7 @@ def delivery_edit(request, pk: int):
                 if _is_conflict(error):
                     messages.error(request, " ".join(error.messages))
                     return redirect(reverse("actions:delivery_edit", args=[delivery.pk]))
-                _place(form, error)
+                place_errors(form, error)
             else:
                 for warning in done.warnings:
                     messages.warning(request, warning)
