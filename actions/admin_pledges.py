@@ -16,7 +16,6 @@ from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import CityScopedAdmin, related_filter
 from core.admin_versions import VersionedAdminForm
 from core.forms import LOCALIZED_DECIMALS
-from core.numbers import format_number
 from core.versions import as_version
 
 from . import services
@@ -153,11 +152,11 @@ class PledgeAdmin(
 
     @admin.display(description=_("pledged"), ordering="amount")
     def amount_pledged(self, obj):
-        return f"{format_number(obj.amount)} {obj.get_unit_display()}"
+        return obj.amount_text()
 
     @admin.display(description=_("delivered"), ordering="delivered")
     def amount_delivered(self, obj):
-        return f"{format_number(obj.delivered)} {obj.get_unit_display()}"
+        return obj.amount_text(obj.delivered)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

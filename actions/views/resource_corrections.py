@@ -120,7 +120,7 @@ def pledge_delete(request, pk: int):
             "question": _("Remove the pledge of %(organisation)s: %(pledge)s?")
             % {
                 "organisation": pledge.organisation.name,
-                "pledge": f"{format_number(pledge.amount)} {pledge.get_unit_display()}",
+                "pledge": pledge.amount_text(),
             },
             "version": pledge.version,
             "cancel_url": _pledge_url(pledge),

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from actions.models import Delivery, FundingLine, Pledge
 from tests import factories
@@ -328,3 +329,15 @@ def test_amounts_read_as_the_action_page_writes_them(client, editor, row, sofia_
     assert saved.status_code == 302
     line.refresh_from_db()
     assert (line.amount, line.version) == (D(10000), 1)
+
+
+def test_a_funding_line_and_a_pledge_name_their_amounts_as_the_pages_write_them(row, sofia_company):
+    """What the admin's titles, breadcrumbs and messages say of them (their ``str``)."""
+    with translation.override("en"):
+        line = FundingLine(action=row, programme="ESF+", amount=D("10000.00"), currency="EUR")
+        assert str(line) == "ESF+: 10,000 EUR"
+        pledge = Pledge(
+            action=row, organisation=sofia_company, kind="cash", amount=D("1.50"), unit="EUR"
+        )
+        assert str(pledge) == f"{sofia_company.name}: 1.5 EUR (cash)"
+        assert pledge.amount_text(D("12000.00")) == "12,000 EUR"
