@@ -341,3 +341,14 @@ def test_a_funding_line_and_a_pledge_name_their_amounts_as_the_pages_write_them(
         )
         assert str(pledge) == f"{sofia_company.name}: 1.5 EUR (cash)"
         assert pledge.amount_text(D("12000.00")) == "12,000 EUR"
+
+
+def test_the_action_page_and_the_admin_write_an_amount_alike(client, editor, row):
+    """One formatter (core.numbers.format_number) for the page and the admin."""
+    FundingLine.objects.create(action=row, programme="ESF+", amount=D("10000.50"), status="secured")
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+    page = client.get(reverse("actions:action", args=[row.pk])).content.decode()
+    listing = client.get(reverse("admin:actions_fundingline_changelist")).content.decode()
+    assert "10\xa0000,5 EUR" in page
+    assert '<td class="field-amount_shown">10\xa0000,5</td>' in listing
