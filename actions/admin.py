@@ -11,7 +11,8 @@ from core.admin_scoping import (
 from core.admin_versions import VersionedAdmin, VersionedAdminForm
 
 # Importing ActionAdmin registers it (bench/ imports it from here too).
-from .admin_resources import RESOURCE_INLINES, FundingLineAdmin, PledgeAdmin
+from .admin_pledges import PledgeAdmin
+from .admin_resources import RESOURCE_INLINES, FundingLineAdmin
 from .admin_rows import (
     ActionAdmin,
     EditedInTheirActionAdmin,
@@ -143,12 +144,12 @@ class IndicatorAdmin(
     # list and on the read-only page alike.
     @admin.display(description=_("baseline"), ordering="baseline")
     def baseline_shown(self, obj):
-        return obj.baseline_text() or self.get_empty_value_display()
+        return self.shown(obj.baseline_text())
 
     @admin.display(description=_("target"), ordering="target")
     def target_shown(self, obj):
-        return obj.target_text() or self.get_empty_value_display()
+        return self.shown(obj.target_text())
 
     @admin.display(description=_("current value"), ordering="current")
     def current_shown(self, obj):
-        return obj.current_text() or self.get_empty_value_display()
+        return self.shown(obj.current_text())

@@ -25,7 +25,7 @@ from core.admin_scoping import (
     ScopedInline,
     related_filter,
 )
-from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField
+from core.forms import LOCALIZED_DECIMALS, IdsMultipleChoiceField, place_errors
 
 from .models import Action, Delivery, FundingLine, Indicator, Pledge
 from .services import (
@@ -65,6 +65,11 @@ class EditedInTheirActionAdmin:
             reverse("admin:actions_action_change", args=[obj.action_id]),
             self.edit_in_action_text,
         )
+
+    def shown(self, text: str) -> str:
+        """A value as the action's page writes it (``core.numbers.format_number``:
+        "15 000", not Django's "15000,00"), or the admin's empty value."""
+        return text or self.get_empty_value_display()
 
     def has_add_permission(self, request):
         return False
@@ -138,7 +143,7 @@ class ActionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.service_error is not None:
-            self._add_service_error(self.service_error)
+            place_errors(self, self.service_error)
             return cleaned_data
         if self.instance.pk:
             self._check_version(cleaned_data.get("version"))
@@ -165,17 +170,10 @@ class ActionAdminForm(forms.ModelForm):
                 params={"version": current},
             )
 
-    def _add_service_error(self, error: ValidationError):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
 
 class ServiceRefused(Exception):
     """Raised from save_model to abandon the admin's transaction and show the form
-    again (here and in actions.admin_resources)."""
+    again (here, in actions.admin_resources and actions.admin_pledges)."""
 
     def __init__(self, error: ValidationError):
         self.error = error

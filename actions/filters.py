@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from stakeholders.models import Organisation
 
-from .models import DUE_SOON_DAYS, Action, Challenge
+from .models import DUE_SOON_DAYS, Action, ActionQuerySet, Challenge
 from .partner_updates import changed_by_partners_since
 
 
@@ -98,11 +98,15 @@ class ActionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Its lead or key partners by name or other name ("BCCI", "БТПП"), in the
+        # same query.
+        partners = Organisation.objects.named(value).values("pk")
         return queryset.filter(
             Q(title__icontains=value)
             | Q(description__icontains=value)
             | Q(expected_results__icontains=value)
             | Q(resources__icontains=value)
+            | ActionQuerySet.led_or_partnered_by(partners)
         )
 
     def filter_due(self, queryset, name, value):

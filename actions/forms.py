@@ -15,7 +15,26 @@ class DateInput(forms.DateInput):
         super().__init__(**kwargs)
 
 
-class ActionForm(BootstrapFormMixin, forms.ModelForm):
+class RowFormMixin:
+    """What the staff's and the partners' row forms share: a status and a progress
+    that ``progress_doubts`` questions are kept only once confirmed
+    (``confirm_progress``), and the hidden fields' errors shown above the row."""
+
+    needs_confirmation = False
+
+    def place_progress_doubts(self, cleaned: dict) -> None:
+        doubts = progress_doubts(status=cleaned.get("status"), progress=cleaned.get("progress"))
+        if doubts and not cleaned.get("confirm_progress"):
+            self.needs_confirmation = True
+            for message in doubts:
+                self.add_error("progress", message)
+
+    def hidden_field_errors(self) -> list[str]:
+        """Errors of the hidden fields (the version), which no visible field shows."""
+        return [error for field in self.hidden_fields() for error in field.errors]
+
+
+class ActionForm(RowFormMixin, BootstrapFormMixin, forms.ModelForm):
     """One Action Table row, and the version the editor started from.
 
     The form validates the input (so errors show beside their fields); saving
@@ -88,18 +107,8 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         dates = Action(start_date=cleaned.get("start_date"), deadline=cleaned.get("deadline"))
         for message in dates.constraint_errors(fields=DATE_FIELDS):
             self.add_error("deadline", message)
-        doubts = progress_doubts(status=cleaned.get("status"), progress=cleaned.get("progress"))
-        if doubts and not cleaned.get("confirm_progress"):
-            self.needs_confirmation = True
-            for message in doubts:
-                self.add_error("progress", message)
+        self.place_progress_doubts(cleaned)
         return cleaned
-
-    needs_confirmation = False
-
-    def hidden_field_errors(self) -> list[str]:
-        """Errors of the hidden fields (the version), which no visible field shows."""
-        return [error for field in self.hidden_fields() for error in field.errors]
 
     def action_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, LocalizedDecimalField
 
-from .forms import ActionForm, DateInput
+from .forms import ActionForm, DateInput, RowFormMixin
 from .models import Action, Delivery, Pledge
-from .services import progress_doubts
 
 # What a form posts besides its fields.
 _FORM_KEYS = frozenset({"csrfmiddlewaretoken"})
@@ -26,14 +25,13 @@ def posted_names(form) -> frozenset[str]:
     return frozenset(form.add_prefix(name) for name in form.fields) | _FORM_KEYS
 
 
-class PartnerActionForm(BootstrapFormMixin, forms.ModelForm):
+class PartnerActionForm(RowFormMixin, BootstrapFormMixin, forms.ModelForm):
     """An action as its partners update it in the row: status, progress, and the
     current value of each indicator (``indicator_<id>``), from the version read."""
 
     version = ActionForm.base_fields["version"]
     confirm_progress = ActionForm.base_fields["confirm_progress"]
     wide_fields = ()
-    needs_confirmation = False
     # The row's template leaves out what only the staff edit (the indicators' page).
     is_partner_form = True
 
@@ -68,15 +66,8 @@ class PartnerActionForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        doubts = progress_doubts(status=cleaned.get("status"), progress=cleaned.get("progress"))
-        if doubts and not cleaned.get("confirm_progress"):
-            self.needs_confirmation = True
-            for message in doubts:
-                self.add_error("progress", message)
+        self.place_progress_doubts(cleaned)
         return cleaned
-
-    def hidden_field_errors(self) -> list[str]:
-        return [error for field in self.hidden_fields() for error in field.errors]
 
     def action_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

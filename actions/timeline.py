@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Max, Min, QuerySet
+
 MARGIN_MONTHS = 5 * 12
 
 
@@ -63,3 +65,32 @@ def month_window(
         first = _clamp(centre - max_months // 2, first, last - max_months + 1)
         last = first + max_months - 1
     return first, last
+
+
+def months_of(
+    actions: QuerySet,
+    today: datetime.date,
+    *,
+    period: tuple[datetime.date | None, datetime.date | None] = (None, None),
+    max_months: int,
+    **counts,
+) -> tuple[int, int, dict]:
+    """``month_window`` of ``actions``' earliest and latest start or deadline, and
+    the aggregates ``counts`` asks for (``total=Count("pk")``), in one query."""
+    bounds = actions.order_by().aggregate(
+        first_start=Min("start_date"),
+        first_deadline=Min("deadline"),
+        last_start=Max("start_date"),
+        last_deadline=Max("deadline"),
+        **counts,
+    )
+    firsts = [day for day in (bounds["first_start"], bounds["first_deadline"]) if day]
+    lasts = [day for day in (bounds["last_start"], bounds["last_deadline"]) if day]
+    first, last = month_window(
+        min(firsts, default=None),
+        max(lasts, default=None),
+        today,
+        period=period,
+        max_months=max_months,
+    )
+    return first, last, {name: bounds[name] for name in counts}

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import action, partner, resource_corrections, statement, table, timeline, workbook
+from .views import (
+    action,
+    indicators,
+    partner,
+    removal,
+    resource_corrections,
+    statement,
+    table,
+    timeline,
+    workbook,
+)
 
 app_name = "actions"
 
@@ -20,14 +30,14 @@ urlpatterns = [
         statement.partner_statement,
         name="partner_statement",
     ),
-    path("roadmaps/<int:pk>/removed/", action.removed_list, name="removed_actions"),
+    path("roadmaps/<int:pk>/removed/", removal.removed_list, name="removed_actions"),
     path("roadmaps/<int:roadmap_pk>/actions/new/", action.action_create, name="action_create"),
     path("actions/<int:pk>/", action.action_detail, name="action"),
     path("actions/<int:pk>/row/", action.action_row, name="action_row"),
     path("actions/<int:pk>/edit/", action.action_edit, name="action_edit"),
-    path("actions/<int:pk>/delete/", action.action_delete, name="action_delete"),
+    path("actions/<int:pk>/delete/", removal.action_delete, name="action_delete"),
     path("actions/<int:pk>/move/", action.action_move, name="action_move"),
-    path("actions/<int:pk>/indicators/", action.action_indicators, name="action_indicators"),
+    path("actions/<int:pk>/indicators/", indicators.action_indicators, name="action_indicators"),
     # Pledges and deliveries in the browser: the staff, and partners for their own (issue 16).
     path("actions/<int:pk>/pledges/new/", partner.pledge_create, name="pledge_create"),
     path("pledges/<int:pk>/deliveries/new/", partner.delivery_create, name="delivery_create"),

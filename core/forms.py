@@ -19,6 +19,16 @@ def _base_class(widget) -> str:
     return "form-control form-control-sm"
 
 
+def place_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the fields of ``form`` it names; what names no field
+    of the form (or no field at all) goes above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
 class BootstrapBoundField(BoundField):
     """Render widgets with Bootstrap's classes, and mark and describe errors."""
 

@@ -4,7 +4,7 @@ Live capture (accepted proposals -> Action Table rows), carry-forward,
 invitations, the minutes download, deletions that keep held meetings, and the
 "minutes late" filter. Every write goes through ``meetings.services``, which
 checks that the user runs the meeting's city. The admin classes in
-``meetings.admin`` list them in their ``actions`` and ``list_filter``.
+``meetings.admin`` and ``meetings.admin_parts`` list them in their ``actions`` and ``list_filter``.
 """
 
 from __future__ import annotations

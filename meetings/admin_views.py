@@ -1,6 +1,6 @@
 """The meeting admin's own pages, besides Django's: each a function of the ModelAdmin.
 
-``MeetingAdmin.get_urls`` and ``ContributionAdmin.get_urls`` (meetings.admin)
+``MeetingAdmin.get_urls`` and ``ContributionAdmin.get_urls`` (meetings.admin, meetings.admin_parts)
 name them: closing a meeting, the review of previous results (carry-forward),
 accepting a proposal into the Action Table; and what the change forms show of
 the cockpit. Every write goes through ``meetings.services``.
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action
 from actions.services import ActionConflict
+from core.forms import place_errors
 from core.versions import as_version
 from stakeholders.models import Organisation
 
@@ -120,11 +121,7 @@ def meeting_close(model_admin, request, object_id):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            place_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -247,8 +244,7 @@ def proposal_accept(model_admin, request, object_id):
             return redirect(request.path)
         except ValidationError as exc:
             if form is not None and hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                place_errors(form, exc)
             else:
                 messages.error(request, error_text(exc))
                 return redirect(meeting_url)
@@ -305,8 +301,7 @@ def contribution_pledge(model_admin, request, object_id):
             if not hasattr(exc, "error_dict"):
                 messages.error(request, error_text(exc))
                 return redirect(meeting_url)
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            place_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from actions.views.common import get_roadmap_for_user, not_found
+from actions.views.common import get_roadmap_for_user, get_visible
 from core import permissions
 
 from . import calendar
@@ -28,15 +28,13 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def get_meeting_for_user(request, pk: int) -> Meeting:
     """The meeting if the user may see its roadmap; else 404 (or the login page)."""
-    meeting = (
-        Meeting.objects.select_related("roadmap__city", "moderator__organisation")
-        .filter(permissions.roadmap_filter(request.user, prefix="roadmap__"), pk=pk)
-        .first()
-    )
     # One scoped query: another city's meeting and an unknown id look alike.
-    if meeting is None:
-        not_found(request)
-    return meeting
+    return get_visible(
+        request,
+        Meeting.objects.select_related("roadmap__city", "moderator__organisation"),
+        pk,
+        roadmap="roadmap__",
+    )
 
 
 @require_safe

@@ -103,6 +103,13 @@ class City(models.Model):
         return self.name
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def named(self, text: str):
+        """The organisations whose name or one of whose other names (``aliases``)
+        holds ``text``, case folded in every script as every search is (core/sqlite.py)."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("municipality")
@@ -132,6 +139,8 @@ class Organisation(models.Model):
         ),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.numbers import format_number
 from stakeholders.models import Organisation
 
 from .rows import Action
@@ -133,7 +134,7 @@ class FundingLine(FieldPlacedConstraints, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.funder_name}: {self.amount} {self.currency}"
+        return f"{self.funder_name}: {format_number(self.amount)} {self.currency}"
 
     @property
     def funder_name(self) -> str:
@@ -229,7 +230,14 @@ class Pledge(FieldPlacedConstraints, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation}: {self.amount} {self.get_unit_display()} ({self.get_kind_display()})"
+        return f"{self.organisation}: {self.amount_text()} ({self.get_kind_display()})"
+
+    def amount_text(self, amount: Decimal | None = None) -> str:
+        """``amount`` (by default the pledge's own) in the pledge's unit, as the pages
+        write it ("10 000 BGN", "6 days")."""
+        return (
+            f"{format_number(self.amount if amount is None else amount)} {self.get_unit_display()}"
+        )
 
     def constraint_message(self, constraint) -> str | None:
         if constraint.name == "pledge_unit_matches_kind" and self.kind in self.UNITS_OF_KIND:

@@ -48,15 +48,18 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(status__in=Action.CLOSED_STATUSES)
 
     def of_organisation(self, organisation_id: int):
-        """The actions an organisation leads or is a key partner of ("our actions").
+        """The actions an organisation leads or is a key partner of ("our actions")."""
+        return self.filter(self.led_or_partnered_by([organisation_id]))
 
-        A subquery rather than a join over key partners, which would repeat
-        rows and need DISTINCT.
-        """
+    @staticmethod
+    def led_or_partnered_by(organisations) -> Q:
+        """The actions one of ``organisations`` (ids, or a query of them) leads or is
+        a key partner of: a subquery rather than a join over key partners, which
+        would repeat rows and need DISTINCT."""
         partnered = Action.key_partners.through.objects.filter(
-            organisation_id=organisation_id
+            organisation_id__in=organisations
         ).values("action_id")
-        return self.filter(models.Q(lead_partner_id=organisation_id) | models.Q(pk__in=partnered))
+        return Q(lead_partner_id__in=organisations) | Q(pk__in=partnered)
 
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()

@@ -1,5 +1,6 @@
-"""One Action Table row: view, edit in place (htmx) or on its own page, add,
-move, remove, and its indicators. Every write goes through actions.services."""
+"""One Action Table row: its page, the row edited in place (htmx) or on its own
+page, added and moved. Its indicators are indicators.py's, its removal and
+restore removal.py's. Every write goes through actions.services."""
 
 from decimal import Decimal
 
@@ -7,18 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions, unsaved
+from core.forms import place_errors
 from core.htmx import current_page, is_htmx, vary_on_htmx
 from core.numbers import format_number, whole_number
 
 from .. import services
-from ..forms import ActionForm, IndicatorFormSet
+from ..forms import ActionForm
 from ..history import history_for_reader
 from ..models import Action, ActionResources, Challenge, annotate_funding
 from . import partner
@@ -28,6 +28,7 @@ from .common import (
     get_action_for_user,
     get_roadmap_for_editor,
 )
+from .indicators import indicator_items, new_indicators
 from .table import (
     TableRows,
     give_row_flash,
@@ -43,24 +44,16 @@ def _table_row(action_pk: int) -> Action:
     return Action.objects.for_table().get(pk=action_pk)
 
 
-def _page_url(action: Action) -> str:
+def page_url(action: Action) -> str:
     """The table at the page of the whole table that holds ``action``."""
     page = page_of(Action.objects.filter(roadmap_id=action.roadmap_id), action)
     query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
     return f"{action.roadmap.get_absolute_url()}{query}"
 
 
-def _row_url(action: Action) -> str:
+def row_url(action: Action) -> str:
     """The table at the row of ``action``, on its page."""
-    return f"{_page_url(action)}#action-{action.pk}"
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return f"{page_url(action)}#action-{action.pk}"
 
 
 def _conflict_rows(form, current: Action) -> list[tuple[str, str, str]]:
@@ -120,6 +113,23 @@ def _render_form(
     return vary_on_htmx(render(request, template, context, status=status))
 
 
+def _render_conflict(request, form, action, conflict, *, make_form):
+    """The row's form again (409): the user's input, now over the current version
+    (``make_form(data)``), and what differs between theirs and the saved one."""
+    # Keep the user's input; offer to save it over the current version.
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    retry = make_form(data)
+    retry.is_valid()
+    return _render_form(
+        request,
+        retry,
+        action,
+        status=409,
+        conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+    )
+
+
 def _render_row(request, action: Action, *, flash: str = ""):
     """The action's row, read and built as the table page reads and builds its rows.
 
@@ -147,14 +157,14 @@ def _render_row(request, action: Action, *, flash: str = ""):
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 
 
-def _page_query(request) -> QueryDict:
+def page_query(request) -> QueryDict:
     """The filter and sort of the table page an htmx request came from."""
     page = current_page(request)
     return QueryDict(page.split("?", 1)[1] if "?" in page else "")
 
 
 def _is_sorted(request) -> bool:
-    return bool(_page_query(request).get("sort")) if is_htmx(request) else False
+    return bool(page_query(request).get("sort")) if is_htmx(request) else False
 
 
 @require_safe
@@ -211,7 +221,7 @@ def action_edit(request, pk: int):
             request,
             action,
             render_form=_render_form,
-            conflict_rows=_conflict_rows,
+            render_conflict=_render_conflict,
             row_saved=_row_saved,
         )
     if request.method == "GET":
@@ -235,20 +245,17 @@ def action_edit(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except services.ActionConflict as conflict:
-        # Keep the user's input; offer to save it over the current version.
-        data = request.POST.copy()
-        data["version"] = conflict.current.version
-        retry = ActionForm(data, instance=Action(pk=action.pk, roadmap=roadmap), roadmap=roadmap)
-        retry.is_valid()
-        return _render_form(
+        return _render_conflict(
             request,
-            retry,
+            form,
             action,
-            status=409,
-            conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+            conflict,
+            make_form=lambda data: ActionForm(
+                data, instance=Action(pk=action.pk, roadmap=roadmap), roadmap=roadmap
+            ),
         )
     except ValidationError as exc:
-        _apply_service_errors(form, exc)
+        place_errors(form, exc)
         return _render_form(request, form, action, status=422)
     return _row_saved(request, saved)
 
@@ -258,36 +265,7 @@ def _row_saved(request, saved: Action):
     if is_htmx(request):
         return _render_row(request, saved, flash=_("Saved"))
     give_row_flash(request, saved, _("Saved"))
-    return redirect(_row_url(saved))
-
-
-def _indicator_items(formset, *, new: bool = False) -> list[dict]:
-    """The indicators of a valid formset as the services take them: changed or
-    existing ones (``id``, ``delete``); for a new row, only those filled in."""
-    items = []
-    for form in formset.forms:
-        if not form.has_changed() and not form.instance.pk:
-            continue
-        values = {name: form.cleaned_data.get(name) for name in form._meta.fields}
-        values["source"] = values["source"] or ""
-        values["unit"] = values["unit"] or ""
-        if new:
-            if not form.cleaned_data.get("DELETE"):
-                items.append(values)
-            continue
-        if form.instance.pk:
-            values["id"] = form.instance.pk
-        values["delete"] = bool(form.cleaned_data.get("DELETE"))
-        items.append(values)
-    return items
-
-
-def _new_indicators(data=None) -> IndicatorFormSet:
-    """The add form's indicators; a POST without them (an older form, a script)
-    adds the row without indicators."""
-    if data is not None and "indicators-TOTAL_FORMS" not in data:
-        data = None
-    return IndicatorFormSet(data, instance=Action(), prefix="indicators")
+    return redirect(row_url(saved))
 
 
 @require_http_methods(["GET", "POST"])
@@ -304,17 +282,17 @@ def action_create(request, roadmap_pk: int):
             initial={"challenge": challenge, "status": Action.Status.PROPOSED, "progress": 0},
         )
         return _render_form(
-            request, form, None, new_challenge=challenge, extra={"indicators": _new_indicators()}
+            request, form, None, new_challenge=challenge, extra={"indicators": new_indicators()}
         )
     form = ActionForm(request.POST, roadmap=roadmap)
-    indicators = _new_indicators(request.POST)
+    indicators = new_indicators(request.POST)
     if form.is_valid() and (not indicators.is_bound or indicators.is_valid()):
         try:
             created = services.action_create(
                 roadmap=roadmap,
                 data=form.action_data(),
                 by=request.user,
-                indicators=_indicator_items(indicators, new=True) if indicators.is_bound else (),
+                indicators=indicator_items(indicators, new=True) if indicators.is_bound else (),
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "indicators" in exc.error_dict:
@@ -323,10 +301,10 @@ def action_create(request, roadmap_pk: int):
                 )
                 exc = ValidationError(exc.message_dict) if exc.message_dict else None
             if exc is not None:
-                _apply_service_errors(form, exc)
+                place_errors(form, exc)
         else:
             give_row_flash(request, created, _("Added: %(title)s") % {"title": created.title})
-            return redirect(_row_url(created))
+            return redirect(row_url(created))
     return _render_form(
         request,
         form,
@@ -335,38 +313,6 @@ def action_create(request, roadmap_pk: int):
         new_challenge=challenge,
         extra={"indicators": indicators},
     )
-
-
-@require_http_methods(["GET", "POST"])
-def action_delete(request, pk: int):
-    action = get_action_for_editor(request, pk)
-    if request.method == "POST":
-        version = whole_number(request.POST.get("version"))
-        if version is None:
-            return HttpResponseBadRequest(_("The form is missing the row's version."))
-        # Back to the page the row was on (its neighbours), asked before it goes.
-        table_page_url = _page_url(action)
-        try:
-            services.action_delete(action=action, by=request.user, expected_version=version)
-        except services.ActionConflict:
-            messages.error(
-                request,
-                _(
-                    "Somebody changed this action since you opened it. Look at it again before removing it."
-                ),
-            )
-            return redirect(reverse("actions:action_delete", args=[action.pk]))
-        messages.success(
-            request,
-            format_html(
-                '{} <a class="alert-link" href="{}">{}</a>',
-                _("Removed: %(title)s. Its history keeps what it was.") % {"title": action.title},
-                reverse("actions:removed_actions", args=[action.roadmap_id]),
-                _("Removed actions: restore it"),
-            ),
-        )
-        return redirect(table_page_url)
-    return render(request, "actions/action_confirm_delete.html", {"action": action})
 
 
 @require_POST
@@ -391,7 +337,7 @@ def action_move(request, pk: int):
         if is_htmx(request):
             return HttpResponseBadRequest(" ".join(exc.messages))
         messages.error(request, " ".join(exc.messages))
-        return redirect(_row_url(action))
+        return redirect(row_url(action))
     text = _("Moved up") if direction == "up" else _("Moved down")
     if challenge is not None:
         text = _("Moved to another challenge")
@@ -400,88 +346,10 @@ def action_move(request, pk: int):
         # The whole table again, in the order, filter and sort of the page it was moved
         # on, at the page that now holds the row (a move can take it across pages).
         context = table_context(
-            request, action.roadmap, query=_page_query(request), flash=flash, show_row=moved
+            request, action.roadmap, query=page_query(request), flash=flash, show_row=moved
         )
         response = render(request, "actions/_action_table_moved.html", context)
         response["HX-Replace-Url"] = context["page_url"]
         return vary_on_htmx(response)
     give_row_flash(request, moved, text, button=direction or "")
-    return redirect(_row_url(moved))
-
-
-@require_http_methods(["GET", "POST"])
-def action_indicators(request, pk: int):
-    action = get_action_for_editor(request, pk)
-    if request.method == "POST":
-        formset = IndicatorFormSet(request.POST, instance=action, prefix="indicators")
-        expected_version = whole_number(request.POST.get("version"))
-        if formset.is_valid() and expected_version is not None:
-            items = _indicator_items(formset)
-            try:
-                services.action_indicators_update(
-                    action=action,
-                    indicators=items,
-                    by=request.user,
-                    expected_version=expected_version,
-                )
-            except services.ActionConflict:
-                messages.error(
-                    request,
-                    _(
-                        "Somebody changed this action since you opened it; its indicators are shown as they are now."
-                    ),
-                )
-                return redirect(reverse("actions:action_indicators", args=[action.pk]))
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
-            else:
-                messages.success(request, _("Indicators saved."))
-                return redirect(action)
-        else:
-            formset._non_form_errors = formset.error_class(
-                [
-                    *formset.non_form_errors(),
-                    *(
-                        []
-                        if expected_version is not None
-                        else [_("The form is missing the row's version.")]
-                    ),
-                ]
-            )
-        version = action.version if expected_version is None else expected_version
-        status = 422
-    else:
-        formset = IndicatorFormSet(instance=action, prefix="indicators")
-        version, status = action.version, 200
-    return render(
-        request,
-        "actions/action_indicators.html",
-        {"action": action, "formset": formset, "version": version},
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def removed_list(request, pk: int):
-    """The rows removed from a roadmap's table, for its editors to restore (POST ``action``)."""
-    roadmap = get_roadmap_for_editor(request, pk)
-    if request.method == "POST":
-        action_id = whole_number(request.POST.get("action"))
-        if action_id is None:
-            return HttpResponseBadRequest(_("Say which action to restore."))
-        try:
-            restored = services.action_restore(
-                roadmap=roadmap, action_id=action_id, by=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(reverse("actions:removed_actions", args=[roadmap.pk]))
-        give_row_flash(request, restored, _("Restored: %(title)s") % {"title": restored.title})
-        return redirect(_row_url(restored))
-    removals = list(services.removed_actions(roadmap))
-    can_see_people = permissions.can_see_people(request.user, roadmap.city_id)
-    return render(
-        request,
-        "actions/removed_actions.html",
-        {"roadmap": roadmap, "removals": removals, "can_see_people": can_see_people},
-    )
+    return redirect(row_url(moved))

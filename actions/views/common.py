@@ -10,13 +10,18 @@ The object is fetched in one query that holds the permission
 id take the same way to their 404: no row, whichever the reason.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from core import permissions
 from core.middleware import LoginNeeded
 
 from ..models import Action, Roadmap
+
+T = TypeVar("T", bound=Model)
 
 
 def not_found(request):
@@ -32,15 +37,18 @@ def refuse_change(request):
     raise PermissionDenied
 
 
-def get_roadmap_for_user(request, pk: int) -> Roadmap:
-    roadmap = (
-        Roadmap.objects.select_related("city")
-        .filter(permissions.roadmap_filter(request.user), pk=pk)
-        .first()
-    )
-    if roadmap is None:
+def get_visible(request, queryset: QuerySet[T], pk: int, *, roadmap: str = "") -> T:
+    """The object ``pk`` of ``queryset`` if the user may see its roadmap (``roadmap``
+    leads from it to the roadmap: "roadmap__", "action__roadmap__"); else 404, or
+    the login page when anonymous. One query, which holds the permission."""
+    found = queryset.filter(permissions.roadmap_filter(request.user, prefix=roadmap), pk=pk).first()
+    if found is None:
         not_found(request)
-    return roadmap
+    return found
+
+
+def get_roadmap_for_user(request, pk: int) -> Roadmap:
+    return get_visible(request, Roadmap.objects.select_related("city"), pk)
 
 
 def get_roadmap_for_editor(request, pk: int) -> Roadmap:
@@ -51,14 +59,12 @@ def get_roadmap_for_editor(request, pk: int) -> Roadmap:
 
 
 def get_action_for_user(request, pk: int) -> Action:
-    action = (
-        Action.objects.select_related("roadmap__city", "challenge", "lead_partner")
-        .filter(permissions.roadmap_filter(request.user, prefix="roadmap__"), pk=pk)
-        .first()
+    return get_visible(
+        request,
+        Action.objects.select_related("roadmap__city", "challenge", "lead_partner"),
+        pk,
+        roadmap="roadmap__",
     )
-    if action is None:
-        not_found(request)
-    return action
 
 
 def get_action_for_editor(request, pk: int) -> Action:
@@ -75,3 +81,8 @@ def get_action_for_updater(request, pk: int) -> Action:
     if not permissions.can_update_action(request.user, action):
         refuse_change(request)
     return action
+
+
+def resources_url(action: Action) -> str:
+    """The action's page at its Resources section, where a pledge or delivery saved shows."""
+    return f"{action.get_absolute_url()}#resources"

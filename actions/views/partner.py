@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import permissions, unsaved
+from core.forms import place_errors
 from core.htmx import vary_on_htmx
 
 from .. import services
 from ..models import Action, Pledge
 from ..partner_forms import DeliveryForm, PartnerActionForm, PledgeForm, posted_names
-from .common import get_action_for_user, not_found, refuse_change
+from .common import get_action_for_user, get_visible, refuse_change, resources_url
 from .table import unsaved_notice
 
 
@@ -39,7 +40,7 @@ def partner_form(action: Action, data=None) -> PartnerActionForm:
     )
 
 
-def partner_edit(request, action: Action, *, render_form, conflict_rows, row_saved):
+def partner_edit(request, action: Action, *, render_form, render_conflict, row_saved):
     """The row of ``action`` in edit for one of its partners (``action_edit`` calls
     it with its own ways of showing the form, the row and a conflict)."""
     if request.method == "GET":
@@ -73,16 +74,8 @@ def partner_edit(request, action: Action, *, render_form, conflict_rows, row_sav
                     action=saved, indicators=items, by=request.user, expected_version=saved.version
                 )
     except services.ActionConflict as conflict:
-        data = request.POST.copy()
-        data["version"] = conflict.current.version
-        retry = partner_form(action, data)
-        retry.is_valid()
-        return render_form(
-            request,
-            retry,
-            action,
-            status=409,
-            conflict={"current": conflict.current, "rows": conflict_rows(form, conflict.current)},
+        return render_conflict(
+            request, form, action, conflict, make_form=lambda data: partner_form(action, data)
         )
     except ValidationError as exc:
         form.add_error(None, exc.messages)
@@ -110,10 +103,6 @@ def _render_resource_form(request, template_context: dict, *, status: int = 200)
     return vary_on_htmx(
         render(request, "actions/resource_form.html", template_context, status=status)
     )
-
-
-def _resources_url(action: Action) -> str:
-    return f"{action.get_absolute_url()}#resources"
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,24 +135,23 @@ def pledge_create(request, pk: int):
     try:
         services.pledge_create(action=action, data=data, by=request.user)
     except ValidationError as exc:
-        _place_errors(form, exc)
+        place_errors(form, exc)
         return _render_resource_form(request, context, status=422)
     messages.success(request, _("Pledge recorded."))
-    return redirect(_resources_url(action))
+    return redirect(resources_url(action))
 
 
 @require_http_methods(["GET", "POST"])
 def delivery_create(request, pk: int):
     """Record a delivery against a pledge: the action's staff, and the partners of
     the organisation that pledged it."""
-    pledge = (
-        Pledge.objects.select_related("organisation", "action__roadmap__city")
-        .filter(permissions.roadmap_filter(request.user, prefix="action__roadmap__"), pk=pk)
-        .first()
+    # Another city's private pledge answers as an unknown one.
+    pledge = get_visible(
+        request,
+        Pledge.objects.select_related("organisation", "action__roadmap__city"),
+        pk,
+        roadmap="action__roadmap__",
     )
-    if pledge is None:
-        # Another city's private pledge answers as an unknown one.
-        not_found(request)
     action = pledge.action
     if not permissions.can_record_delivery(request.user, action, pledge):
         refuse_change(request)
@@ -186,18 +174,10 @@ def delivery_create(request, pk: int):
             pledge=pledge, data=form.delivery_data(), by=request.user
         )
     except ValidationError as exc:
-        _place_errors(form, exc)
+        place_errors(form, exc)
         return _render_resource_form(request, context, status=422)
     for warning in recorded.warnings:
         messages.warning(request, warning)
     if not recorded.warnings:
         messages.success(request, _("Delivery recorded."))
-    return redirect(_resources_url(action))
-
-
-def _place_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return redirect(resources_url(action))

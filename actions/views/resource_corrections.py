@@ -18,59 +18,36 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import permissions
+from core.forms import place_errors
 from core.numbers import format_number, whole_number
 
 from .. import services
 from ..models import Delivery, Pledge, pledges_with_delivered
 from ..resource_forms import DeliveryCorrectionForm, PledgeCorrectionForm
-from .common import get_action_for_editor, not_found
+from .common import get_action_for_editor, get_visible, resources_url
 
 
 def _get_pledge_for_editor(request, pk: int) -> Pledge:
-    pledge = (
-        Pledge.objects.filter(
-            permissions.roadmap_filter(request.user, prefix="action__roadmap__"), pk=pk
-        )
-        .select_related("organisation")
-        .first()
+    pledge = get_visible(
+        request, Pledge.objects.select_related("organisation"), pk, roadmap="action__roadmap__"
     )
-    if pledge is None:
-        not_found(request)
     pledge.action = get_action_for_editor(request, pledge.action_id)
     return pledge
 
 
 def _get_delivery_for_editor(request, pk: int) -> Delivery:
-    delivery = (
-        Delivery.objects.filter(
-            permissions.roadmap_filter(request.user, prefix="pledge__action__roadmap__"), pk=pk
-        )
-        .select_related("pledge__organisation")
-        .first()
+    delivery = get_visible(
+        request,
+        Delivery.objects.select_related("pledge__organisation"),
+        pk,
+        roadmap="pledge__action__roadmap__",
     )
-    if delivery is None:
-        not_found(request)
     delivery.pledge.action = get_action_for_editor(request, delivery.pledge.action_id)
     return delivery
 
 
-def _resources_url(action) -> str:
-    return f"{action.get_absolute_url()}#resources"
-
-
 def _pledge_url(pledge) -> str:
     return reverse("actions:pledge_edit", args=[pledge.pk])
-
-
-def _place(form, error: ValidationError) -> None:
-    """A service's refusal, on the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            for message in field_errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_conflict(error: ValidationError) -> bool:
@@ -97,10 +74,10 @@ def pledge_edit(request, pk: int):
                 if _is_conflict(error):
                     messages.error(request, " ".join(error.messages))
                     return redirect(_pledge_url(pledge))
-                _place(form, error)
+                place_errors(form, error)
             else:
                 messages.success(request, _("Pledge saved."))
-                return redirect(_resources_url(action))
+                return redirect(resources_url(action))
         status = 422
     else:
         form = PledgeCorrectionForm(instance=pledge, roadmap=action.roadmap)
@@ -133,7 +110,7 @@ def pledge_delete(request, pk: int):
             messages.error(request, " ".join(error.messages))
             return redirect(_pledge_url(pledge))
         messages.success(request, _("Pledge removed. Its history keeps what it was."))
-        return redirect(_resources_url(pledge.action))
+        return redirect(resources_url(pledge.action))
     return render(
         request,
         "actions/resource_confirm_delete.html",
@@ -143,7 +120,7 @@ def pledge_delete(request, pk: int):
             "question": _("Remove the pledge of %(organisation)s: %(pledge)s?")
             % {
                 "organisation": pledge.organisation.name,
-                "pledge": f"{format_number(pledge.amount)} {pledge.get_unit_display()}",
+                "pledge": pledge.amount_text(),
             },
             "version": pledge.version,
             "cancel_url": _pledge_url(pledge),
@@ -171,7 +148,7 @@ def delivery_edit(request, pk: int):
                 if _is_conflict(error):
                     messages.error(request, " ".join(error.messages))
                     return redirect(reverse("actions:delivery_edit", args=[delivery.pk]))
-                _place(form, error)
+                place_errors(form, error)
             else:
                 for warning in done.warnings:
                     messages.warning(request, warning)

@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from core import permissions
 
 from ..models import Action
-from ..timeline import month_date, month_number, month_window
+from ..timeline import month_date, month_number, months_of
 from .common import get_roadmap_for_user
 from .table_pages import PAGE_PARAM, page_links, table_page
 
@@ -166,24 +166,14 @@ def roadmap_months(roadmap, today: datetime.date) -> tuple[int, int, dict]:
     """The months the roadmap's timeline reaches (``month_window`` of its earliest and
     latest dates), with how many actions it has and how many are overdue: one query."""
     overdue = roadmap.actions.overdue(today).order_by().values("pk")
-    bounds = roadmap.actions.order_by().aggregate(
-        first_start=Min("start_date"),
-        first_deadline=Min("deadline"),
-        last_start=Max("start_date"),
-        last_deadline=Max("deadline"),
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(pk__in=overdue)),
-    )
-    firsts = [day for day in (bounds["first_start"], bounds["first_deadline"]) if day]
-    lasts = [day for day in (bounds["last_start"], bounds["last_deadline"]) if day]
-    first, last = month_window(
-        min(firsts, default=None),
-        max(lasts, default=None),
+    return months_of(
+        roadmap.actions.all(),
         today,
         period=(roadmap.period_start, roadmap.period_end),
         max_months=MAX_MONTHS,
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(pk__in=overdue)),
     )
-    return first, last, {"total": bounds["total"], "overdue": bounds["overdue"]}
 
 
 def window_start(wanted: str | None, *, first: int, last: int, today: datetime.date) -> int:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Organisation
 
 from ..models import Action, Indicator
-from ..timeline import month_date, month_number, month_window
+from ..timeline import month_date, month_number, months_of
 from .cells import (
     CUT_MARK,
     MAX_CELL_TEXT,
@@ -47,21 +47,7 @@ def write_timeline(
     today: datetime.date,
     period: tuple[datetime.date | None, datetime.date | None] = (None, None),
 ) -> None:
-    bounds = actions.order_by().aggregate(
-        first_start=Min("start_date"),
-        first_deadline=Min("deadline"),
-        last_start=Max("start_date"),
-        last_deadline=Max("deadline"),
-    )
-    firsts = [d for d in (bounds["first_start"], bounds["first_deadline"]) if d]
-    lasts = [d for d in (bounds["last_start"], bounds["last_deadline"]) if d]
-    first, last = month_window(
-        min(firsts, default=None),
-        max(lasts, default=None),
-        today,
-        period=period,
-        max_months=MAX_TIMELINE_MONTHS,
-    )
+    first, last, _counts = months_of(actions, today, period=period, max_months=MAX_TIMELINE_MONTHS)
     months = last - first + 1
 
     ws = cells.ws

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -18,9 +17,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import Action, Challenge, Delivery, FundingLine, Indicator, Pledge, Roadmap
+from actions.models import Action, Challenge, Indicator, Roadmap
 from core import permissions
-from core.history_reasons import HistoryReason, history_reason
 from meetings.models import AgendaItem, Attendance, Contribution, Meeting, NextStep
 from stakeholders.models import City, CityAccess, Membership, Organisation, Person
 
@@ -29,24 +27,18 @@ from .data import (
     CITIES,
     DEMO_PASSWORD,
     DEMO_USERS,
-    MEETINGS,
+    HISTORY_REASON,
     ORGANISATIONS,
     PEOPLE,
     PERSON_MEMBERSHIPS,
-    PHASE_2,
     SHARED_MEMBERSHIPS,
-    SOFIA_RESOURCES,
-    SOFIA_ROADMAP,
-    VRATSA_ROADMAP,
-    RoadmapData,
     _d,
-    sofia_actions,
-    vratsa_actions,
 )
+from .meetings import load_meetings
+from .resources import load_resources
+from .roadmaps import SOFIA_ROADMAP, VRATSA_ROADMAP, RoadmapData, sofia_actions, vratsa_actions
 
 # --- Loading ---------------------------------------------------------------------
-
-HISTORY_REASON = history_reason(HistoryReason.DEMO_DATA)
 
 # What the summary counts, in this order.
 SUMMARY_MODELS = [
@@ -126,8 +118,8 @@ class _Loader:
             )
         sofia = self.load_roadmap(SOFIA_ROADMAP, sofia_actions(self.today))
         self.load_roadmap(VRATSA_ROADMAP, vratsa_actions(self.today))
-        self.load_meetings(sofia)
-        self.load_resources(sofia)
+        load_meetings(self, sofia)
+        load_resources(self, sofia)
 
     def load_network(self) -> None:
         for name, name_bg, local_name, country, is_lead, language in CITIES:
@@ -292,144 +284,3 @@ class _Loader:
         if saved.version != action.version:
             self.result.changed[Action] += 1
         return saved
-
-    def load_meetings(self, roadmap: Roadmap) -> None:
-        actions = {action.title: action for action in roadmap.actions.all()}
-        people, orgs = self.people, self.orgs
-        for spec in MEETINGS:
-            meeting = self.sync(
-                Meeting,
-                {"roadmap": roadmap, "number": spec["number"]},
-                {
-                    "title": spec["title"],
-                    "phase": PHASE_2,
-                    "start": spec["start"],
-                    "end": spec["end"],
-                    "format": Meeting.Format.ONLINE,
-                    "place": "онлайн",
-                    "moderator": people["mihaylov"],
-                    "status": Meeting.Status.MINUTES_APPROVED,
-                    "summary": spec["summary"],
-                },
-            )
-            for position, (title, minutes, presenter) in enumerate(spec["agenda"], start=1):
-                self.sync(
-                    AgendaItem,
-                    {"meeting": meeting, "position": position},
-                    {"title": title, "duration_minutes": minutes, "presenter": people[presenter]},
-                )
-            for person, invited, attended in spec["attendance"]:
-                self.sync(
-                    Attendance,
-                    {"meeting": meeting, "person": people[person]},
-                    {"invited": invited, "attended": attended},
-                )
-            for position, contribution in enumerate(spec["contributions"], start=1):
-                kind, author, org, text, action_title, outcome, discussion = contribution
-                action = actions[action_title] if action_title else None
-                # In the demo's story an accepted or merged proposal already became
-                # its row, so the cockpit does not offer to apply it again.
-                produced = (
-                    action
-                    if kind == Contribution.Kind.PROPOSAL
-                    and outcome in (Contribution.Outcome.ACCEPTED, Contribution.Outcome.MERGED)
-                    else None
-                )
-                self.sync(
-                    Contribution,
-                    {"meeting": meeting, "position": position},
-                    {
-                        "kind": kind,
-                        "author": people[author],
-                        "organisation": orgs[org],
-                        "text": text,
-                        "action": action,
-                        "produced_action": produced,
-                        "outcome": outcome,
-                        "discussion_summary": discussion,
-                    },
-                )
-            for position, step in enumerate(spec["next_steps"], start=1):
-                description, org, person, due_date, done = step
-                self.sync(
-                    NextStep,
-                    {"meeting": meeting, "position": position},
-                    {
-                        "description": description,
-                        "responsible_organisation": orgs[org],
-                        "responsible_person": people[person],
-                        "due_date": due_date,
-                        "done": done,
-                    },
-                )
-
-    def load_resources(self, roadmap: Roadmap) -> None:
-        """Funding lines, pledges and deliveries of a few of Sofia's actions, through
-        the services (issue 16). Found by funder, by organisation and kind, and by
-        date and amount, so that a second run writes nothing."""
-        actor = self.actor or services.SYSTEM
-        actions = {action.title: action for action in roadmap.actions.all()}
-        for title, spec in SOFIA_RESOURCES.items():
-            action = actions[title]
-            for funder, amount, status, note in spec["funding"]:
-                organisation = self.orgs.get(funder)
-                data = {
-                    "funder": organisation,
-                    "programme": "" if organisation else funder,
-                    "amount": Decimal(amount),
-                    "currency": action.currency,
-                    "status": status,
-                    "note": note,
-                }
-                line = FundingLine.objects.filter(
-                    action=action, funder=organisation, programme=data["programme"]
-                ).first()
-                if line is None:
-                    services.funding_line_create(
-                        action=action, data=data, by=actor, reason=HISTORY_REASON
-                    )
-                    self.result.created[FundingLine] += 1
-                    continue
-                saved = services.funding_line_update(
-                    funding_line=line,
-                    data=data,
-                    by=actor,
-                    expected_version=line.version,
-                    reason=HISTORY_REASON,
-                )
-                self.result.changed[FundingLine] += saved.version != line.version
-            for key, kind, amount, unit, description, date, deliveries in spec["pledges"]:
-                data = {
-                    "organisation": self.orgs[key],
-                    "kind": kind,
-                    "amount": Decimal(amount),
-                    "unit": unit,
-                    "description": description,
-                    "date": date,
-                }
-                pledge = Pledge.objects.filter(
-                    action=action, organisation=self.orgs[key], kind=kind
-                ).first()
-                if pledge is None:
-                    pledge = services.pledge_create(
-                        action=action, data=data, by=actor, reason=HISTORY_REASON
-                    )
-                    self.result.created[Pledge] += 1
-                else:
-                    saved = services.pledge_update(
-                        pledge=pledge,
-                        data=data,
-                        by=actor,
-                        expected_version=pledge.version,
-                        reason=HISTORY_REASON,
-                    )
-                    self.result.changed[Pledge] += saved.version != pledge.version
-                for day, delivered, note in deliveries:
-                    if pledge.deliveries.filter(date=day, amount=Decimal(delivered)).exists():
-                        continue
-                    services.delivery_record(
-                        pledge=pledge,
-                        data={"amount": Decimal(delivered), "date": day, "note": note},
-                        by=actor,
-                    )
-                    self.result.created[Delivery] += 1

@@ -2,11 +2,13 @@
 action, a pledge's page with its ledger of deliveries, the funding lines' list;
 every write through the services, scoped to the user's city."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from actions.models import Delivery, FundingLine, Pledge
 from tests import factories
@@ -287,3 +289,66 @@ def test_an_action_with_resources_can_still_be_removed(client, moderator, row, s
     assert not Pledge.objects.exists()
     # Their history keeps them.
     assert Pledge.history.filter(history_type="-").count() == 1
+
+
+def test_amounts_read_as_the_action_page_writes_them(client, editor, row, sofia_company):
+    """The funding lines' list and read-only page, and the inlines' funding-line and
+    pledge amounts, write "10 000" (a no-break space) and "1", not "10000,00", "10000.00" or "1.00"."""
+    line = FundingLine.objects.create(
+        action=row, programme="ESF+", amount=D("10000.00"), status="secured"
+    )
+    pledge = _pledge(row, sofia_company, amount=1)
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+
+    listing = client.get(reverse("admin:actions_fundingline_changelist")).content.decode()
+    assert '<td class="field-amount_shown">10\xa0000</td>' in listing
+    assert "10000,00" not in listing
+    page = client.get(reverse("admin:actions_fundingline_change", args=[line.pk]))
+    readonly = [
+        text.strip()
+        for text in re.findall(r'<div class="readonly">(.*?)</div>', page.content.decode(), re.S)
+    ]
+    # where to edit, action, funder, programme, amount, ...
+    assert readonly[4] == "10\xa0000"
+    assert "10000,00" not in page.content.decode()
+
+    action_page = client.get(_change(row))
+    inputs = dict(
+        re.findall(
+            r'<input type="text" name="([^"]+-amount)" value="([^"]*)"',
+            action_page.content.decode(),
+        )
+    )
+    assert inputs == {"funding_lines-0-amount": "10\xa0000", "pledges-0-amount": "1"}
+    pledge_page = client.get(reverse("admin:actions_pledge_change", args=[pledge.pk]))
+    assert 'name="amount" value="1"' in pledge_page.content.decode()
+
+    # What the page shows comes back as it was typed: nothing changed.
+    saved = _post(client, row, funding=_funding_rows((line, {"amount": "10 000"})))
+    assert saved.status_code == 302
+    line.refresh_from_db()
+    assert (line.amount, line.version) == (D(10000), 1)
+
+
+def test_a_funding_line_and_a_pledge_name_their_amounts_as_the_pages_write_them(row, sofia_company):
+    """What the admin's titles, breadcrumbs and messages say of them (their ``str``)."""
+    with translation.override("en"):
+        line = FundingLine(action=row, programme="ESF+", amount=D("10000.00"), currency="EUR")
+        assert str(line) == "ESF+: 10,000 EUR"
+        pledge = Pledge(
+            action=row, organisation=sofia_company, kind="cash", amount=D("1.50"), unit="EUR"
+        )
+        assert str(pledge) == f"{sofia_company.name}: 1.5 EUR (cash)"
+        assert pledge.amount_text(D("12000.00")) == "12,000 EUR"
+
+
+def test_the_action_page_and_the_admin_write_an_amount_alike(client, editor, row):
+    """One formatter (core.numbers.format_number) for the page and the admin."""
+    FundingLine.objects.create(action=row, programme="ESF+", amount=D("10000.50"), status="secured")
+    client.force_login(editor)
+    client.cookies["django_language"] = "bg"
+    page = client.get(reverse("actions:action", args=[row.pk])).content.decode()
+    listing = client.get(reverse("admin:actions_fundingline_changelist")).content.decode()
+    assert "10\xa0000,5 EUR" in page
+    assert '<td class="field-amount_shown">10\xa0000,5</td>' in listing
