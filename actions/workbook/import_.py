@@ -28,7 +28,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from core import permissions
 from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
@@ -99,11 +98,7 @@ def preview_import(
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
     if partner_scope.is_partner_import(user, roadmap):
-        own = partner_scope.own_action_ids(user, roadmap)
-        partner_scope.limit_rows(preview, reader, own=own)
-        if preview.resources is not None:
-            organisation_id = permissions.partner_organisation_id(user)
-            partner_scope.limit_lines(preview.resources, own=own, organisation_id=organisation_id)
+        partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
     return preview
 
 

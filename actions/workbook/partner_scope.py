@@ -35,10 +35,14 @@ def is_partner_import(user, roadmap) -> bool:
     return user is not None and not permissions.can_edit_roadmap(user, roadmap)
 
 
-def own_action_ids(user, roadmap) -> set[int]:
-    return set(
-        permissions.partner_actions(user, roadmap.actions.all()).values_list("pk", flat=True)
-    )
+def limit(preview: ImportPreview, reader, *, roadmap, user) -> None:
+    """Narrow the preview of a partner's workbook (its rows, its Funding and Pledges
+    lines) to what the partner may change; list the rest as ignored."""
+    own = set(permissions.partner_actions(user, roadmap.actions.all()).values_list("pk", flat=True))
+    limit_rows(preview, reader, own=own)
+    if preview.resources is not None:
+        organisation_id = permissions.partner_organisation_id(user)
+        limit_lines(preview.resources, own=own, organisation_id=organisation_id)
 
 
 def limit_rows(preview: ImportPreview, reader, *, own: set[int]) -> None:
