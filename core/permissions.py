@@ -396,6 +396,16 @@ def can_update_indicators(user, action, *, fields=(), adds_or_removes: bool = Fa
     )
 
 
+def can_import_workbook(user, roadmap) -> bool:
+    """Bring a workbook back into ``roadmap``: its staff (every row and column), and
+    the partners who update some action of it (theirs only, the rest ignored)."""
+    if can_edit_roadmap(user, roadmap):
+        return True
+    if partner_organisation_id(user) is None:
+        return False
+    return partner_actions(user, roadmap.actions.all()).exists()
+
+
 def can_add_pledge(user, action, organisation_id: int | None) -> bool:
     """Record a pledge of ``organisation_id`` to ``action``: its staff for any
     organisation, its partners for their own."""

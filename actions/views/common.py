@@ -58,6 +58,15 @@ def get_roadmap_for_editor(request, pk: int) -> Roadmap:
     return roadmap
 
 
+def get_roadmap_for_importer(request, pk: int) -> Roadmap:
+    """The roadmap, for those who may bring a workbook back into it
+    (``permissions.can_import_workbook``); 403 for anybody else who may see it."""
+    roadmap = get_roadmap_for_user(request, pk)
+    if not permissions.can_import_workbook(request.user, roadmap):
+        refuse_change(request)
+    return roadmap
+
+
 def get_action_for_user(request, pk: int) -> Action:
     return get_visible(
         request,

@@ -266,13 +266,15 @@ def table_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def mark_partner_rows(rows: list[TableRow], user, roadmap) -> None:
-    """Mark the rows that ``user`` updates as a partner (one query, for partners only)."""
+def mark_partner_rows(rows: list[TableRow], user, roadmap) -> bool:
+    """Mark the rows that ``user`` updates as a partner (one query, for partners only);
+    whether the partner updates any action of the roadmap."""
     if permissions.partner_organisation_id(user) is None:
-        return
+        return False
     ids = set(permissions.partner_actions(user, roadmap.actions.all()).values_list("pk", flat=True))
     for row in rows:
         row.can_update = row.pk in ids
+    return bool(ids)
 
 
 def roadmap_summary(roadmap) -> dict:
@@ -330,8 +332,9 @@ def table_context(
     bounds = {key: (span.low, span.high) for key, span in spans.items()}
     mark_moves(rows, bounds, sorted_=filterset.is_sorted)
     can_edit = permissions.can_edit_roadmap(request.user, roadmap)
-    if not can_edit:
-        mark_partner_rows(rows, request.user, roadmap)
+    # The import: its staff, and the partners who update some action of it
+    # (``permissions.can_import_workbook``, read from the query that marks their rows).
+    can_import = can_edit or mark_partner_rows(rows, request.user, roadmap)
     if flash:
         for row in rows:
             if row.pk == flash["pk"]:
@@ -356,6 +359,7 @@ def table_context(
         "groups": groups,
         "challenges": challenges,
         "can_edit": can_edit,
+        "can_import": can_import,
         "today": today,
         **table_totals(roadmap.actions.all()),
         "shown": shown,

@@ -225,6 +225,7 @@ def roadmap_timeline(request, pk: int):
         "roadmap": roadmap,
         "today": today,
         "can_edit": permissions.can_edit_roadmap(request.user, roadmap),
+        "can_import": permissions.can_import_workbook(request.user, roadmap),
         "chart_width": layout["width"] - LABEL_WIDTH,
         "scroll_to": scroll_to,
         "reach_first": month_date(reach_first),

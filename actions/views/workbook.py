@@ -13,19 +13,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import permissions
 from core.database import is_database_busy
 from jobs.services import TooManyJobs
 
 from ..tasks import XLSX, export_filter, export_start, export_write, is_large
 from ..workbook import mapping_form, uploads
 from ..workbook.export import workbook_filename
-from ..workbook.import_ import apply_import, preview_import
+from ..workbook.import_ import apply_import, imported_message, preview_import
 from ..workbook.mapping import OptionError
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from ..workbook.summary import remember
 from ..workbook.template import template_filename, write_template
-from .common import get_roadmap_for_editor, get_roadmap_for_user
+from .common import get_roadmap_for_editor, get_roadmap_for_importer, get_roadmap_for_user
 
 
 def _workbook_language(request) -> str:
@@ -79,6 +80,7 @@ def import_template(request, pk: int):
 
 def _import_page(request, roadmap, *, error: str = "", status: int = 200):
     context = {"roadmap": roadmap, "error": error, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    context["can_edit"] = permissions.can_edit_roadmap(request.user, roadmap)
     return render(request, "actions/import.html", context, status=status)
 
 
@@ -100,8 +102,9 @@ def _preview_page(request, roadmap, preview, *, ticket=None, error: str = "", st
 
 @require_http_methods(["GET", "POST"])
 def import_workbook(request, pk: int):
-    """Upload a workbook and see what it would change; then apply it, or cancel."""
-    roadmap = get_roadmap_for_editor(request, pk)
+    """Upload a workbook and see what it would change; then apply it, or cancel.
+    A partner's changes only what the partner may (``workbook.partner_scope``)."""
+    roadmap = get_roadmap_for_importer(request, pk)
     if request.method == "GET":
         return _import_page(request, roadmap)
     if "ticket" in request.POST and "cancel" in request.POST:
@@ -119,7 +122,7 @@ def _preview(request, roadmap):
         return _import_page(request, roadmap, error=_("Choose a workbook to upload."), status=400)
     try:
         check_workbook_file(upload, upload.size)
-        preview = preview_import(roadmap, upload)
+        preview = preview_import(roadmap, upload, user=request.user)
     except (UnsafeUpload, WorkbookRejected) as exc:
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
     ticket = None
@@ -155,7 +158,7 @@ def _refresh(request, roadmap):
     ticket = request.POST["ticket"]
     try:
         options = mapping_form.options(request.POST)
-        preview = preview_import(roadmap, io.BytesIO(content), options=options)
+        preview = preview_import(roadmap, io.BytesIO(content), options=options, user=request.user)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)
     except WorkbookRejected as exc:
@@ -194,7 +197,7 @@ def _apply(request, roadmap):
         check_workbook_file(io.BytesIO(content), len(content))
         # Compared with the database again: it may have changed since the preview.
         options = mapping_form.options(request.POST)
-        preview = preview_import(roadmap, io.BytesIO(content), options=options)
+        preview = preview_import(roadmap, io.BytesIO(content), options=options, user=request.user)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)
     except (UnsafeUpload, WorkbookRejected) as exc:
@@ -226,8 +229,5 @@ def _apply(request, roadmap):
         )
         return _preview_page(request, roadmap, preview, ticket=ticket, error=message, status=503)
     uploads.discard(ticket, **owner)
-    messages.success(
-        request,
-        _("Imported: %(created)s new and %(changed)s changed actions.") % result,
-    )
+    messages.success(request, imported_message(result))
     return redirect(roadmap)

@@ -32,9 +32,10 @@ from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
-from . import header, mapping, reading
+from . import header, mapping, partner_scope, reading
 from .cells import same_text
 from .handmade import HandMade
+from .import_resources import apply_resources, preview_resources
 from .labels import label, normalise
 from .mapping import ImportOptions, fold
 from .partner_names import Names, create_missing, resolve, row_reason
@@ -75,48 +76,52 @@ def preview_import(
     *,
     max_rows: int | None = None,
     options: ImportOptions | None = None,
+    user=None,
 ) -> ImportPreview:
     """What importing ``fileobj`` (.xlsx, .ods or .xls) would do to ``roadmap``;
     writes nothing. At most ``max_rows`` rows (a request's MAX_ROWS unless told).
     ``options``: what the user chose over the suggestions (the sheet, the columns,
-    the values); a mapping remembered for the layout applies under them.
+    the values); a mapping remembered for the layout applies under them. Its
+    Funding and Pledges sheets are ``preview.resources``. ``user``: who imports;
+    a partner's preview keeps only what the partner may change (``partner_scope``).
 
     Call safety.check_workbook_file on an uploaded file first.
     """
     max_rows = MAX_ROWS if max_rows is None else max_rows
     options = options or ImportOptions()
     sheet = read_action_sheet(fileobj, options, max_rows=max_rows)
-    preview = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options).preview()
+    reader = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options)
+    preview = reader.preview()
     preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
+    try:
+        preview.resources = preview_resources(roadmap, fileobj, max_rows=max_rows)
+    except ImportFailed as exc:
+        preview.column_errors.append(exc.message)
+    if partner_scope.is_partner_import(user, roadmap):
+        partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
     return preview
 
 
 def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
-    """Write the preview's new and changed rows, all or nothing, as ``by``: one call
-    of the services, which check and write the rows in bulk."""
+    """Write the preview's new and changed rows, and its funding lines and pledges,
+    all or nothing, as ``by``: the rows in one call of the services, which check and
+    write them in bulk (a partner's row by row, ``partner_scope.apply_rows``).
+
+    Returns {"created": new rows, "changed": changed rows, "lines": new and changed
+    funding lines and pledges}."""
     if preview.has_problems:
         raise ImportFailed(_("Correct the errors and conflicts first."))
     try:
         with transaction.atomic():
-            # What the file names and the database lacks (ticked in the preview), first.
-            created = create_missing(roadmap=roadmap, preview=preview, by=by)
-            changes = [
-                services.RowChange(
-                    key=row.row,
-                    data=resolve(row.data, created),
-                    action_id=row.action_id if row.kind == CHANGED else None,
-                    expected_version=row.version,
-                    reason=row_reason(row),
-                )
-                for row in preview.rows
-                if row.kind in (NEW, CHANGED)
-            ]
-            return services.actions_apply_import(
-                roadmap=roadmap,
-                changes=changes,
-                by=by,
-                reason=history_reason(HistoryReason.IMPORTED),
-            )
+            if preview.partner:
+                result = partner_scope.apply_rows(roadmap=roadmap, preview=preview, by=by)
+            else:
+                result = _apply_rows(roadmap=roadmap, preview=preview, by=by)
+            lines = 0
+            if preview.resources is not None:
+                done = apply_resources(roadmap=roadmap, preview=preview.resources, by=by)
+                lines = done[NEW] + done[CHANGED]
+            return {**result, "lines": lines}
     except services.RowRefused as refused:
         error = refused.error
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -125,6 +130,37 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
         raise ImportFailed(
             _("Row %(row)s: %(error)s") % {"row": refused.key, "error": text}
         ) from None
+
+
+def imported_message(result: dict[str, int]) -> str:
+    """What the apply says it did."""
+    message = _("Imported: %(created)s new and %(changed)s changed actions.") % result
+    if result.get("lines"):
+        message += " " + _("Funding lines and pledges: %(lines)s new or changed.") % result
+    return message
+
+
+def _apply_rows(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
+    """The rows as the city's staff import them: every field, new rows too."""
+    # What the file names and the database lacks (ticked in the preview), first.
+    created = create_missing(roadmap=roadmap, preview=preview, by=by)
+    changes = [
+        services.RowChange(
+            key=row.row,
+            data=resolve(row.data, created),
+            action_id=row.action_id if row.kind == CHANGED else None,
+            expected_version=row.version,
+            reason=row_reason(row),
+        )
+        for row in preview.rows
+        if row.kind in (NEW, CHANGED)
+    ]
+    return services.actions_apply_import(
+        roadmap=roadmap,
+        changes=changes,
+        by=by,
+        reason=history_reason(HistoryReason.IMPORTED),
+    )
 
 
 # What the preview compares of a saved row, read as values (foreign keys as ids).
@@ -281,6 +317,7 @@ class _Reader:
         self._check_together(row, data, action, error)
         if row.errors:
             row.kind = ERROR
+            row.data = data  # what a partner's preview reads of a row with errors
             return row
         if action is None:
             row.data = data

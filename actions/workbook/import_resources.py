@@ -33,7 +33,7 @@ from ..models import Action, FundingLine, Pledge, Roadmap
 from . import files, reading
 from .cells import same_text
 from .labels import label, normalise, recognise
-from .preview import CHANGED, CONFLICT, ERROR, NEW, UNCHANGED, FieldChange, ImportFailed
+from .preview import CHANGED, CONFLICT, ERROR, IGNORED, NEW, UNCHANGED, FieldChange, ImportFailed
 from .resource_sheets import FUNDING_COLUMNS, PLEDGE_COLUMNS
 
 MAX_ROWS = 2_000
@@ -55,6 +55,8 @@ class LinePreview:
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     action: Action | None = field(default=None, repr=False)
+    # A partner's import: why the line is "not yours, ignored", and its values.
+    ignored: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,7 +65,7 @@ class ResourcesPreview:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR), 0)
+        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR, IGNORED), 0)
         for line in self.lines:
             counts[line.kind] += 1
         return counts
@@ -75,6 +77,30 @@ class ResourcesPreview:
     @property
     def change_count(self) -> int:
         return sum(1 for line in self.lines if line.kind in (NEW, CHANGED))
+
+    def lines_to_show(self) -> list[LinePreview]:
+        return [line for line in self.lines if line.kind != UNCHANGED]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "lines": [
+                {
+                    "sheet": str(label(line.sheet)),
+                    "row": line.row,
+                    "kind": line.kind,
+                    "action": line.title,
+                    "id": line.pk,
+                    "changes": [
+                        {"field": change.label, "old": change.old, "new": change.new}
+                        for change in line.changes
+                    ],
+                    "errors": line.errors,
+                    "ignored": line.ignored,
+                }
+                for line in self.lines_to_show()
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -218,8 +244,10 @@ class _Reader:
         self.roadmap = roadmap
         self.actions = {action.pk: action for action in roadmap.actions.select_related("roadmap")}
         self.organisations: dict[str, list[int]] = {}
+        self.names: dict[int, str] = {}
         for pk, name in roadmap.eligible_partners().values_list("pk", "name"):
             self.organisations.setdefault(normalise(name), []).append(pk)
+            self.names[pk] = name
         self.lookups = {
             "currency": reading.choice_lookup(Action.Currency.choices),
             "funding_status": reading.choice_lookup(FundingLine.Status.choices),
@@ -303,6 +331,7 @@ class _Reader:
                 data[name] = self._value(key, name, cells[key])
             except reading.CellError as error:
                 fail(key, error.message)
+        line.data = data  # what a partner's preview reads of a line with errors
         current = existing.get(line.pk) if line.pk is not None else None
         if line.pk is not None and current is None:
             fail("id", _("no such line in this roadmap; leave the ID blank for a new one"))
@@ -315,7 +344,7 @@ class _Reader:
             return line
         # A choice or a date left blank is left alone (a new line takes the default).
         data = {name: value for name, value in data.items() if value is not None or name in _FKS}
-        line.kind, line.changes, line.data = self._compare(current, data)
+        line.kind, line.changes, line.data = self._compare(current, data, sheet.model)
         if line.kind == UNCHANGED:
             return line
         line.current_version = current.version if current is not None else None
@@ -357,10 +386,15 @@ class _Reader:
             return found[0]
         return reading.text(value) if not reading.blank(value) else ""
 
-    def _compare(self, current, data) -> tuple[str, list[FieldChange], dict[str, Any]]:
+    def _compare(self, current, data, model) -> tuple[str, list[FieldChange], dict[str, Any]]:
         """NEW, CHANGED or UNCHANGED, the changes shown, and the data to write."""
         if current is None:
-            return NEW, [], data
+            shown = [
+                FieldChange(str(model._meta.get_field(name).verbose_name), "", self._new(name, v))
+                for name, v in data.items()
+                if v not in (None, "")
+            ]
+            return NEW, shown, data
         changes, changed = [], {}
         for name, value in data.items():
             model_field = current._meta.get_field(name)
@@ -372,6 +406,15 @@ class _Reader:
                 )
                 changed[name] = value
         return (CHANGED if changes else UNCHANGED), changes, changed
+
+    def _new(self, name: str, value) -> str:
+        """A value of a new line as the preview shows it (a name, a choice's label)."""
+        if name in _FKS:
+            return self.names.get(value, "")
+        choices = {"status": FundingLine.Status, "kind": Pledge.Kind, "unit": Pledge.Unit}
+        if name in choices:
+            return str(dict(choices[name].choices).get(value, value))
+        return _shown(value)
 
     def _rule_errors(self, sheet, action, current, data) -> dict[str, list[str]]:
         """The services' rules, checked now so that the preview places them."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
+# A partner's row (or line) that changes what the partner may not: listed, never applied.
+IGNORED = "ignored"
 
 
 class WorkbookRejected(Exception):
@@ -52,6 +54,8 @@ class RowPreview:
     notes: list[str] = field(default_factory=list)
     budget_text: str = ""
     cells: dict[str, Any] = field(default_factory=dict, repr=False)
+    # A partner's import: what of the row is "not yours, ignored" (why, and the values).
+    ignored: list[str] = field(default_factory=list)
 
     def written(self) -> str:
         """What history keeps of the text as the file wrote it."""
@@ -103,28 +107,39 @@ class ImportPreview:
     layout: str = ""
     remembered: bool = False
     hand_made: bool = False
+    # Imported by a partner: only its own actions' status and progress, and its
+    # organisation's new pledges; the rest listed as ignored (``partner_scope``).
+    partner: bool = False
+    ignored_notes: list[str] = field(default_factory=list)
+    # The Funding and Pledges sheets (``import_resources.ResourcesPreview``), or None.
+    resources: Any = None
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR), 0)
+        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR, IGNORED), 0)
         for row in self.rows:
             counts[row.kind] += 1
         return counts
 
     @property
     def has_problems(self) -> bool:
-        return bool(self.column_errors) or any(row.kind in (ERROR, CONFLICT) for row in self.rows)
+        return (
+            bool(self.column_errors)
+            or any(row.kind in (ERROR, CONFLICT) for row in self.rows)
+            or (self.resources is not None and self.resources.has_problems)
+        )
 
     @property
     def change_count(self) -> int:
-        return sum(1 for row in self.rows if row.kind in (NEW, CHANGED))
+        rows = sum(1 for row in self.rows if row.kind in (NEW, CHANGED))
+        return rows + (self.resources.change_count if self.resources is not None else 0)
 
     @property
     def can_apply(self) -> bool:
         return not self.has_problems and self.change_count > 0
 
     def rows_to_show(self) -> list[RowPreview]:
-        return [row for row in self.rows if row.kind != UNCHANGED]
+        return [row for row in self.rows if row.kind != UNCHANGED or row.ignored]
 
     def as_dict(self) -> dict[str, Any]:
         """The preview as plain data (``import_roadmap --format json``)."""
@@ -162,9 +177,12 @@ class ImportPreview:
                     "matched_by_title": row.matched_by_title,
                     "interpretations": row.interpretations,
                     "notes": row.notes,
+                    "ignored": row.ignored,
                 }
                 for row in self.rows_to_show()
             ],
+            "ignored_notes": self.ignored_notes,
+            "resources": self.resources.as_dict() if self.resources is not None else None,
         }
 
 

@@ -99,8 +99,8 @@ def confirmed_mapping(preview: ImportPreview) -> dict:
 
 def remember(*, roadmap, preview: ImportPreview, by) -> None:
     """Keep a hand-made file's confirmed mapping for its layout (the app's own
-    workbook maps itself)."""
-    if preview.hand_made and preview.layout:
+    workbook maps itself); a partner's import remembers nothing of the roadmap's."""
+    if preview.hand_made and preview.layout and not preview.partner:
         services.import_mapping_remember(
             roadmap=roadmap, layout=preview.layout, mapping=confirmed_mapping(preview), by=by
         )

@@ -513,7 +513,14 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
             stdout=out,
         )
     assert json.loads(out.getvalue()) == {
-        "counts": {"new": 0, "changed": 1, "unchanged": 0, "conflict": 0, "error": 1},
+        "counts": {
+            "new": 0,
+            "changed": 1,
+            "unchanged": 0,
+            "conflict": 0,
+            "error": 1,
+            "ignored": 0,
+        },
         "missing_rows": 1,
         "ignored_columns": ["Comments"],
         "skipped_rows": [1],
@@ -530,6 +537,7 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
                 "matched_by_title": False,
                 "interpretations": [],
                 "notes": [],
+                "ignored": [],
             },
             {
                 "row": 4,
@@ -549,10 +557,24 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
                 "matched_by_title": False,
                 "interpretations": [],
                 "notes": [],
+                "ignored": [],
             },
         ],
         "sheet": "Action Table",
         "sheets": ["Action Table"],
+        "ignored_notes": [],
+        # No Funding or Pledges sheet: nothing of the resources.
+        "resources": {
+            "counts": {
+                "new": 0,
+                "changed": 0,
+                "unchanged": 0,
+                "conflict": 0,
+                "error": 0,
+                "ignored": 0,
+            },
+            "lines": [],
+        },
         "mapping": {
             "Action": "title",
             "Type of activity": "activity_type",

@@ -14,7 +14,7 @@ from django.utils import translation
 from actions import services
 from actions.models import FundingLine, Pledge
 from actions.workbook.import_resources import apply_resources, preview_resources
-from actions.workbook.preview import CHANGED, CONFLICT, ERROR, NEW, UNCHANGED, ImportFailed
+from actions.workbook.preview import CHANGED, CONFLICT, ERROR, IGNORED, NEW, UNCHANGED, ImportFailed
 from core.history_reasons import reason_text
 from tests import factories
 from tests.actions.test_workbook_in_libreoffice import soffice  # noqa: F401 (a fixture)
@@ -42,7 +42,7 @@ def test_an_unedited_workbook_is_zero_changes(resources, sofia_roadmap, language
     content = _export(sofia_roadmap, language)
     with translation.override(language):
         preview = preview_resources(sofia_roadmap, io.BytesIO(content))
-    assert preview.counts == {NEW: 0, CHANGED: 0, UNCHANGED: 6, CONFLICT: 0, ERROR: 0}
+    assert preview.counts == {NEW: 0, CHANGED: 0, UNCHANGED: 6, CONFLICT: 0, ERROR: 0, IGNORED: 0}
     assert preview.change_count == 0
 
 
