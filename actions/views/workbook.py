@@ -7,20 +7,22 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.db import OperationalError, transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.database import is_database_busy
-from jobs.services import TooManyJobs
+from jobs.models import Job
+from jobs.services import TooManyJobs, may_open
 
+from .. import import_tasks
 from ..tasks import XLSX, export_filter, export_start, export_write, is_large
 from ..workbook import mapping_form, uploads
 from ..workbook.export import workbook_filename
 from ..workbook.import_ import apply_import, preview_import
-from ..workbook.mapping import OptionError
+from ..workbook.mapping import ImportOptions, OptionError
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from ..workbook.summary import remember
@@ -103,6 +105,8 @@ def import_workbook(request, pk: int):
     """Upload a workbook and see what it would change; then apply it, or cancel."""
     roadmap = get_roadmap_for_editor(request, pk)
     if request.method == "GET":
+        if "job" in request.GET:
+            return _job_preview(request, roadmap)
         return _import_page(request, roadmap)
     if "ticket" in request.POST and "cancel" in request.POST:
         return _cancel(request, roadmap)
@@ -119,6 +123,9 @@ def _preview(request, roadmap):
         return _import_page(request, roadmap, error=_("Choose a workbook to upload."), status=400)
     try:
         check_workbook_file(upload, upload.size)
+        rows = import_tasks.sheet_rows(upload, ImportOptions())
+        if import_tasks.is_large(rows):
+            return _preview_in_job(request, roadmap, upload, rows)
         preview = preview_import(roadmap, upload)
     except (UnsafeUpload, WorkbookRejected) as exc:
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
@@ -130,6 +137,46 @@ def _preview(request, roadmap):
             ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
         except uploads.StoreFull as exc:
             return _preview_page(request, roadmap, preview, error=exc.message, status=exc.status)
+    return _preview_page(request, roadmap, preview, ticket=ticket)
+
+
+def _preview_in_job(request, roadmap, upload, rows: int):
+    """A large upload: kept, and previewed by a job; the user goes to its page."""
+    upload.seek(0)
+    try:
+        ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
+    except uploads.StoreFull as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    return _started(
+        request,
+        roadmap,
+        lambda: import_tasks.preview_start(
+            roadmap=roadmap, ticket=ticket, choices="", rows=rows, refresh=False, by=request.user
+        ),
+    )
+
+
+def _started(request, roadmap, start):
+    """The page of the job ``start()`` starts (or finds under way)."""
+    try:
+        job = start()
+    except TooManyJobs as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    return redirect(job)
+
+
+def _job_preview(request, roadmap):
+    """The preview a job made (of a large upload), as the request would have shown it."""
+    pk = request.GET["job"]
+    job = (
+        Job.objects.defer("result_file")
+        .filter(pk=int(pk) if pk.isdigit() else 0, owner=request.user.pk)
+        .filter(kind=Job.Kind.IMPORT_PREVIEW, state=Job.State.DONE)
+        .first()
+    )
+    if job is None or job.params.get("roadmap") != roadmap.pk or not may_open(request.user, job):
+        raise Http404
+    preview, ticket = import_tasks.preview_of(job)
     return _preview_page(request, roadmap, preview, ticket=ticket)
 
 
@@ -155,6 +202,21 @@ def _refresh(request, roadmap):
     ticket = request.POST["ticket"]
     try:
         options = mapping_form.options(request.POST)
+        rows = import_tasks.sheet_rows(io.BytesIO(content), options)
+        if import_tasks.is_large(rows):
+            choices = import_tasks.choices_of(request.POST)
+            return _started(
+                request,
+                roadmap,
+                lambda: import_tasks.preview_start(
+                    roadmap=roadmap,
+                    ticket=ticket,
+                    choices=choices,
+                    rows=rows,
+                    refresh=True,
+                    by=request.user,
+                ),
+            )
         preview = preview_import(roadmap, io.BytesIO(content), options=options)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)
@@ -194,6 +256,16 @@ def _apply(request, roadmap):
         check_workbook_file(io.BytesIO(content), len(content))
         # Compared with the database again: it may have changed since the preview.
         options = mapping_form.options(request.POST)
+        rows = import_tasks.sheet_rows(io.BytesIO(content), options)
+        if import_tasks.is_large(rows):
+            choices = import_tasks.choices_of(request.POST)
+            return _started(
+                request,
+                roadmap,
+                lambda: import_tasks.apply_start(
+                    roadmap=roadmap, ticket=ticket, choices=choices, rows=rows, by=request.user
+                ),
+            )
         preview = preview_import(roadmap, io.BytesIO(content), options=options)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)

@@ -32,7 +32,7 @@ from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
-from . import header, mapping, reading
+from . import header, mapping, progress, reading
 from .cells import same_text
 from .handmade import HandMade
 from .labels import label, normalise
@@ -184,7 +184,9 @@ class _Reader:
         self.hand = HandMade(self, notes=notes)
         rows = []
         seen_ids: set[int] = set()
+        progress.rows_read(len(self.rows) - at - 1)
         for number, values in self.rows[at + 1 :]:
+            progress.row_checked()
             row = self._row(number, values, seen_ids)
             if row is not None:
                 rows.append(row)
