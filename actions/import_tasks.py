@@ -34,7 +34,7 @@ from jobs.models import Job
 from jobs.services import JobFailed, JobResult, Progress, job_run, job_start, register_access
 
 from .models import Roadmap
-from .workbook import mapping_form, preview_json, uploads
+from .workbook import header, mapping_form, preview_json, uploads
 from .workbook import progress as reading_progress
 from .workbook.import_ import apply_import, preview_import
 from .workbook.mapping import ImportOptions, OptionError
@@ -52,9 +52,11 @@ _NOT_CHOICES = ("csrfmiddlewaretoken", "ticket", "refresh", "cancel")
 
 
 def sheet_rows(fileobj: IO[bytes], options: ImportOptions) -> int:
-    """How many rows the workbook's Action Table sheet holds (raises WorkbookRejected,
-    as the preview would: no such sheet, unreadable, more than a job takes)."""
-    return len(read_action_sheet(fileobj, options, max_rows=JOB_MAX_ROWS).rows)
+    """How many rows the workbook's Action Table sheet holds under its header (raises
+    WorkbookRejected, as the preview would: no such sheet, no header, unreadable, more
+    rows than a job takes)."""
+    rows = read_action_sheet(fileobj, options, max_rows=JOB_MAX_ROWS).rows
+    return len(rows) - header.header_at(rows, options) - 1
 
 
 def is_large(rows: int) -> bool:

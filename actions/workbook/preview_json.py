@@ -4,34 +4,53 @@ request that previewed it itself would have shown it.
 
 Every field of the preview's dataclasses (``preview``: the preview, its rows, their
 changes, the columns and values of the mapping step) is kept, the rows' read values
-too (decimals, dates, sets of partners' ids), each value tagged with its type where
-JSON has none, so that ``decode(encode(preview)) == preview``. A value of a type not
-foreseen here is refused (TypeError) rather than kept as something else.
+too (decimals, dates, sets of partners' ids, a name to create), each value tagged with
+its type where JSON has none, so that ``decode(encode(preview)) == preview``. The
+import's own types (dataclasses and named tuples of ``actions.workbook``) are named by
+their module and name, and only those are made again; a value of a type not foreseen
+here is refused (TypeError) rather than kept as something else.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import importlib
 import math
 from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
 
-from . import preview as preview_module
 from .preview import ImportPreview
 
 TAG = "__type__"
+# Where the types a preview is made of are defined (the import's modules).
+_PACKAGE = "actions.workbook."
 
-# The dataclasses a preview is made of: every one of the preview module's.
-_CLASSES = {
-    name: value
-    for name, value in vars(preview_module).items()
-    if isinstance(value, type)
-    and dataclasses.is_dataclass(value)
-    and value.__module__ == preview_module.__name__
-}
+
+def _is_named_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and hasattr(type(value), "_fields")
+
+
+def _own(cls: type) -> bool:
+    return cls.__module__.startswith(_PACKAGE) and (
+        dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+    )
+
+
+def _class(tag: str) -> type:
+    module, _dot, name = tag.rpartition(".")
+    if not module.startswith(_PACKAGE):
+        raise TypeError(f"not a part of an import preview: {tag!r}")
+    cls = getattr(importlib.import_module(module), name, None)
+    if not isinstance(cls, type) or not _own(cls):
+        raise TypeError(f"not a part of an import preview: {tag!r}")
+    return cls
+
+
+def _tag(value: object) -> str:
+    return f"{type(value).__module__}.{type(value).__qualname__}"
 
 
 def encode(preview: ImportPreview) -> dict:
@@ -52,9 +71,11 @@ def _encode(value: Any) -> Any:
         return value if math.isfinite(value) else {TAG: "float", "value": repr(value)}
     if isinstance(value, Promise):  # a lazy translation: the text in the active language
         return str(value)
-    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+    if not isinstance(value, type) and _own(type(value)):
+        if _is_named_tuple(value):
+            return {TAG: _tag(value), "items": [_encode(item) for item in value]}
         fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {TAG: type(value).__name__, **fields}
+        return {TAG: _tag(value), **fields}
     if isinstance(value, list):
         return [_encode(item) for item in value]
     if isinstance(value, (tuple, set, frozenset)):
@@ -102,9 +123,9 @@ def _decode(value: Any) -> Any:
         return _COLLECTIONS[tag](_decode(item) for item in value["items"])
     if tag == "dict":
         return {_decode(key): _decode(item) for key, item in value["items"]}
-    cls = _CLASSES.get(tag)
-    if cls is None:
-        raise TypeError(f"not a part of an import preview: {tag!r}")
+    cls = _class(tag)
+    if issubclass(cls, tuple):
+        return cls(*(_decode(item) for item in value["items"]))
     fields = dataclasses.fields(cls)
     found = cls(**{f.name: _decode(value[f.name]) for f in fields if f.init and f.name in value})
     for f in fields:
