@@ -19,8 +19,8 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         EXPORT = "export", _("workbook export")
-        IMPORT_PREVIEW = "import_preview", _("import preview")
-        IMPORT_APPLY = "import_apply", _("import")
+        IMPORT_PREVIEW = "import_preview", _("preview of a workbook import")
+        IMPORT_APPLY = "import_apply", _("workbook import")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
