@@ -153,14 +153,18 @@ def _preview_in_job(request, roadmap, upload, rows: int):
         lambda: import_tasks.preview_start(
             roadmap=roadmap, ticket=ticket, choices="", rows=rows, refresh=False, by=request.user
         ),
+        refused=lambda: uploads.discard(ticket, roadmap_id=roadmap.pk, user_id=request.user.pk),
     )
 
 
-def _started(request, roadmap, start):
-    """The page of the job ``start()`` starts (or finds under way)."""
+def _started(request, roadmap, start, *, refused=None):
+    """The page of the job ``start()`` starts (or finds under way); ``refused()`` when
+    the user has too many under way."""
     try:
         job = start()
     except TooManyJobs as exc:
+        if refused is not None:
+            refused()
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
     return redirect(job)
 

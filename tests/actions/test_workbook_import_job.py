@@ -6,6 +6,7 @@ edit the roadmap. (The suite runs tasks at once; tests/tasks runs a real worker.
 
 from __future__ import annotations
 
+import pathlib
 import re
 
 import pytest
@@ -365,3 +366,21 @@ def test_another_roadmap_or_kind_of_job_is_not_a_preview(
     assert client.get(f"{url(sofia_roadmap)}?job=x").status_code == 404
     Job.objects.filter(pk=preview_job.pk).update(kind=Job.Kind.EXPORT)
     assert client.get(preview_job.result_url).status_code == 404
+
+
+def test_too_many_jobs_under_way_is_told_and_nothing_is_kept(
+    client, editor, sofia_roadmap, edited, settings
+):
+    from jobs.services import MAX_OPEN_JOBS
+
+    for n in range(MAX_OPEN_JOBS):
+        Job.objects.create(owner=editor, kind=Job.Kind.EXPORT, title=f"Export {n}", language="en")
+    client.force_login(editor)
+
+    response = upload(client, sofia_roadmap, edited)
+
+    assert response.status_code == 429
+    assert "exports or imports under way" in response.content.decode()
+    assert Job.objects.count() == MAX_OPEN_JOBS
+    imports = pathlib.Path(settings.WORKBOOK_IMPORT_DIR)
+    assert not any(imports.rglob("*.xlsx"))
