@@ -1,4 +1,8 @@
-"""Download a roadmap as an Excel workbook, and bring its Action Table back in."""
+"""Download a roadmap as an Excel workbook, and bring its Action Table back in.
+
+A large export, and a large import's preview and apply (more than ``BACKGROUND_ROWS``
+rows), are jobs (``actions.tasks``, ``actions.import_tasks``): the page sends the user
+to the job's page, which opens the preview (``?job=<id>`` here) when it is ready."""
 
 from __future__ import annotations
 
