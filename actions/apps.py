@@ -9,6 +9,8 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the app's system checks)
+        from .import_tasks import register_job_access as register_import_access
         from .tasks import register_job_access
 
         register_job_access()
+        register_import_access()

@@ -205,6 +205,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # A workbook export of more actions than this is made by a task (jobs.Job), not in
 # the request; below it the request writes the file as before.
 BACKGROUND_ROWS = envint("BACKGROUND_ROWS", 1000)
+# An import's upload waits here between its preview and its apply (actions/workbook/
+# uploads.py; unset: a folder in the system's temporary directory). Every app server
+# and every worker must see the same directory: a large import's job reads it.
+WORKBOOK_IMPORT_DIR = os.environ.get("WORKBOOK_IMPORT_DIR") or None
 # Hours a finished job (and its file) is kept before send_reminders removes it.
 JOB_KEEP_HOURS = envint("JOB_KEEP_HOURS", 24)
 

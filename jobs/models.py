@@ -19,6 +19,8 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         EXPORT = "export", _("workbook export")
+        IMPORT_PREVIEW = "import_preview", _("preview of a workbook import")
+        IMPORT_APPLY = "import_apply", _("workbook import")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
@@ -30,8 +32,16 @@ class Job(models.Model):
     # Queued longer than this, the page says no worker has taken it yet.
     LONG_WAIT = datetime.timedelta(minutes=2)
     # The counts each kind reports, in the order its work passes them (the bar
-    # adds them up). An import would read, check and write.
-    STAGES = {Kind.EXPORT: ("rows_read", "rows_written")}
+    # adds them up). An import's apply reads and checks the rows again, then writes
+    # them in one transaction, whose progress no other connection sees before its
+    # commit: its page says "writing" then, without a count (``writing``).
+    STAGES = {
+        Kind.EXPORT: ("rows_read", "rows_written"),
+        Kind.IMPORT_PREVIEW: ("rows_read", "rows_checked"),
+        Kind.IMPORT_APPLY: ("rows_read", "rows_checked"),
+    }
+    # The kinds whose last step is such a write, after their counted stages.
+    WRITES_AT_ONCE = (Kind.IMPORT_APPLY,)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,6 +102,16 @@ class Job(models.Model):
             (self._meta.get_field(name).verbose_name, getattr(self, name))
             for name in self.STAGES.get(self.kind, ())
         ]
+
+    @property
+    def writing(self) -> bool:
+        """Running its one transaction's write: every counted stage is through."""
+        return (
+            self.kind in self.WRITES_AT_ONCE
+            and self.state == self.State.RUNNING
+            and self.rows_total > 0
+            and all(count >= self.rows_total for _name, count in self.stages)
+        )
 
     @property
     def percent(self) -> int:

@@ -1,4 +1,8 @@
-"""Download a roadmap as an Excel workbook, and bring its Action Table back in."""
+"""Download a roadmap as an Excel workbook, and bring its Action Table back in.
+
+A large export, and a large import's preview and apply (more than ``BACKGROUND_ROWS``
+rows), are jobs (``actions.tasks``, ``actions.import_tasks``): the page sends the user
+to the job's page, which opens the preview (``?job=<id>`` here) when it is ready."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.db import OperationalError, transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,13 +19,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import permissions
 from core.database import is_database_busy
-from jobs.services import TooManyJobs
+from jobs.models import Job
+from jobs.services import TooManyJobs, may_open
 
+from .. import import_tasks
 from ..tasks import XLSX, export_filter, export_start, export_write, is_large
 from ..workbook import mapping_form, uploads
 from ..workbook.export import workbook_filename
 from ..workbook.import_ import apply_import, imported_message, preview_import
-from ..workbook.mapping import OptionError
+from ..workbook.mapping import ImportOptions, OptionError
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file
 from ..workbook.summary import remember
@@ -106,6 +112,8 @@ def import_workbook(request, pk: int):
     A partner's changes only what the partner may (``workbook.partner_scope``)."""
     roadmap = get_roadmap_for_importer(request, pk)
     if request.method == "GET":
+        if "job" in request.GET:
+            return _job_preview(request, roadmap)
         return _import_page(request, roadmap)
     if "ticket" in request.POST and "cancel" in request.POST:
         return _cancel(request, roadmap)
@@ -122,6 +130,9 @@ def _preview(request, roadmap):
         return _import_page(request, roadmap, error=_("Choose a workbook to upload."), status=400)
     try:
         check_workbook_file(upload, upload.size)
+        rows = import_tasks.sheet_rows(upload, ImportOptions())
+        if import_tasks.is_large(rows):
+            return _preview_in_job(request, roadmap, upload, rows)
         preview = preview_import(roadmap, upload, user=request.user)
     except (UnsafeUpload, WorkbookRejected) as exc:
         return _import_page(request, roadmap, error=exc.message, status=exc.status)
@@ -133,6 +144,50 @@ def _preview(request, roadmap):
             ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
         except uploads.StoreFull as exc:
             return _preview_page(request, roadmap, preview, error=exc.message, status=exc.status)
+    return _preview_page(request, roadmap, preview, ticket=ticket)
+
+
+def _preview_in_job(request, roadmap, upload, rows: int):
+    """A large upload: kept, and previewed by a job; the user goes to its page."""
+    upload.seek(0)
+    try:
+        ticket = uploads.store(upload.read(), roadmap_id=roadmap.pk, user_id=request.user.pk)
+    except uploads.StoreFull as exc:
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    return _started(
+        request,
+        roadmap,
+        lambda: import_tasks.preview_start(
+            roadmap=roadmap, ticket=ticket, choices="", rows=rows, refresh=False, by=request.user
+        ),
+        refused=lambda: uploads.discard(ticket, roadmap_id=roadmap.pk, user_id=request.user.pk),
+    )
+
+
+def _started(request, roadmap, start, *, refused=None):
+    """The page of the job ``start()`` starts (or finds under way); ``refused()`` when
+    the user has too many under way."""
+    try:
+        job = start()
+    except TooManyJobs as exc:
+        if refused is not None:
+            refused()
+        return _import_page(request, roadmap, error=exc.message, status=exc.status)
+    return redirect(job)
+
+
+def _job_preview(request, roadmap):
+    """The preview a job made (of a large upload), as the request would have shown it."""
+    pk = request.GET["job"]
+    job = (
+        Job.objects.defer("result_file")
+        .filter(pk=int(pk) if pk.isdigit() else 0, owner=request.user.pk)
+        .filter(kind=Job.Kind.IMPORT_PREVIEW, state=Job.State.DONE)
+        .first()
+    )
+    if job is None or job.params.get("roadmap") != roadmap.pk or not may_open(request.user, job):
+        raise Http404
+    preview, ticket = import_tasks.preview_of(job)
     return _preview_page(request, roadmap, preview, ticket=ticket)
 
 
@@ -158,6 +213,21 @@ def _refresh(request, roadmap):
     ticket = request.POST["ticket"]
     try:
         options = mapping_form.options(request.POST)
+        rows = import_tasks.sheet_rows(io.BytesIO(content), options)
+        if import_tasks.is_large(rows):
+            choices = import_tasks.choices_of(request.POST)
+            return _started(
+                request,
+                roadmap,
+                lambda: import_tasks.preview_start(
+                    roadmap=roadmap,
+                    ticket=ticket,
+                    choices=choices,
+                    rows=rows,
+                    refresh=True,
+                    by=request.user,
+                ),
+            )
         preview = preview_import(roadmap, io.BytesIO(content), options=options, user=request.user)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)
@@ -197,6 +267,16 @@ def _apply(request, roadmap):
         check_workbook_file(io.BytesIO(content), len(content))
         # Compared with the database again: it may have changed since the preview.
         options = mapping_form.options(request.POST)
+        rows = import_tasks.sheet_rows(io.BytesIO(content), options)
+        if import_tasks.is_large(rows):
+            choices = import_tasks.choices_of(request.POST)
+            return _started(
+                request,
+                roadmap,
+                lambda: import_tasks.apply_start(
+                    roadmap=roadmap, ticket=ticket, choices=choices, rows=rows, by=request.user
+                ),
+            )
         preview = preview_import(roadmap, io.BytesIO(content), options=options, user=request.user)
     except OptionError as exc:
         return _import_page(request, roadmap, error=str(exc), status=400)

@@ -32,7 +32,7 @@ from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
-from . import header, mapping, partner_scope, reading
+from . import header, mapping, partner_scope, progress, reading
 from .cells import same_text
 from .handmade import HandMade
 from .import_resources import apply_resources, preview_resources
@@ -220,7 +220,9 @@ class _Reader:
         self.hand = HandMade(self, notes=notes)
         rows = []
         seen_ids: set[int] = set()
+        progress.rows_read(len(self.rows) - at - 1)
         for number, values in self.rows[at + 1 :]:
+            progress.row_checked()
             row = self._row(number, values, seen_ids)
             if row is not None:
                 rows.append(row)

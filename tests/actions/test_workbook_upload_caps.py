@@ -123,17 +123,35 @@ def test_a_sheet_within_the_caps_is_previewed(client, editor, sofia_roadmap, sma
     assert response.status_code == 200
 
 
-def test_more_rows_than_a_preview_reads_are_refused_with_the_limit_named(
-    client, editor, sofia_roadmap, settings
-):
+def _rows(count: int) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Action Table")
     sheet.append(["Action", "Type of activity", "ID", "Version"])
-    for n in range(import_.MAX_ROWS + 1):
+    for n in range(count):
         sheet.append([f"Row {n}", "event", None, None])
     out = io.BytesIO()
     workbook.save(out)
-    _refused(client, editor, sofia_roadmap, out.getvalue(), 422, "more than 2000 rows", settings)
+    return out.getvalue()
+
+
+def test_more_rows_than_a_preview_reads_are_refused_with_the_limit_named(
+    client, editor, sofia_roadmap, settings
+):
+    # Below the background limit the request previews the file itself, up to its cap.
+    settings.BACKGROUND_ROWS = import_.MAX_ROWS + 100
+    content = _rows(import_.MAX_ROWS + 1)
+    _refused(client, editor, sofia_roadmap, content, 422, "more than 2000 rows", settings)
+
+
+def test_more_rows_than_a_job_reads_are_refused_with_the_limit_named(
+    client, editor, sofia_roadmap, settings, monkeypatch
+):
+    # Over the background limit a job would preview it, up to its own cap.
+    from actions import import_tasks
+
+    settings.BACKGROUND_ROWS = 5
+    monkeypatch.setattr(import_tasks, "JOB_MAX_ROWS", 40)
+    _refused(client, editor, sofia_roadmap, _rows(60), 422, "more than 40 rows", settings)
 
 
 def test_as_many_rows_as_the_cap_are_previewed(client, editor, sofia_roadmap, monkeypatch):

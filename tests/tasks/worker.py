@@ -25,20 +25,26 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+_COMMAND = [
+    sys.executable,
+    "manage.py",
+    "db_worker",
+    "--batch",
+    "--no-reload",
+    "--no-startup-delay",
+]
+
+
+def _env(extra_env: dict[str, str]) -> dict[str, str]:
+    return {**os.environ, "TASKS_BACKEND": "database", "DATABASE_URL": database_url(), **extra_env}
+
+
 def run_worker(**extra_env: str) -> subprocess.CompletedProcess:
     """Run every task that is due, in a worker process of its own, then return."""
-    env = {**os.environ, "TASKS_BACKEND": "database", "DATABASE_URL": database_url(), **extra_env}
     finished = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--batch",
-            "--no-reload",
-            "--no-startup-delay",
-        ],
+        _COMMAND,
         cwd=BASE_DIR,
-        env=env,
+        env=_env(extra_env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,3 +52,16 @@ def run_worker(**extra_env: str) -> subprocess.CompletedProcess:
     )
     assert finished.returncode == 0, finished.stdout + finished.stderr
     return finished
+
+
+def start_worker(**extra_env: str) -> subprocess.Popen:
+    """Start a worker that runs every task that is due, then stops; the caller waits
+    for it (``communicate``), and meanwhile sees what it does in the database."""
+    return subprocess.Popen(
+        _COMMAND,
+        cwd=BASE_DIR,
+        env=_env(extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
