@@ -59,8 +59,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(models.Q(lead_partner_id=organisation_id) | models.Q(pk__in=partnered))
 
     def overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.filter(Action.overdue_condition(today or timezone.localdate()))
 
     def due_soon(self, today: datetime.date | None = None, days: int = DUE_SOON_DAYS):
         today = today or timezone.localdate()
@@ -313,6 +312,12 @@ class Action(models.Model):
         """The one rule of "overdue", for an action or a row read as values: past its
         deadline and not closed (``ActionQuerySet.overdue`` is the same in SQL)."""
         return deadline is not None and deadline < today and status not in cls.CLOSED_STATUSES
+
+    @classmethod
+    def overdue_condition(cls, today: datetime.date) -> Q:
+        """``overdue_on`` as a condition in SQL: ``ActionQuerySet.overdue``'s filter, and
+        a count's (``Count("pk", filter=...)``) without a subquery."""
+        return Q(deadline__lt=today) & ~Q(status__in=cls.CLOSED_STATUSES)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.overdue_on(

@@ -35,6 +35,7 @@ from .table_pages import (
     page_links,
     page_of,
     page_query,
+    spans_totals,
     table_page,
     without_page,
 )
@@ -357,7 +358,7 @@ def table_context(
         "challenges": challenges,
         "can_edit": can_edit,
         "today": today,
-        **table_totals(roadmap.actions.all()),
+        **spans_totals(spans),
         "shown": shown,
         "page": page_obj,
         "pages": page_links(page_obj, filter_query, path=path),
