@@ -62,10 +62,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(Action.overdue_condition(today or timezone.localdate()))
 
     def due_soon(self, today: datetime.date | None = None, days: int = DUE_SOON_DAYS):
-        today = today or timezone.localdate()
-        return self.open().filter(
-            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
-        )
+        return self.filter(Action.due_soon_condition(today or timezone.localdate(), days))
 
     def key_partner_names(self) -> dict[int, list[str]]:
         """The names of each action's key partners, by action id, in name order (one
@@ -314,10 +311,26 @@ class Action(models.Model):
         return deadline is not None and deadline < today and status not in cls.CLOSED_STATUSES
 
     @classmethod
-    def overdue_condition(cls, today: datetime.date) -> Q:
+    def overdue_condition(cls, today: datetime.date, *, prefix: str = "") -> Q:
         """``overdue_on`` as a condition in SQL: ``ActionQuerySet.overdue``'s filter, and
-        a count's (``Count("pk", filter=...)``) without a subquery."""
-        return Q(deadline__lt=today) & ~Q(status__in=cls.CLOSED_STATUSES)
+        a count's (``Count("pk", filter=...)``) without a subquery. ``prefix``: the path
+        to the actions from another model ("actions__" from a roadmap)."""
+        return Q(**{f"{prefix}deadline__lt": today}) & ~Q(
+            **{f"{prefix}status__in": cls.CLOSED_STATUSES}
+        )
+
+    @classmethod
+    def due_soon_condition(
+        cls, today: datetime.date, days: int = DUE_SOON_DAYS, *, prefix: str = ""
+    ) -> Q:
+        """Open, and due from ``today`` to ``days`` later: ``ActionQuerySet.due_soon``'s
+        filter, and a count's (``prefix`` as in ``overdue_condition``)."""
+        return ~Q(**{f"{prefix}status__in": cls.CLOSED_STATUSES}) & Q(
+            **{
+                f"{prefix}deadline__gte": today,
+                f"{prefix}deadline__lte": today + datetime.timedelta(days=days),
+            }
+        )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.overdue_on(
