@@ -1,6 +1,8 @@
 """The Action Table's filter and sort, kept in the URL so that a view can be
 bookmarked, shared and exported exactly as seen."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -93,6 +95,22 @@ class ActionFilter(django_filters.FilterSet):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif isinstance(widget, forms.TextInput):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+        self._share_organisation_choices()
+
+    def _share_organisation_choices(self) -> None:
+        """The lead and key partners' selects offer the same organisations: read them
+        once (a query over every row of the roadmap), not once per select. The fields
+        keep their querysets, which check what is sent."""
+        fields = self.form.fields
+        lead, key = fields["lead_partner"], fields["key_partner"]
+
+        @functools.cache
+        def organisation_choices():
+            # Its generator: list() of the iterator itself would ask its len(), a COUNT.
+            return list(iter(lead.iterator(lead)))
+
+        # A callable: read when a select is drawn, not for the export's filter.
+        lead.widget.choices = key.widget.choices = organisation_choices
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

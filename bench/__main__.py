@@ -88,12 +88,25 @@ def _print_table(results: dict[str, dict], out=sys.stdout) -> None:
             f"{ours:>10} {baseline:>10}",
             file=out,
         )
+        if result.get("baseline_cpu_s") and "slopes" not in result:
+            cpu_ratio = result["ours_cpu_s"] / result["baseline_cpu_s"]
+            print(
+                f"  {'CPU seconds':<24} {cpu_ratio:>7.3f} {'':>6}  {'':<5} "
+                f"{result['ours_cpu_s']:>8.3f} s {result['baseline_cpu_s']:>8.3f} s",
+                file=out,
+            )
         for page, slope in result.get("slopes", {}).items():
             seconds = result["seconds"][page]
             page_met = "yes" if result["met_per_page"][page] else "NO"
+            cpu = ""
+            if page in result.get("cpu_slopes", {}):
+                cpu = (
+                    f"  CPU: {result['cpu_slopes'][page]:.3f} "
+                    f"({seconds['large_cpu_s']:.3f} s ÷ {seconds['small_cpu_s']:.3f} s)"
+                )
             print(
                 f"  {page:<24} {slope:>7.3f} {result['goals'][page]:>6}  {page_met:<5} "
-                f"{seconds['large_s']:>8.3f} s {seconds['small_s']:>8.3f} s",
+                f"{seconds['large_s']:>8.3f} s {seconds['small_s']:>8.3f} s{cpu}",
                 file=out,
             )
     missed = [name for name, r in results.items() if "met" in r and not r["met"]]

@@ -162,6 +162,7 @@ def export_memory(ctx: Context) -> dict:
     small = ctx.network.big
     large_size = ctx.size * ctx.memory_factor
     large = network.add_roadmap(ctx.network, actions=large_size, title="Memory case roadmap")
+    network.analyze()
     # The child reads what this process wrote: nothing may stay in an open transaction.
     connection.close()
     warmup = ctx.network.table_small

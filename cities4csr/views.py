@@ -70,15 +70,16 @@ def dashboard(request):
     organisation_id = access.organisation_id
 
     actions = _own_cities(Action.objects.visible_to(user), user, prefix="roadmap__")
-    # The counts reuse the querysets' own definitions of overdue and due soon,
-    # so the dashboard and the table's ?due= filter always agree.
+    # The counts reuse the querysets' own definitions of overdue and due soon (their
+    # conditions, on each roadmap's joined rows rather than a subquery of every such
+    # action of the network), so the dashboard and the table's ?due= filter agree.
     counts = {
         "action_count": Count("actions"),
         "overdue_count": Count(
-            "actions", filter=Q(actions__in=Action.objects.overdue(today).values("pk"))
+            "actions", filter=Action.overdue_condition(today, prefix="actions__")
         ),
         "due_soon_count": Count(
-            "actions", filter=Q(actions__in=Action.objects.due_soon(today).values("pk"))
+            "actions", filter=Action.due_soon_condition(today, prefix="actions__")
         ),
     }
     if organisation_id is not None:

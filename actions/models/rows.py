@@ -62,14 +62,10 @@ class ActionQuerySet(models.QuerySet):
         return Q(lead_partner_id__in=organisations) | Q(pk__in=partnered)
 
     def overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.filter(Action.overdue_condition(today or timezone.localdate()))
 
     def due_soon(self, today: datetime.date | None = None, days: int = DUE_SOON_DAYS):
-        today = today or timezone.localdate()
-        return self.open().filter(
-            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
-        )
+        return self.filter(Action.due_soon_condition(today or timezone.localdate(), days))
 
     def key_partner_names(self) -> dict[int, list[str]]:
         """The names of each action's key partners, by action id, in name order (one
@@ -316,6 +312,28 @@ class Action(models.Model):
         """The one rule of "overdue", for an action or a row read as values: past its
         deadline and not closed (``ActionQuerySet.overdue`` is the same in SQL)."""
         return deadline is not None and deadline < today and status not in cls.CLOSED_STATUSES
+
+    @classmethod
+    def overdue_condition(cls, today: datetime.date, *, prefix: str = "") -> Q:
+        """``overdue_on`` as a condition in SQL: ``ActionQuerySet.overdue``'s filter, and
+        a count's (``Count("pk", filter=...)``) without a subquery. ``prefix``: the path
+        to the actions from another model ("actions__" from a roadmap)."""
+        return Q(**{f"{prefix}deadline__lt": today}) & ~Q(
+            **{f"{prefix}status__in": cls.CLOSED_STATUSES}
+        )
+
+    @classmethod
+    def due_soon_condition(
+        cls, today: datetime.date, days: int = DUE_SOON_DAYS, *, prefix: str = ""
+    ) -> Q:
+        """Open, and due from ``today`` to ``days`` later: ``ActionQuerySet.due_soon``'s
+        filter, and a count's (``prefix`` as in ``overdue_condition``)."""
+        return ~Q(**{f"{prefix}status__in": cls.CLOSED_STATUSES}) & Q(
+            **{
+                f"{prefix}deadline__gte": today,
+                f"{prefix}deadline__lte": today + datetime.timedelta(days=days),
+            }
+        )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.overdue_on(

@@ -35,6 +35,7 @@ from .table_pages import (
     page_links,
     page_of,
     page_query,
+    spans_totals,
     table_page,
     without_page,
 )
@@ -361,7 +362,7 @@ def table_context(
         "can_edit": can_edit,
         "can_import": can_import,
         "today": today,
-        **table_totals(roadmap.actions.all()),
+        **spans_totals(spans),
         "shown": shown,
         "page": page_obj,
         "pages": page_links(page_obj, filter_query, path=path),

@@ -5,13 +5,15 @@ A page is a slice of the filtered rows in table order (``in_table_order``) or in
 the user's sort, so that reading it costs the same at 200 rows as at 20,000. What
 the page needs to know of the whole roadmap comes from one grouped query per
 challenge (``challenge_spans``): how many rows of the filter each challenge has, and
-the first and last position of its rows (where ↑ / ↓ can take a row).
+the first and last position of its rows (where ↑ / ↓ can take a row), and the
+counts above the table (``table_totals.count_columns``), which ``spans_totals`` adds
+up: the roadmap's rows are read once for both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
@@ -19,6 +21,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import QueryDict
 
 from ..models import Action
+from ..table_totals import count_columns, totals_of
 
 if TYPE_CHECKING:
     from .table import TableRow
@@ -36,23 +39,38 @@ class ChallengeSpan:
     shown: int  # rows the filter leaves
     low: int | None  # the first and last position of all its rows
     high: int | None
+    # The counts of all its rows, filtered or not (``table_totals.count_columns``).
+    counts: dict = field(default_factory=dict)
 
 
 def challenge_spans(roadmap, filtered: QuerySet[Action] | None) -> dict[int | None, ChallengeSpan]:
     """Per challenge id (None: unassigned), its rows that ``filtered`` leaves (None:
-    no filter, every row) and the bounds of its positions: one query."""
+    no filter, every row), the bounds of its positions and the counts of all its
+    rows: one query."""
     shown = Count("pk")
     if filtered is not None:
         shown = Count("pk", filter=Q(pk__in=filtered.order_by().values("pk")))
+    counts = count_columns()
     spans = (
         roadmap.actions.order_by()
         .values("challenge_id")
-        .annotate(shown=shown, low=Min("position"), high=Max("position"))
+        .annotate(shown=shown, low=Min("position"), high=Max("position"), **counts)
     )
     return {
-        span["challenge_id"]: ChallengeSpan(span["shown"], span["low"], span["high"])
+        span["challenge_id"]: ChallengeSpan(
+            span["shown"],
+            span["low"],
+            span["high"],
+            counts={name: span[name] for name in counts},
+        )
         for span in spans
     }
+
+
+def spans_totals(spans: Mapping[int | None, ChallengeSpan]) -> dict:
+    """The counts above the table (``table_totals.totals_of``) of the whole roadmap,
+    from its challenges' spans: no query."""
+    return totals_of(span.counts for span in spans.values())
 
 
 class _PageRows:

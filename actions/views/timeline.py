@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -165,14 +165,13 @@ def timeline_layout(rows: list[dict], today: datetime.date, *, first: int, last:
 def roadmap_months(roadmap, today: datetime.date) -> tuple[int, int, dict]:
     """The months the roadmap's timeline reaches (``month_window`` of its earliest and
     latest dates), with how many actions it has and how many are overdue: one query."""
-    overdue = roadmap.actions.overdue(today).order_by().values("pk")
     return months_of(
         roadmap.actions.all(),
         today,
         period=(roadmap.period_start, roadmap.period_end),
         max_months=MAX_MONTHS,
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(pk__in=overdue)),
+        overdue=Count("pk", filter=Action.overdue_condition(today)),
     )
 
 

@@ -342,15 +342,14 @@ def test_table_query_count_does_not_grow_with_rows(
     client.force_login(editor)
     client.get(_url(sofia_roadmap))  # warm the session
     # 1 session, 2 user, 3 user's groups, 4 city access, 5 user's person,
-    # 6 roadmap with city, 7 the rows of each challenge (how many, their positions),
-    # 8 the ids of the page's rows, 9 those actions with their lead partner,
-    # 10 their indicators, 11 challenges, 12 the page's key partners' names,
-    # 13 the roadmap's totals, 14 whether the user follows the roadmap (the
-    # header's follow button: one query for the page, none per row),
-    # 15 the challenge choices,
-    # 16-17 the filter form's organisation choices (lead partner, key partner),
-    # 18-19 the resources' totals (funding, pledges per kind).
-    with django_assert_num_queries(19):
+    # 6 roadmap with city, 7 the rows of each challenge (how many, their positions)
+    # with the roadmap's totals, 8 the ids of the page's rows, 9 those actions with
+    # their lead partner, 10 their indicators, 11 challenges, 12 the page's key
+    # partners' names, 13 whether the user follows the roadmap (the header's follow
+    # button: one query for the page, none per row), 14 the challenge choices,
+    # 15 the filter form's organisation choices (lead partner and key partner: one),
+    # 16-17 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(17):
         response = client.get(_url(sofia_roadmap))
     # A page of the table (actions/views/table_pages.py), at most a hundred rows.
     assert len(response.context["rows"]) == min(size, PER_PAGE)
@@ -393,15 +392,15 @@ def test_partners_filtered_table_query_count_does_not_grow_with_rows(
     client.get(url)  # warm the session
     # 1 session, 2 user, 3 roadmap with city, 4 user's groups, 5 user's person,
     # 6 the cities of their organisation's working groups,
-    # 7 the rows of each challenge (how many the filter leaves, their positions),
-    # 8 the ids of the page of the rows the filter leaves, 9-10 those rows and their
-    # indicators, 11 challenges, 12 the page's key partners' names, 13 the roadmap's
-    # totals, 14 whether the partner follows the roadmap (the header's follow
-    # button: one query for the page), 15 the rows they update (issue 16),
-    # 16 the challenge choices,
-    # 17-18 the filter form's organisation choices (lead partner, key partner),
-    # 19-20 the resources' totals (funding, pledges per kind).
-    with django_assert_num_queries(20):
+    # 7 the rows of each challenge (how many the filter leaves, their positions)
+    # with the roadmap's totals, 8 the ids of the page of the rows the filter
+    # leaves, 9-10 those rows and their indicators, 11 challenges, 12 the page's key
+    # partners' names, 13 whether the partner follows the roadmap (the header's
+    # follow button: one query for the page), 14 the rows they update (issue 16),
+    # 15 the challenge choices,
+    # 16 the filter form's organisation choices (lead partner and key partner: one),
+    # 17-18 the resources' totals (funding, pledges per kind).
+    with django_assert_num_queries(18):
         response = client.get(url)
     # Their organisation leads or partners two rows in five.
     assert response.context["shown"] == len([n for n in range(size) if n % 5 in (0, 4)])
