@@ -87,6 +87,12 @@ def test_suggestions_of_headers_and_values():
     assert suggest_value("status", "planned") == "proposed"
     assert suggest_value("status", "в изпълнение") == "in_progress"
     assert suggest_value("status", "whatever") is None
+    # A negated status is not the status it names.
+    assert suggest_value("status", "не е започнато") == "proposed"
+    assert suggest_value("status", "not started") == "proposed"
+    assert suggest_value("status", "не е одобрено") is None
+    assert suggest_value("status", "не завършено") is None
+    assert suggest_value("status", "в процес на изпълнение") == "in_progress"
 
 
 @pytest.mark.parametrize(
