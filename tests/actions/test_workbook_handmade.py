@@ -459,3 +459,16 @@ def test_the_currency_a_budget_header_names_is_the_rows(sofia_roadmap, orgs):
     assert by_title["Наръчник"].data["currency"] == "EUR"
     assert by_title["Форум"].data["currency"] == "EUR"
     assert by_title["Без бюджет"].data.get("currency") != "BGN"
+
+
+def test_partners_joined_by_and_are_split_only_into_known_organisations(sofia_roadmap, sofia, orgs):
+    # "Денкщат България и БТПП" is two partners, not one organisation to create;
+    # a name with "и" in it that is known, or whose parts are not all known, stays whole.
+    factories.organisation(sofia, "Министерство на труда и социалната политика")
+    names = Names(sofia_roadmap, ImportOptions())
+    assert names.split("Денкщат България и БТПП") == ["Денкщат България", "БТПП"]
+    assert names.split("Sofia Municipality and BCCI") == ["Sofia Municipality", "BCCI"]
+    assert names.split("Министерство на труда и социалната политика") == [
+        "Министерство на труда и социалната политика"
+    ]
+    assert names.split("Денкщат България и Сие") == ["Денкщат България и Сие"]
