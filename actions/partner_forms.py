@@ -22,7 +22,10 @@ _FORM_KEYS = frozenset({"csrfmiddlewaretoken"})
 def posted_names(form) -> frozenset[str]:
     """The names ``form`` posts; a partner posting any other is refused (403), so
     that a field it may not change is never silently dropped."""
-    return frozenset(form.add_prefix(name) for name in form.fields) | _FORM_KEYS
+    names = {form.add_prefix(name) for name in form.fields}
+    # A field whose default is callable (a date's today) also posts its hidden initial.
+    names |= {form.add_initial_prefix(n) for n, f in form.fields.items() if f.show_hidden_initial}
+    return frozenset(names) | _FORM_KEYS
 
 
 class PartnerActionForm(RowFormMixin, BootstrapFormMixin, forms.ModelForm):

@@ -217,6 +217,11 @@ def proposal_accept(model_admin, request, object_id):
             % {"id": row.pk, "title": row.title},
         )
         return redirect(meeting_url)
+    refusal = _accept_refusal(contribution)
+    if refusal:
+        # Opened by its address: why, before a form filled in vain (the service checks again).
+        messages.error(request, refusal)
+        return redirect(meeting_url)
     related = contribution.action
     form = None
     if related is None:
@@ -287,6 +292,13 @@ def contribution_pledge(model_admin, request, object_id):
             % {"id": contribution.pledge_id},
         )
         return redirect(meeting_url)
+    if not services.can_record_pledge(contribution):
+        messages.error(
+            request,
+            _("This contribution was %(outcome)s; only an open or accepted one is a pledge.")
+            % {"outcome": contribution.get_outcome_display()},
+        )
+        return redirect(meeting_url)
     form = ContributionPledgeForm(
         request.POST or None,
         initial=services.pledge_prefill(contribution=contribution),
@@ -326,6 +338,19 @@ def _can_accept(contribution: Contribution) -> bool:
         and not contribution.produced_action_id
         and contribution.outcome in services.ACCEPTABLE_OUTCOMES
     )
+
+
+def _accept_refusal(contribution: Contribution) -> str:
+    """Why the contribution cannot become a row (as the service says it), or ""."""
+    if contribution.kind != Contribution.Kind.PROPOSAL:
+        return _("Only a proposal becomes an Action Table row; this is a %(kind)s.") % {
+            "kind": contribution.get_kind_display()
+        }
+    if contribution.outcome not in services.ACCEPTABLE_OUTCOMES:
+        return _("This proposal was %(outcome)s; only an accepted proposal becomes a row.") % {
+            "outcome": contribution.get_outcome_display()
+        }
+    return ""
 
 
 def _readable_changes(changes: dict) -> list[tuple[str, str]]:

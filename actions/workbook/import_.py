@@ -217,6 +217,8 @@ class _Reader:
         }
         self.letters = {key: get_column_letter(index + 1) for index, key in self.columns.items()}
         self.shares = self._progress_has_shares(self.rows[at + 1 :])
+        # "Бюджет (лв.)": the currency of the budgets that name none themselves.
+        self.budget_currency = reading.currency_named(self.headers.get("budget", ""))
         self.hand = HandMade(self, notes=notes)
         rows = []
         seen_ids: set[int] = set()
@@ -315,6 +317,8 @@ class _Reader:
                 error(key, " ".join(exc.messages))
         if named_currency is not None:
             self._set_currency(data, cells, named_currency, error)
+        elif data.get("budget") is not None and self.budget_currency:
+            self._set_currency(data, cells, self.budget_currency, None)
         self.hand.fill(row, cells, values, data, action)
         self._check_together(row, data, action, error)
         if row.errors:
@@ -332,10 +336,11 @@ class _Reader:
         return self._compare(row, action, data)
 
     def _set_currency(self, data: dict, cells: dict, named: str, error) -> None:
-        """The currency a budget names ("€15,000") is the row's, unless the row has one."""
+        """The currency a budget names ("€15,000") is the row's, unless the row has one;
+        the header's (``error`` None) gives way to the currency column without a word."""
         if "currency" not in cells or reading.blank(cells["currency"]):
             data["currency"] = named
-        elif data.get("currency") not in (None, named):
+        elif error is not None and data.get("currency") not in (None, named):
             error(
                 "budget",
                 _("the amount is in %(named)s but the currency column says %(currency)s")

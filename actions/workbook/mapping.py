@@ -34,6 +34,8 @@ FIELDS = (*COLUMN_KEYS, NOTE)
 
 VALUE_FIELDS = tuple(VALUE_SYNONYMS)
 SIMILARITY = 0.8
+# Words that turn a value into its opposite: no whole-word guess through them.
+NEGATIONS = frozenset({"не", "not"})
 
 _PUNCTUATION = re.compile(r"[\s:*]+$")
 _QUOTES = re.compile(r"[\"'„“”«»‘’`]")
@@ -175,11 +177,15 @@ def suggest_value(key: str, text: object) -> str | None:
         return None
     if wanted in spellings:
         return spellings[wanted]
+    # A text that negates ("не е започнато", "не завършено") is not the value it
+    # names: no guess, neither by spelling nor by a word of it.
+    words = set(re.findall(r"\w+", wanted))
+    if words & NEGATIONS:
+        return None
     close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=SIMILARITY)
     if close:
         return spellings[close[0]]
     # "Информационна кампания за ...": a synonym as a whole word of it.
-    words = set(re.findall(r"\w+", wanted))
     hits = {code for spelling, code in spellings.items() if spelling in words}
     return hits.pop() if len(hits) == 1 else None
 

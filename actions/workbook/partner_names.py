@@ -39,6 +39,9 @@ class ToCreate(NamedTuple):
     name: str
 
 
+_AND = re.compile(r"\s+(?:и|and|&)\s+", re.IGNORECASE)
+
+
 def aliases_of(text: str) -> list[str]:
     """An organisation's aliases as the admin keeps them: one a line, or separated by ";"."""
     return [part.strip() for part in re.split(r"[;\n]", text or "") if part.strip()]
@@ -81,7 +84,17 @@ class Names:
                 names.extend(pieces)
             else:
                 names.append(part)
-        return names
+        return [piece for name in names for piece in self._joined_by_and(name)]
+
+    def _joined_by_and(self, name: str) -> list[str]:
+        """ "Денкщат България и БТПП": two known organisations joined by "и"/"and";
+        a name known as it is, or with a part unknown, stays whole."""
+        if self._known(name):
+            return [name]
+        pieces = [piece.strip() for piece in _AND.split(name) if piece.strip()]
+        if len(pieces) > 1 and all(self._known(piece) for piece in pieces):
+            return pieces
+        return [name]
 
     def organisation(self, name: str, hint: str) -> int | ToCreate:
         candidates = self.organisations_named.get(fold(name), [])

@@ -181,6 +181,18 @@ def amount(value: object) -> tuple[Decimal | None, str | None]:
     return number, CURRENCY_SIGNS.get(sign)
 
 
+_WORDS = re.compile(r"€|[^\W\d_]+\.?")
+
+
+def currency_named(text: str) -> str | None:
+    """The currency a header names, as "Бюджет (лв.)" or "Cost (€)" do, if any."""
+    for word in _WORDS.findall(text or ""):
+        found = CURRENCY_SIGNS.get(word.lower()) or CURRENCY_SIGNS.get(word.lower().rstrip("."))
+        if found:
+            return found
+    return None
+
+
 def decimal(value: object) -> Decimal | None:
     return amount(value)[0]
 

@@ -246,3 +246,38 @@ def test_services_refuse_a_partner_other_organisations(partner, scene):
             pledge=scene["own_pledge"], data={"amount": D(9)}, by=partner, expected_version=1
         )
     assert not Delivery.objects.exists()
+
+
+def _posted_by_the_page(html: str, marker: str) -> dict:
+    """What the browser posts of the action page's form holding ``marker``: every
+    named input, select and textarea with its value (the date's hidden initial too)."""
+    import re
+
+    start = html.index(marker)
+    form = html[html.rindex("<form", 0, start) : html.index("</form>", start)]
+    data = {}
+    for tag in re.finditer(r"<(input|select|textarea)\b[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag.group(0))
+        value = re.search(r'value="([^"]*)"', tag.group(0))
+        if name:
+            data[name.group(1)] = value.group(1) if value else ""
+    return data
+
+
+def test_partner_posts_the_action_pages_own_forms(client, partner, scene):
+    # The page's pledge and delivery forms as the browser sends them, with the
+    # hidden initial of their date (its default is today): recorded, not refused.
+    ours, pledge = scene["ours"], scene["own_pledge"]
+    client.force_login(partner)
+    html = client.get(ours.get_absolute_url()).content.decode()
+    data = _posted_by_the_page(html, 'name="pledge-amount"')
+    assert "initial-pledge-date" in data
+    data.update({"pledge-kind": "pro_bono", "pledge-amount": "12", "pledge-unit": "hours"})
+    response = client.post(_pledge_url(ours), data)
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert Pledge.objects.filter(action=ours, amount=12).exists()
+    data = _posted_by_the_page(html, f'name="delivery{pledge.pk}-amount"')
+    data[f"delivery{pledge.pk}-amount"] = "3"
+    response = client.post(_delivery_url(pledge), data)
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert Delivery.objects.get(pledge=pledge).amount == 3

@@ -87,6 +87,12 @@ def test_suggestions_of_headers_and_values():
     assert suggest_value("status", "planned") == "proposed"
     assert suggest_value("status", "в изпълнение") == "in_progress"
     assert suggest_value("status", "whatever") is None
+    # A negated status is not the status it names.
+    assert suggest_value("status", "не е започнато") == "proposed"
+    assert suggest_value("status", "not started") == "proposed"
+    assert suggest_value("status", "не е одобрено") is None
+    assert suggest_value("status", "не завършено") is None
+    assert suggest_value("status", "в процес на изпълнение") == "in_progress"
 
 
 @pytest.mark.parametrize(
@@ -432,3 +438,38 @@ def test_an_id_column_of_the_files_own_without_a_version_is_ignored(sofia_roadma
         preview_import(
             sofia_roadmap, as_file(workbook(rows)), options=ImportOptions(columns={"id": "id"})
         )
+
+
+def test_the_currency_a_budget_header_names_is_the_rows(sofia_roadmap, orgs):
+    # "Бюджет (лв.)": 5000 there is 5000 leva, not the default currency's 5000.
+    rows = [
+        ["Дейност", "Водещ партньор", "Срок", "Бюджет (лв.)", "Валута"],
+        ["Кръгла маса", "Столична община", "Q2 2027", 5000, None],
+        ["Наръчник", "Столична община", "Q3 2027", "1 200 €", None],
+        ["Форум", "Столична община", "Q4 2027", 300, "EUR"],
+        ["Без бюджет", "Столична община", "Q4 2027", None, None],
+    ]
+    preview = preview_import(sofia_roadmap, as_file(workbook(rows)))
+    by_title = {row.title: row for row in preview.rows}
+    assert by_title["Кръгла маса"].kind == NEW, by_title["Кръгла маса"].errors
+    assert by_title["Кръгла маса"].data["currency"] == "BGN"
+    assert ("Currency", "", "Bulgarian lev (BGN)") in [
+        (c.label, c.old, c.new) for c in by_title["Кръгла маса"].changes
+    ]
+    # The cell's own sign, and the currency column, say more than the header.
+    assert by_title["Наръчник"].data["currency"] == "EUR"
+    assert by_title["Форум"].data["currency"] == "EUR"
+    assert by_title["Без бюджет"].data.get("currency") != "BGN"
+
+
+def test_partners_joined_by_and_are_split_only_into_known_organisations(sofia_roadmap, sofia, orgs):
+    # "Денкщат България и БТПП" is two partners, not one organisation to create;
+    # a name with "и" in it that is known, or whose parts are not all known, stays whole.
+    factories.organisation(sofia, "Министерство на труда и социалната политика")
+    names = Names(sofia_roadmap, ImportOptions())
+    assert names.split("Денкщат България и БТПП") == ["Денкщат България", "БТПП"]
+    assert names.split("Sofia Municipality and BCCI") == ["Sofia Municipality", "BCCI"]
+    assert names.split("Министерство на труда и социалната политика") == [
+        "Министерство на труда и социалната политика"
+    ]
+    assert names.split("Денкщат България и Сие") == ["Денкщат България и Сие"]

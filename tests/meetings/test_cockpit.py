@@ -484,3 +484,18 @@ def test_change_page_of_a_meeting_without_agenda_says_so(client, moderator, sofi
     meeting = factories.meeting(sofia_roadmap, title="Kick-off")
     client.force_login(moderator)
     assert "No agenda yet." in client.get(_change(meeting)).content.decode()
+
+
+def test_the_accept_page_of_a_deferred_proposal_says_why_before_any_form(
+    client, moderator, held_meeting
+):
+    # Opened by its address (the cockpit offers no button): no form to fill in vain.
+    proposal = held_meeting["proposal"]
+    proposal.outcome = "deferred"
+    proposal.save()
+    client.force_login(moderator)
+    response = client.get(_accept_url(proposal))
+    assert response.status_code == 302
+    assert response["Location"] == _change(proposal.meeting)
+    assert any("only an accepted proposal becomes a row" in m for m in _messages(response))
+    assert Action.objects.count() == 0

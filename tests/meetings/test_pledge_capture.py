@@ -231,3 +231,22 @@ def test_an_editor_may_not_record_a_pledge_in_the_cockpit(client, editor, offer)
     client.force_login(editor)
     url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
     assert client.get(url).status_code == 403
+
+
+def test_the_pledge_page_of_a_rejected_contribution_says_why_before_any_form(
+    client, moderator, offer
+):
+    from django.contrib.messages import get_messages
+
+    contribution = offer["contribution"]
+    contribution.outcome = "rejected"
+    contribution.save()
+    client.force_login(moderator)
+    url = reverse("admin:meetings_contribution_pledge", args=[contribution.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:meetings_meeting_change", args=[offer["meeting"].pk]
+    )
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("only an open or accepted one is a pledge" in t for t in texts)
