@@ -7,7 +7,7 @@ what the project translates for others is said here, once, for it to collect:
   formats in cities4csr/formats/bg), which Django's Bulgarian gives capitalised;
 - what the admin shows of django-axes and django-simple-history, which ship no
   Bulgarian;
-- Django's own texts whose Bulgarian needs mending: English quotes (“…” where
+- Django's own texts whose Bulgarian needs mending or is missing: English quotes (“…” where
   Bulgarian writes „…“), a space before the full stop ("на 100 ."), and "Добави
   друг %(verbose_name)s", which cannot agree with a feminine or neuter name.
 
@@ -105,4 +105,9 @@ DJANGO = (
     gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("Constraint “%(name)s” is violated."),
     gettext_noop("“%(pk)s” is not a valid value."),
+    # The admin's app list (a table's column headings for screen readers), which
+    # Django 5.2's Bulgarian leaves in English.
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
 )

@@ -158,10 +158,38 @@ def test_a_removed_action_leaves_the_list(client, editor, partner, scene, sofia_
 
 
 def test_the_dashboard_links_to_the_table_filtered_by_partner_changes(
-    client, editor, scene, sofia_roadmap
+    client, editor, partner, sofia_company, scene, sofia_roadmap
 ):
+    _partner_changes(scene, partner, editor, sofia_company)
     client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
     html = client.get(reverse("dashboard")).content.decode()
     week_ago = timezone.localdate() - datetime.timedelta(days=7)
-    link = f"{sofia_roadmap.get_absolute_url()}?partner_changes={week_ago.isoformat()}"
+    # The date as the reader writes it (the filter's field then shows it so).
+    typed = week_ago.strftime("%d.%m.%Y")
+    link = f"{sofia_roadmap.get_absolute_url()}?partner_changes={typed}"
     assert link in html
+    table = client.get(link)
+    assert table.context["filter"].form.cleaned_data["partner_changes"] == week_ago
+    assert f'value="{typed}"' in table.content.decode()
+
+
+def test_the_dashboard_link_in_english_writes_the_english_date(
+    client, editor, partner, sofia_company, scene, sofia_roadmap
+):
+    _partner_changes(scene, partner, editor, sofia_company)
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("dashboard")).content.decode()
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    typed = week_ago.strftime("%d/%m/%Y")
+    assert f"?partner_changes={typed}" in html
+    table = client.get(f"{sofia_roadmap.get_absolute_url()}?partner_changes={typed}")
+    assert table.context["filter"].form.cleaned_data["partner_changes"] == week_ago
+
+
+def test_no_link_to_partner_changes_when_no_partner_changed_anything(client, editor, sofia_roadmap):
+    client.force_login(editor)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "No partner has updated an action yet." in html
+    assert "partner_changes=" not in html
