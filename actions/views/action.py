@@ -30,7 +30,6 @@ from .common import (
 )
 from .indicators import indicator_items, new_indicators
 from .table import (
-    TableRows,
     give_row_flash,
     roadmap_summary,
     table_actions,
@@ -38,6 +37,7 @@ from .table import (
     unsaved_notice,
 )
 from .table_pages import PAGE_PARAM, challenge_bounds, mark_moves, page_of
+from .table_rows import TableRows
 
 
 def _table_row(action_pk: int) -> Action:

@@ -24,7 +24,7 @@ from ..models import Action
 from ..table_totals import count_columns, totals_of
 
 if TYPE_CHECKING:
-    from .table import TableRow
+    from .table_rows import TableRow
 
 PER_PAGE = 100
 # The query parameter of the page's number; the filter's form never sends it, so
