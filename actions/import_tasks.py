@@ -36,7 +36,8 @@ from jobs.services import JobFailed, JobResult, Progress, job_run, job_start, re
 from .models import Roadmap
 from .workbook import header, mapping_form, preview_json, uploads
 from .workbook import progress as reading_progress
-from .workbook.import_ import apply_import, preview_import
+from .workbook.import_ import preview_import
+from .workbook.import_apply import apply_import
 from .workbook.mapping import ImportOptions, OptionError
 from .workbook.preview import ImportFailed, ImportPreview, WorkbookRejected
 from .workbook.safety import UnsafeUpload, check_workbook_file

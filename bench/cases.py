@@ -25,7 +25,8 @@ from actions.workbook.export import (
     registered_sheets,
     write_workbook,
 )
-from actions.workbook.import_ import COMMAND_MAX_ROWS, apply_import, preview_import
+from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
+from actions.workbook.import_apply import apply_import
 from actions.workbook.labels import label
 from actions.workbook.safety import check_workbook_file
 

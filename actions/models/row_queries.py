@@ -2,6 +2,7 @@
 due soon, whose they are, in what order the table shows them (``Action.objects``)."""
 
 import datetime
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -93,3 +94,16 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("challenge", "lead_partner", "roadmap__city").prefetch_related(
             "key_partners", "indicators"
         )
+
+    def as_values(self, *fields: str) -> dict[int, dict]:
+        """These rows as ``services.value_changes`` compares them: {id: {field:
+        value}} of ``fields`` (foreign keys as ids), with "key_partners" a frozenset
+        of organisation ids; two queries."""
+        rows = {row["pk"]: row for row in self.order_by().values("pk", *fields)}
+        partners: dict[int, set[int]] = defaultdict(set)
+        links = self.model.key_partners.through.objects.filter(action_id__in=self.values("pk"))
+        for action_id, organisation_id in links.values_list("action_id", "organisation_id"):
+            partners[action_id].add(organisation_id)
+        for pk, row in rows.items():
+            row["key_partners"] = frozenset(partners.get(pk, ()))
+        return rows

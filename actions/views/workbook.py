@@ -26,7 +26,8 @@ from .. import import_tasks
 from ..tasks import XLSX, export_filter, export_start, export_write, is_large
 from ..workbook import mapping_form, uploads
 from ..workbook.export import workbook_filename
-from ..workbook.import_ import apply_import, imported_message, preview_import
+from ..workbook.import_ import preview_import
+from ..workbook.import_apply import apply_import, imported_message
 from ..workbook.mapping import ImportOptions, OptionError
 from ..workbook.preview import ImportFailed, WorkbookRejected
 from ..workbook.safety import MAX_UPLOAD_BYTES, UnsafeUpload, check_workbook_file

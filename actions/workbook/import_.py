@@ -1,5 +1,5 @@
 """Read the Action Table sheet of a workbook back: first a preview that writes
-nothing, then an all-or-nothing apply through the action services.
+nothing, then an all-or-nothing apply through the action services (``import_apply``).
 
 The file is an .xlsx, .ods or .xls (``files`` reads it with python-calamine:
 a cell is the value it shows). Blank rows are skipped wherever they are; the
@@ -17,28 +17,21 @@ in as well as a full one); the preview counts them.
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
-from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
-
-from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
 from . import header, mapping, partner_scope, progress, reading
 from .cells import same_text
 from .handmade import HandMade
-from .import_resources import apply_resources, preview_resources
+from .import_resources import preview_resources
 from .labels import label, normalise
 from .mapping import ImportOptions, fold
-from .partner_names import Names, create_missing, resolve, row_reason
+from .partner_names import Names
 from .preview import (
     CHANGED,
     CONFLICT,
@@ -50,6 +43,7 @@ from .preview import (
     ImportPreview,
     RowPreview,
     WorkbookRejected,
+    shown,
 )
 from .sheet_choice import read_action_sheet
 from .summary import describe
@@ -102,90 +96,8 @@ def preview_import(
     return preview
 
 
-def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
-    """Write the preview's new and changed rows, and its funding lines and pledges,
-    all or nothing, as ``by``: the rows in one call of the services, which check and
-    write them in bulk (a partner's row by row, ``partner_scope.apply_rows``).
-
-    Returns {"created": new rows, "changed": changed rows, "lines": new and changed
-    funding lines and pledges}."""
-    if preview.has_problems:
-        raise ImportFailed(_("Correct the errors and conflicts first."))
-    try:
-        with transaction.atomic():
-            if preview.partner:
-                result = partner_scope.apply_rows(roadmap=roadmap, preview=preview, by=by)
-            else:
-                result = _apply_rows(roadmap=roadmap, preview=preview, by=by)
-            lines = 0
-            if preview.resources is not None:
-                done = apply_resources(roadmap=roadmap, preview=preview.resources, by=by)
-                lines = done[NEW] + done[CHANGED]
-            return {**result, "lines": lines}
-    except services.RowRefused as refused:
-        error = refused.error
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        if refused.key is None:
-            raise ImportFailed(text) from None
-        raise ImportFailed(
-            _("Row %(row)s: %(error)s") % {"row": refused.key, "error": text}
-        ) from None
-
-
-def imported_message(result: dict[str, int]) -> str:
-    """What the apply says it did."""
-    message = _("Imported: %(created)s new and %(changed)s changed actions.") % result
-    if result.get("lines"):
-        message += " " + _("Funding lines and pledges: %(lines)s new or changed.") % result
-    return message
-
-
-def _apply_rows(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, int]:
-    """The rows as the city's staff import them: every field, new rows too."""
-    # What the file names and the database lacks (ticked in the preview), first.
-    created = create_missing(roadmap=roadmap, preview=preview, by=by)
-    changes = [
-        services.RowChange(
-            key=row.row,
-            data=resolve(row.data, created),
-            action_id=row.action_id if row.kind == CHANGED else None,
-            expected_version=row.version,
-            reason=row_reason(row),
-        )
-        for row in preview.rows
-        if row.kind in (NEW, CHANGED)
-    ]
-    return services.actions_apply_import(
-        roadmap=roadmap,
-        changes=changes,
-        by=by,
-        reason=history_reason(HistoryReason.IMPORTED),
-    )
-
-
 # What the preview compares of a saved row, read as values (foreign keys as ids).
 STORED_FIELDS = tuple(name for name in services.EDITABLE_FIELDS if name != "key_partners")
-
-
-def _stored_rows(roadmap: Roadmap) -> dict[int, dict]:
-    """The roadmap's rows as the preview compares them: {id: {field: value}}, with
-    "version", "position" and "key_partners" (a frozenset of organisation ids); two
-    queries."""
-    rows = {
-        row["pk"]: row
-        for row in roadmap.actions.order_by().values("pk", "version", "position", *STORED_FIELDS)
-    }
-    partners: dict[int, set[int]] = defaultdict(set)
-    links = Action.key_partners.through.objects.filter(action__roadmap=roadmap)
-    for action_id, organisation_id in links.values_list("action_id", "organisation_id"):
-        partners[action_id].add(organisation_id)
-    for pk, row in rows.items():
-        row["key_partners"] = frozenset(partners.get(pk, ()))
-    return rows
-
-
-def _display_date(value: datetime.date) -> str:
-    return value.strftime("%d.%m.%Y")
 
 
 class _Reader:
@@ -194,7 +106,7 @@ class _Reader:
         self.roadmap = roadmap
         self.rows = rows
         self.options = options
-        self.actions = _stored_rows(roadmap)
+        self.actions = roadmap.actions.as_values("version", "position", *STORED_FIELDS)
         self.names = Names(roadmap, options)
         self.choices = {name: reading.choice_lookup(c) for name, c in CHOICE_FIELDS.items()}
         self.choice_labels = {name: dict(c) for name, c in CHOICE_FIELDS.items()}
@@ -328,7 +240,7 @@ class _Reader:
         if action is None:
             row.data = data
             row.changes = [
-                FieldChange(label(key), "", self._display(key, value))
+                FieldChange(label(key), "", self.display(key, value))
                 for key, value in data.items()
                 if value not in (None, "", [], frozenset())
             ]
@@ -446,7 +358,7 @@ class _Reader:
         row.current_version = action["version"]
         changes = services.value_changes(stored=action, data=data)
         row.changes = [
-            FieldChange(label(key), self._display(key, old), self._display(key, new))
+            FieldChange(label(key), self.display(key, old), self.display(key, new))
             for key, (old, new) in changes.items()
         ]
         row.data = {key: data[key] for key in changes}
@@ -465,20 +377,6 @@ class _Reader:
             row.kind = CHANGED
         return row
 
-    def _display(self, key: str, value) -> str:
-        if value in (None, "") or value == frozenset():
-            return "—"
-        if key in CHOICE_FIELDS:
-            return str(self.choice_labels[key].get(value, value))
-        if key == "lead_partner":
-            return self.names.organisation_name(value)
-        if key == "key_partners":
-            return ", ".join(sorted(self.names.organisation_name(pk) for pk in value))
-        if key == "challenge":
-            return self.names.challenge_title(value)
-        if isinstance(value, datetime.date):
-            return _display_date(value)
-        if isinstance(value, Decimal):
-            # The decimal mark of the active language (a comma in Bulgarian).
-            return formats.number_format(Decimal(f"{value.normalize():f}"))
-        return str(value)
+    def display(self, key: str, value) -> str:
+        """``value`` of the field ``key`` as the preview shows it."""
+        return shown(key, value, names=self.names, choice_labels=self.choice_labels)

@@ -93,7 +93,7 @@ def _limit_own_row(row, reader, key_of: dict[str, str]) -> None:
         stored=action, data={k: v for k, v in row.data.items() if k not in READ_KEYS}
     )
     ignored += [
-        f"{label(key)}: {reader._display(key, old)} → {reader._display(key, new)}"
+        f"{label(key)}: {reader.display(key, old)} → {reader.display(key, new)}"
         for key, (old, new) in others.items()
     ]
     row.ignored = ignored

@@ -3,8 +3,12 @@ before anything is written, and the errors of a refused workbook or apply."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+from django.utils import formats
 
 NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
 # A partner's row (or line) that changes what the partner may not: listed, never applied.
@@ -190,3 +194,25 @@ def _split_error(error: str) -> dict[str, str]:
     """ "F12: no organisation ..." as its cell and its message."""
     cell, _colon, message = error.partition(": ")
     return {"cell": cell, "message": message}
+
+
+def shown(key: str, value, *, names, choice_labels: dict[str, dict]) -> str:
+    """A field's value as the preview shows it: a choice by its label, an
+    organisation or a challenge by its name (``names``: ``partner_names.Names``), a
+    date as 30.06.2027, a number with the active language's decimal mark."""
+    if value in (None, "") or value == frozenset():
+        return "—"
+    if key in choice_labels:
+        return str(choice_labels[key].get(value, value))
+    if key == "lead_partner":
+        return names.organisation_name(value)
+    if key == "key_partners":
+        return ", ".join(sorted(names.organisation_name(pk) for pk in value))
+    if key == "challenge":
+        return names.challenge_title(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        # The decimal mark of the active language (a comma in Bulgarian).
+        return formats.number_format(Decimal(f"{value.normalize():f}"))
+    return str(value)

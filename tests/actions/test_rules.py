@@ -21,7 +21,8 @@ from django.urls import reverse
 from actions import services
 from actions.forms import ActionForm
 from actions.models import Action
-from actions.workbook.import_ import ImportFailed, apply_import, preview_import
+from actions.workbook.import_ import ImportFailed, preview_import
+from actions.workbook.import_apply import apply_import
 from tests import factories
 from tests.factories import action_admin_form
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from actions import services
 from actions.models import Action
-from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.import_ import preview_import
+from actions.workbook.import_apply import apply_import
 from actions.workbook.preview import CHANGED, NEW, ImportFailed
 from core.history_reasons import HistoryReason, history_reason
 from tests import factories

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action, Roadmap
-from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.import_ import preview_import
+from actions.workbook.import_apply import apply_import
 from actions.workbook.preview import CHANGED, CONFLICT, ERROR, NEW, UNCHANGED, ImportFailed
 from tests import factories
 from tests.actions.test_workbook_export import INJECTIONS, download, make_table

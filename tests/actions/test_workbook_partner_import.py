@@ -15,7 +15,8 @@ from django.utils import translation
 
 from actions import services
 from actions.models import Action, FundingLine, Pledge, Roadmap
-from actions.workbook.import_ import apply_import, preview_import
+from actions.workbook.import_ import preview_import
+from actions.workbook.import_apply import apply_import
 from actions.workbook.preview import (
     CHANGED,
     CONFLICT,

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actions.models import Challenge, Roadmap
-from actions.workbook.import_ import COMMAND_MAX_ROWS, apply_import, preview_import
+from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
+from actions.workbook.import_apply import apply_import
 from actions.workbook.labels import label
 from actions.workbook.mapping import OptionError, parse_options
 from actions.workbook.preview import CONFLICT, ERROR, ImportFailed, WorkbookRejected
