@@ -1,5 +1,6 @@
 """Apply an import's preview: its new and changed rows (the city's staff's in bulk,
-a partner's row by row) and its funding lines and pledges, all or nothing."""
+a partner's row by row) and its funding lines and pledges (``apply_resources``),
+all or nothing."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from core.history_reasons import HistoryReason, history_reason
 
 from .. import services
-from ..models import Roadmap
+from ..models import FundingLine, Pledge, Roadmap
 from . import partner_scope
-from .import_resources import apply_resources
+from .import_resources import FUNDING, LinePreview, ResourcesPreview
+from .labels import label
 from .partner_names import create_missing, resolve, row_reason
 from .preview import (
     CHANGED,
@@ -81,3 +83,53 @@ def _apply_rows(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, in
         by=by,
         reason=history_reason(HistoryReason.IMPORTED),
     )
+
+
+def apply_resources(*, roadmap: Roadmap, preview: ResourcesPreview, by) -> dict[str, int]:
+    """Write the preview's new and changed lines, all or nothing, as ``by``; call it
+    inside the transaction of the Action Table's apply to make the file one whole."""
+    if preview.has_problems:
+        raise ImportFailed(_("Correct the errors and conflicts first."))
+    reason = history_reason(HistoryReason.IMPORTED)
+    done = {NEW: 0, CHANGED: 0}
+    with transaction.atomic():
+        for line in preview.lines:
+            if line.kind not in done:
+                continue
+            try:
+                _write(line, by=by, reason=reason)
+            except ValidationError as error:
+                raise ImportFailed(
+                    _("%(sheet)s, row %(row)s: %(message)s")
+                    % {
+                        "sheet": label(line.sheet),
+                        "row": line.row,
+                        "message": " ".join(error.messages),
+                    }
+                ) from error
+            done[line.kind] += 1
+    return done
+
+
+def _write(line: LinePreview, *, by, reason: str) -> None:
+    if line.sheet == FUNDING.key:
+        if line.kind == NEW:
+            services.funding_line_create(action=line.action, data=line.data, by=by, reason=reason)
+        else:
+            services.funding_line_update(
+                funding_line=FundingLine(pk=line.pk, action=line.action),
+                data=line.data,
+                by=by,
+                expected_version=line.version,
+                reason=reason,
+            )
+    elif line.kind == NEW:
+        services.pledge_create(action=line.action, data=line.data, by=by, reason=reason)
+    else:
+        services.pledge_update(
+            pledge=Pledge(pk=line.pk, action=line.action),
+            data=line.data,
+            by=by,
+            expected_version=line.version,
+            reason=reason,
+        )

@@ -1,6 +1,6 @@
 """The Funding and Pledges sheets back in (issue 16): a preview of what a workbook
 would change in a roadmap's funding lines and pledges, line by line, with errors
-per cell and conflicts, then an all-or-nothing apply through the services.
+per cell and conflicts, then an all-or-nothing apply through the services (``import_apply.apply_resources``).
 
 Apart from the Action Table's import (import_.py) and written to be called beside
 it: ``preview_resources`` reads the same uploaded file, ``apply_resources`` runs in
@@ -20,12 +20,10 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from core.history_reasons import HistoryReason, history_reason
 from core.numbers import format_number
 
 from .. import services
@@ -185,56 +183,6 @@ def _titled(key: str) -> Callable[[str], bool]:
         return recognise(title) == key
 
     return wanted
-
-
-def apply_resources(*, roadmap: Roadmap, preview: ResourcesPreview, by) -> dict[str, int]:
-    """Write the preview's new and changed lines, all or nothing, as ``by``; call it
-    inside the transaction of the Action Table's apply to make the file one whole."""
-    if preview.has_problems:
-        raise ImportFailed(_("Correct the errors and conflicts first."))
-    reason = history_reason(HistoryReason.IMPORTED)
-    done = {NEW: 0, CHANGED: 0}
-    with transaction.atomic():
-        for line in preview.lines:
-            if line.kind not in done:
-                continue
-            try:
-                _write(line, by=by, reason=reason)
-            except ValidationError as error:
-                raise ImportFailed(
-                    _("%(sheet)s, row %(row)s: %(message)s")
-                    % {
-                        "sheet": label(line.sheet),
-                        "row": line.row,
-                        "message": " ".join(error.messages),
-                    }
-                ) from error
-            done[line.kind] += 1
-    return done
-
-
-def _write(line: LinePreview, *, by, reason: str) -> None:
-    if line.sheet == FUNDING.key:
-        if line.kind == NEW:
-            services.funding_line_create(action=line.action, data=line.data, by=by, reason=reason)
-        else:
-            services.funding_line_update(
-                funding_line=FundingLine(pk=line.pk, action=line.action),
-                data=line.data,
-                by=by,
-                expected_version=line.version,
-                reason=reason,
-            )
-    elif line.kind == NEW:
-        services.pledge_create(action=line.action, data=line.data, by=by, reason=reason)
-    else:
-        services.pledge_update(
-            pledge=Pledge(pk=line.pk, action=line.action),
-            data=line.data,
-            by=by,
-            expected_version=line.version,
-            reason=reason,
-        )
 
 
 class _Reader:

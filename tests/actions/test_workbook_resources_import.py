@@ -13,7 +13,8 @@ from django.utils import translation
 
 from actions import services
 from actions.models import FundingLine, Pledge
-from actions.workbook.import_resources import apply_resources, preview_resources
+from actions.workbook.import_apply import apply_resources
+from actions.workbook.import_resources import preview_resources
 from actions.workbook.preview import CHANGED, CONFLICT, ERROR, IGNORED, NEW, UNCHANGED, ImportFailed
 from core.history_reasons import reason_text
 from tests import factories
