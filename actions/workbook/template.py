@@ -1,8 +1,10 @@
 """A blank Action Table to fill in by hand, in the reader's language: the Action
-Table sheet with its headers, dropdowns for the list columns and one example row,
-and an Instructions sheet saying what each column takes. It has no ID or Version
-column, so it comes back in as a hand-made file: its rows are new, or the action
-of the same title (the example row too, until it is deleted).
+Table sheet with its headers and dropdowns for the list columns, and an
+Instructions sheet saying what each column takes, with an example. The example is
+not on the Action Table sheet: a row there is an action to the import, and a user who
+forgets to delete an example row would import it. The template has no ID or Version
+column, so it comes back in as a hand-made file: its rows are new, or the action of
+the same title.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _example(roadmap: Roadmap) -> dict:
         "status": dict(Action.Status.choices),
     }
     return {
-        "title": _("Example: a campaign on sorting waste (delete this row)"),
+        "title": _("A campaign on sorting waste"),
         "activity_type": str(labels["activity_type"][Action.ActivityType.AWARENESS]),
         "expected_results": _("500 households reached"),
         "deadline": f"Q2 {year}",
@@ -84,8 +86,6 @@ def write_template(roadmap: Roadmap, out: IO[bytes]) -> None:
     for cell in table[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    example = _example(roadmap)
-    table.append([example.get(key) for key in TEMPLATE_COLUMNS])
     table.freeze_panes = "A2"
     for index, key in enumerate(TEMPLATE_COLUMNS, start=1):
         table.column_dimensions[get_column_letter(index)].width = 40 if key == "title" else 22
@@ -124,14 +124,19 @@ def write_template(roadmap: Roadmap, out: IO[bytes]) -> None:
         ]
     )
     instructions.append([])
-    instructions.append([_("Column"), _("What it takes")])
+    instructions.append([_("Column"), _("What it takes"), _("Example")])
     for cell in instructions[3]:
         cell.font = bold
     help_texts = _help()
+    example = _example(roadmap)
     for key in TEMPLATE_COLUMNS:
-        instructions.append([label(key), help_texts[key]])
+        instructions.append([label(key), help_texts[key], example.get(key)])
+    for row in instructions.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     instructions.column_dimensions["A"].width = 28
-    instructions.column_dimensions["B"].width = 90
+    instructions.column_dimensions["B"].width = 70
+    instructions.column_dimensions["C"].width = 30
     book.save(out)
 
 

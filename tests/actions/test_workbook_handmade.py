@@ -80,6 +80,10 @@ def test_suggestions_of_headers_and_values():
         None, "title", "activity_type", "lead_partner", "key_partners", "deadline", "status",
         "budget", "note", "challenge",
     ]  # fmt: skip
+    # The lead partner under the names Bulgarian plans give it.
+    for header in ("Отговорна организация", "Отговорна институция", "Отговаря", "Водещ партньор"):
+        assert suggest_field(header) == "lead_partner", header
+    assert suggest_field("Responsible partner") == "lead_partner"
     assert suggest_value("activity_type", "кампания") == "awareness"
     assert suggest_value("activity_type", "Обучение") == "training"
     assert suggest_value("status", "в процес") == "in_progress"

@@ -150,7 +150,7 @@ def test_who_may_download_the_template(client, request, sofia_roadmap, who, stat
     assert response.status_code == status
 
 
-def test_the_template_in_the_readers_language_comes_back_with_its_example_row(
+def test_the_template_in_the_readers_language_comes_back_with_what_was_filled_in(
     client, editor, sofia_roadmap
 ):
     factories.challenge(sofia_roadmap, title="Waste")
@@ -165,21 +165,34 @@ def test_the_template_in_the_readers_language_comes_back_with_its_example_row(
     header = [cell.value for cell in table[1]]
     assert header[:3] == ["Action", "Type of activity", "Expected results"]
     assert "ID" not in header and "Version" not in header
-    assert table["A2"].value.startswith("Example:")
+    # The example is on the Instructions sheet, beside what each column takes: a row
+    # left on the Action Table sheet would be imported as an action.
+    assert table.max_row == 1
     assert len(table.data_validations.dataValidation) == 4
-    assert book["Instructions"]["A4"].value == "Action"
+    instructions = book["Instructions"]
+    assert [cell.value for cell in instructions[3]] == ["Column", "What it takes", "Example"]
+    assert instructions["A4"].value == "Action"
+    assert instructions["C4"].value == "A campaign on sorting waste"
+    assert instructions["C5"].value == "awareness campaign"
     bulgarian = client.get(
         reverse("actions:import_template", args=[sofia_roadmap.pk]), {"lang": "bg"}
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(bulgarian.streaming_content)))
     assert book.sheetnames[0] == "Таблица за действия"
     assert book["Таблица за действия"]["A1"].value == "Действие"
-    # It comes back in with its example row, as a new action.
-    back = upload(client, sofia_roadmap, content)
+    # Imported as it was downloaded, it holds no action and says so.
+    unchanged = upload(client, sofia_roadmap, content)
+    assert "The sheet holds no action under its header" in unchanged.content.decode()
+    assert not unchanged.context["preview"].can_apply
+    assert not Action.objects.filter(roadmap=sofia_roadmap).exists()
+    # A row filled in comes back in as a new action.
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book["Action Table"].append(["Sort the waste", "awareness campaign"])
+    filled = io.BytesIO()
+    book.save(filled)
+    back = upload(client, sofia_roadmap, filled.getvalue())
     preview = back.context["preview"]
-    assert [(row.kind, row.title) for row in preview.rows] == [
-        (NEW, "Example: a campaign on sorting waste (delete this row)")
-    ]
+    assert [(row.kind, row.title) for row in preview.rows] == [(NEW, "Sort the waste")]
     assert preview.can_apply
     assert (
         client.post(
