@@ -34,14 +34,16 @@ class Job(models.Model):
     # The counts each kind reports, in the order its work passes them (the bar
     # adds them up). An import's apply reads and checks the rows again, then writes
     # them in one transaction, whose progress no other connection sees before its
-    # commit: its page says "writing" then, without a count (``writing``).
+    # commit; an export writes its other sheets (funding, pledges, partners, the
+    # timeline) after the counted rows. Either page says "writing" then, without a
+    # count (``writing``), rather than a bar stopped at 99 %.
     STAGES = {
         Kind.EXPORT: ("rows_read", "rows_written"),
         Kind.IMPORT_PREVIEW: ("rows_read", "rows_checked"),
         Kind.IMPORT_APPLY: ("rows_read", "rows_checked"),
     }
     # The kinds whose last step is such a write, after their counted stages.
-    WRITES_AT_ONCE = (Kind.IMPORT_APPLY,)
+    WRITES_AT_ONCE = (Kind.IMPORT_APPLY, Kind.EXPORT)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -245,3 +245,18 @@ def test_a_job_queued_for_long_says_the_worker_may_be_stopped(client, editor, jo
     )
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     assert "No worker has taken it up yet" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_an_export_past_its_counted_rows_says_it_writes_the_other_sheets(client, editor, job):
+    """Every row counted, the export still writes its other sheets: the page says so
+    rather than showing a bar stopped at 99 %."""
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, finished_at=None, rows_total=3, rows_read=3, rows_written=2
+    )
+    client.force_login(editor)
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "Writing the workbook" not in html
+    Job.objects.filter(pk=job.pk).update(rows_written=3)
+    html = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert "Writing the workbook's other sheets" in html
+    assert "All the rows are saved together" not in html
