@@ -6,7 +6,8 @@ The form sends the same words as the command line's options, so that both are
 read by ``mapping.parse_options``: ``map`` = "Header=field", ``map-value`` =
 "field:text=entry", ``default`` = "field=entry"; and ``sheet``, ``as-new`` (row
 numbers), ``create-organisation`` / ``kind:<name>`` and ``create-challenge`` /
-``strand:<name>`` (names folded).
+``strand:<name>`` (names folded); ``seen`` ("row=version ...", the versions shown
+of the rows matched by title, in one field).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from .preview import ImportPreview
 
 # How many rows, tick boxes or values one form may send (a crafted POST is refused).
 MAX_ENTRIES = 5_000
+# Rows matched by title whose versions the apply form sends back (in one field): as
+# many as an import reads.
+MAX_SEEN = 100_000
 
 
 def _field_choices() -> list[tuple[str, str]]:
@@ -63,7 +67,10 @@ def options(post) -> ImportOptions:
     for number in _many(post, "as-new"):
         if number.isdigit():
             chosen.as_new.add(int(number))
-    for seen in _many(post, "seen"):
+    seen_rows = [seen for packed in _many(post, "seen") for seen in packed.split()]
+    if len(seen_rows) > MAX_SEEN:
+        raise OptionError(_("The form sent too many choices."))
+    for seen in seen_rows:
         number, _equals, version = seen.partition("=")
         if number.isdigit() and version.isdigit():
             chosen.seen_versions[int(number)] = int(version)
@@ -93,11 +100,17 @@ def hidden_fields(preview: ImportPreview) -> list[tuple[str, str]]:
             fields.append(("map-value", f"{value.field}:{value.text}={value.entry}"))
     for key, entry in preview.defaults.items():
         fields.append(("default", f"{key}={entry}"))
+    seen = []
     for row in preview.rows:
         if row.as_new:
             fields.append(("as-new", str(row.row)))
         if row.matched_by_title and row.version is not None:
-            fields.append(("seen", f"{row.row}={row.version}"))
+            seen.append(f"{row.row}={row.version}")
+    if seen:
+        # One field for every row matched by title: Django refuses a form of more
+        # than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields, and a hand-made
+        # roadmap may have more rows than that.
+        fields.append(("seen", " ".join(seen)))
     for folded, name in preview.missing_organisations.items():
         if name in preview.create_organisations:
             fields.append(("create-organisation", folded))

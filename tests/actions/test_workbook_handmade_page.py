@@ -304,3 +304,28 @@ def test_the_mapping_step_in_bulgarian(client, editor, sofia_roadmap, municipali
     assert '<html lang="bg">' in page
     # The fields by their Bulgarian labels (the workbook's headers).
     assert '<option value="Timeframe=deadline" selected>Срок</option>' in page
+
+
+def test_more_rows_matched_by_title_than_a_form_may_have_fields_apply(
+    client, editor, sofia_roadmap, settings
+):
+    """The apply form sends the versions of the rows matched by title in one field:
+    a roadmap of more rows than Django's DATA_UPLOAD_MAX_NUMBER_FIELDS still applies."""
+    settings.BACKGROUND_ROWS = 5_000
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 100
+    Action.objects.bulk_create(
+        Action(roadmap=sofia_roadmap, title=f"Action {n}", activity_type="event", position=n)
+        for n in range(count)
+    )
+    rows = [["Action", "Status"]] + [[f"Action {n}", "in progress"] for n in range(count)]
+    client.force_login(editor)
+    preview = upload(client, sofia_roadmap, as_file(workbook(rows)).read())
+    assert preview.context["preview"].counts["changed"] == count
+    hidden = preview.context["hidden_fields"]
+    assert len(hidden) < 20
+    apply = {"ticket": preview.context["ticket"]}
+    for name, value in hidden:
+        apply.setdefault(name, []).append(value)
+    response = client.post(url(sofia_roadmap), apply)
+    assert response.status_code == 302
+    assert Action.objects.filter(roadmap=sofia_roadmap, status="in_progress").count() == count
