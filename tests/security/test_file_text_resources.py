@@ -5,6 +5,7 @@ organisations' aliases and notes hold CR, LF, NUL, other C0 controls, U+FFFE and
 emoji; the workbook (its Funding and Pledges sheets), the workbook a job writes, the
 partner's statement and the blank template download with 200 and hold the text
 minus the controls, and the exported workbook comes back into the import's preview.
+The admin's minutes download and its pages are private and not stored, as the site's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -23,7 +25,15 @@ from jobs.models import Job
 from stakeholders.models import Organisation
 from tests import factories
 
-from .test_file_text import _assert_clean, _markers, _xlsx_text, poisoned, poisoned_world
+from .test_file_text import (
+    IN_MINUTES,
+    _assert_clean,
+    _docx_text,
+    _markers,
+    _xlsx_text,
+    poisoned,
+    poisoned_world,
+)
 
 __all__ = ["poisoned_world"]  # the fixture, used by name below
 
@@ -180,3 +190,35 @@ def test_an_alias_full_of_controls_still_names_its_organisation(
     assert response.status_code == 200
     (row,) = response.context["preview"].rows
     assert (row.kind, row.errors, row.data.get("lead_partner")) == ("new", [], chamber.pk)
+
+
+def test_the_admins_minutes_download_is_clean_private_and_not_stored(
+    client, moderator, poisoned_world
+):
+    """The cockpit's "Download the minutes" writes the same document as the page's."""
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "download_minutes", ACTION_CHECKBOX_NAME: [poisoned_world["meeting"].pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    _assert_clean(_docx_text(response.content), IN_MINUTES, "the admin's minutes")
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_the_admins_pages_are_private_and_not_stored(client, moderator, resources):
+    client.force_login(moderator)
+    pledge = Pledge.objects.get()
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:actions_pledge_changelist"),
+        reverse("admin:actions_pledge_change", args=[pledge.pk]),
+        reverse("admin:actions_pledge_history", args=[pledge.pk]),
+        reverse("admin:stakeholders_person_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, url
