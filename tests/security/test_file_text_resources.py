@@ -27,6 +27,7 @@ from tests import factories
 
 from .test_file_text import (
     IN_MINUTES,
+    NUL,
     _assert_clean,
     _docx_text,
     _markers,
@@ -174,7 +175,9 @@ def test_an_alias_full_of_controls_still_names_its_organisation(
     admin keeps, whatever controls a paste left around it (a cell holds none)."""
     settings.WORKBOOK_IMPORT_DIR = str(tmp_path)
     roadmap = factories.roadmap(sofia)
-    chamber = factories.organisation(sofia, "Bulgarian Chamber", aliases="\x00\x07BCCI\r\n\ufffe🚲")
+    chamber = factories.organisation(
+        sofia, "Bulgarian Chamber", aliases=f"{NUL}\x07BCCI\r\n\ufffe🚲"
+    )
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Action Table"
