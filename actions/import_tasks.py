@@ -57,7 +57,14 @@ def sheet_rows(fileobj: IO[bytes], options: ImportOptions) -> int:
     WorkbookRejected, as the preview would: no such sheet, no header, unreadable, more
     rows than a job takes)."""
     rows = read_action_sheet(fileobj, options, max_rows=JOB_MAX_ROWS).rows
-    return len(rows) - header.header_at(rows, options) - 1
+    count = len(rows) - header.header_at(rows, options) - 1
+    # The reader lets a few rows past the cap (it looks for the header among them):
+    # refused here, not by a job started only to fail.
+    if count > JOB_MAX_ROWS:
+        raise WorkbookRejected(
+            _("The sheet has more than %(count)s rows.") % {"count": JOB_MAX_ROWS}
+        )
+    return count
 
 
 def is_large(rows: int) -> bool:

@@ -1,7 +1,8 @@
 """The upload case: how fast, and in how much memory, the import page refuses a bad
 file, against the preview of a good one of the table's size, both through the same
 view. The bad files are the trust issues' (issue 7's containers, issue 14's sizes:
-shared strings and a sheet past their caps, more rows than a preview reads)."""
+shared strings and a sheet past their caps, an .ods sheet past its cap, more rows
+than a preview reads and than a background job reads)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from actions.import_tasks import JOB_MAX_ROWS
 from actions.models import Roadmap
 from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 from actions.workbook.import_ import MAX_ROWS
@@ -71,6 +73,37 @@ def _too_many_rows(good: bytes) -> bytes:
     return out.getvalue()
 
 
+def _rows_past_a_jobs_cap(good: bytes) -> bytes:
+    """More rows than a background job reads: what the request refuses whatever the
+    background limit (past the preview's own cap the page hands a file to a job)."""
+    workbook = load_workbook(io.BytesIO(good))
+    sheet = workbook[label("sheet_actions")]
+    for number in range(JOB_MAX_ROWS + 1):
+        sheet.append([f"Row {number}", "event"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _ods_sheet_over_cap() -> bytes:
+    """An OpenDocument spreadsheet whose one sheet (content.xml) unpacks past the cap."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr(
+            "content.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><!--'
+            + _text(MAX_SHEET_XML_BYTES + 1024)
+            + b"--></office:document-content>",
+        )
+    return out.getvalue()
+
+
 def bad_files(good: bytes) -> dict[str, bytes]:
     """The bad uploads of the trust issue, made from a good workbook."""
     with zipfile.ZipFile(io.BytesIO(good)) as source:
@@ -111,6 +144,8 @@ def bad_files(good: bytes) -> dict[str, bytes]:
             },
         ),
         "too_many_rows": _too_many_rows(good),
+        "too_many_rows_for_a_job": _rows_past_a_jobs_cap(good),
+        "ods_sheet_over_cap": _ods_sheet_over_cap(),
     }
 
 

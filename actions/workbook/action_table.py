@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.numbers import number_separators
+from core.text import one_line
 
 from ..models import Action, Indicator
 from .cells import TEXT, TEXT_OVERDUE, VALUE, VALUE_OVERDUE, Cells
@@ -196,7 +197,8 @@ def write_action_table(
                 row.expected_results,
                 row.resources,
                 row.lead_partner__name or "",
-                "; ".join(partners.get(row.pk, ())),
+                # One line each: the import splits the list at line breaks.
+                "; ".join(one_line(name) for name in partners.get(row.pk, ())),
                 row.deadline,
                 statuses.get(row.status, row.status),
                 row.progress,

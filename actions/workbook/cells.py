@@ -156,6 +156,17 @@ def same_text(stored: str, from_cell: str) -> bool:
     return False
 
 
+def as_text(cell: Cell) -> Cell:
+    """``cell``, holding text that went through ``clean_text``, as a string cell: never
+    a formula, whatever openpyxl guessed from its first character, and quote-prefixed
+    where Excel would read a formula on editing it. For a cell of an ordinary sheet
+    too (the template's lists), which ``Cells`` does not write."""
+    cell.data_type = "s"
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
 class Cells:
     """The cells of one write-only sheet, each in a named style of its workbook.
 
@@ -248,12 +259,7 @@ class Cells:
         text = clean_text(str(value)) if value not in (None, "") else ""
         if not text:
             return self.styled(style)
-        cell = self.styled(style, text)
-        # Text as text, whatever openpyxl guessed from its first character.
-        cell.data_type = "s"
-        if text.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-        return cell
+        return as_text(self.styled(style, text))
 
     def value(self, value: object, style: str = VALUE) -> Cell:
         """A date, number or empty cell (values the app computed, not typed text).

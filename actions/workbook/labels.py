@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
+from core.text import NOT_IN_XML
+
 # key: the label's message id
 LABELS: dict[str, str] = {
     # Sheets
@@ -180,8 +182,10 @@ def label(key: str) -> str:
 
 
 def normalise(text: object) -> str:
-    """Headers compare without case, surrounding space or doubled spaces."""
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+    """Headers compare without case, surrounding space or doubled spaces; names too,
+    and without the characters a cell cannot hold (``core.text``), so that a name
+    saved with one matches the name the workbook wrote without it."""
+    return re.sub(r"\s+", " ", NOT_IN_XML.sub("", str(text))).strip().casefold()
 
 
 @cache

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import Action, Roadmap
+from .cells import as_text, clean_text
 from .labels import LISTS_SHEET, label
 
 TEMPLATE_COLUMNS = (
@@ -103,7 +104,8 @@ def write_template(roadmap: Roadmap, out: IO[bytes]) -> None:
             continue
         list_letter = get_column_letter(list_index)
         for row, value in enumerate(values, start=1):
-            lists.cell(row=row, column=list_index, value=value)
+            # A challenge's title is what a user typed: text, never a formula.
+            as_text(lists.cell(row=row, column=list_index, value=clean_text(value)))
         validation = DataValidation(
             type="list",
             formula1=f"{LISTS_SHEET}!${list_letter}$1:${list_letter}${len(values)}",

@@ -72,6 +72,11 @@ def test_benchmark_reports_every_case_at_a_tiny_size(tmp_path):
     assert memory["ours_peak_mb"] > 0 and memory["baseline_actions"] == 20
     for line in ("scale_slope", "  import_preview", "table_memory_10k_vs_1k"):
         assert line in completed.stdout
+    # Every cap of issue 14 refused and measured, the .ods's and a job's rows too.
+    uploads = results["bad_upload_vs_good_upload"]
+    caps = {"shared_strings_over_cap", "sheet_over_cap", "ods_sheet_over_cap"}
+    caps |= {"too_many_rows", "too_many_rows_for_a_job"}
+    assert caps <= set(uploads["seconds"]) and caps <= set(uploads["peak_mb"])
 
 
 def test_benchmark_leaves_the_developer_database_alone(tmp_path):

@@ -4,13 +4,15 @@ logged, other users and other addresses unaffected, a clear 429 page, and the
 network admin sees and lifts lockouts in the admin."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 
@@ -220,3 +222,14 @@ def test_lockout_also_covers_unknown_usernames(client, db):
     assert _log_in(client, "nobody", "wrong", address=HOME).status_code == 429
     # From elsewhere the guess is a failed login again, not the lockout page.
     assert _log_in(client, "nobody", "wrong", address=ELSEWHERE).status_code == 200
+
+
+def test_the_readme_names_the_lockouts_page_as_the_admin_heads_it(db):
+    """The README's trade-off section sends the network admin to the lockouts by the
+    admin's own headings (the app is relabelled "Login attempts": core/login_attempts.py)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    with translation.override("en"):
+        section = str(apps.get_app_config("axes").verbose_name)
+        models = [str(m._meta.verbose_name_plural).capitalize() for m in (AccessAttempt, AccessLog)]
+    assert f"*{section} › {models[0]}*" in readme
+    assert f"*{models[1]}*" in readme

@@ -157,6 +157,19 @@ def test_unknown_ids_answer_like_another_citys_objects(world):
         ("meetings:minutes", "meeting"),
         ("jobs:job", "job"),
         ("jobs:download", "job"),
+        # What came after issue 14: the import's template and page, the resources.
+        ("actions:timeline", "roadmap"),
+        ("actions:import", "roadmap"),
+        ("actions:import_template", "roadmap"),
+        ("actions:removed_actions", "roadmap"),
+        ("actions:pledge_create", "action"),
+        ("actions:action_indicators", "action"),
+        ("actions:pledge_edit", "pledge"),
+        ("actions:pledge_delete", "pledge"),
+        ("actions:delivery_create", "pledge"),
+        ("actions:delivery_edit", "delivery"),
+        ("actions:delivery_delete", "delivery"),
+        ("meetings:ics", "meeting"),
     ],
 )
 def test_another_citys_object_and_an_unknown_id_take_the_same_queries(
@@ -176,6 +189,23 @@ def test_another_citys_object_and_an_unknown_id_take_the_same_queries(
     queries(999_999)
     unknown = queries(999_999)
     assert queries(getattr(world.other, thing).pk) == unknown
+
+
+def test_a_statement_of_another_citys_organisation_answers_like_an_unknown_one(world, client_as):
+    """The partner's statement takes two ids: another city's roadmap, or another city's
+    organisation on the user's own roadmap, asks what an unknown id asks (one 404)."""
+    client = client_as("editor")
+
+    def queries(roadmap_pk: int, org_pk: int) -> list[str]:
+        url = reverse("actions:partner_statement", args=[roadmap_pk, org_pk])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 404
+        return [re.sub(r"\b\d+\b", "N", query["sql"]) for query in captured.captured_queries]
+
+    own, other = world.own, world.other
+    queries(999_999, 999_999)  # the session's first request (see above)
+    assert queries(other.roadmap.pk, other.key_partner.pk) == queries(999_999, 999_999)
+    assert queries(own.roadmap.pk, other.key_partner.pk) == queries(own.roadmap.pk, 999_999)
 
 
 def test_the_shared_partner_reads_sofia_only_through_sofias_membership(world, client_as):
