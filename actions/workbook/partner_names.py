@@ -73,7 +73,10 @@ class Names:
     def split(self, value: object) -> list[str]:
         """The partners a cell names."""
         names = []
-        for part in re.split(r"[;\n]", reading.text(value)):
+        parts = []
+        for line in reading.text(value).split("\n"):
+            parts.extend(self._rejoined(line.split(";")))
+        for part in parts:
             part = part.strip().strip(",").strip()
             if not part:
                 continue
@@ -85,6 +88,27 @@ class Names:
             else:
                 names.append(part)
         return [piece for name in names for piece in self._joined_by_and(name)]
+
+    def _rejoined(self, pieces: list[str]) -> list[str]:
+        """Pieces of a line split on ";", with the runs that make a partner's whole
+        name ("Grow; Share Foundation") joined again, the longest first."""
+        found, start = [], 0
+        while start < len(pieces):
+            for end in range(len(pieces), start + 1, -1):
+                run = pieces[start:end]
+                whole = next(
+                    (name for name in ("; ".join(p.strip() for p in run), ";".join(run))
+                     if self._known(name.strip())),
+                    None,
+                )  # fmt: skip
+                if whole is not None:
+                    found.append(whole)
+                    start = end
+                    break
+            else:
+                found.append(pieces[start])
+                start += 1
+        return found
 
     def _joined_by_and(self, name: str) -> list[str]:
         """ "Денкщат България и БТПП": two known organisations joined by "и"/"and";

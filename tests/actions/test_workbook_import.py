@@ -63,6 +63,33 @@ def test_reimport_of_an_unchanged_export_is_zero_changes(client, editor, table, 
     assert preview.change_count == 0 and not preview.can_apply
 
 
+def test_a_partner_whose_name_holds_a_semicolon_comes_back_whole(
+    client, editor, sofia_roadmap, sofia
+):
+    """Key partners are separated by ";", and a run of the pieces that makes a
+    partner's whole name is that partner, ";" and all."""
+    odd = factories.organisation(sofia, "Grow; Share Foundation", kind="ngo")
+    other = factories.organisation(sofia, "Acme", kind="company")
+    action = factories.action(sofia_roadmap, title="Gardens", key_partners=[odd, other])
+    workbook = exported(client, editor, sofia_roadmap)
+    preview = preview_import(sofia_roadmap, as_file(workbook))
+    assert [row.kind for row in preview.rows] == [UNCHANGED]
+    sheet = workbook.worksheets[1]
+    sheet.cell(row=row_of(sheet, action), column=6).value = "Acme; Grow; Share Foundation"
+    sheet.cell(row=row_of(sheet, action), column=6).value = "Grow; Share Foundation;Acme"
+    assert [row.kind for row in preview_import(sofia_roadmap, as_file(workbook)).rows] == [
+        UNCHANGED
+    ]
+    sheet.cell(row=row_of(sheet, action), column=6).value = "Acme; Grow"
+    typed = preview_import(sofia_roadmap, as_file(workbook))
+    assert [row.kind for row in typed.rows] == [ERROR]
+    assert "no organisation named “Grow”" in typed.rows[0].errors[0]
+    sheet.cell(row=row_of(sheet, action), column=6).value = "Acme\nGrow; Share Foundation"
+    assert [row.kind for row in preview_import(sofia_roadmap, as_file(workbook)).rows] == [
+        UNCHANGED
+    ]
+
+
 def test_bulgarian_export_round_trips(client, editor, table, sofia_roadmap):
     workbook = exported(client, editor, sofia_roadmap, lang="bg")
     assert workbook.sheetnames[1] == "Таблица за действия"
