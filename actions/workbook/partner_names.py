@@ -39,6 +39,9 @@ class ToCreate(NamedTuple):
     name: str
 
 
+# The most pieces split on ";" that one partner's name is taken to hold: a cell of
+# thousands of ";" is checked in linear time.
+MAX_NAME_PIECES = 4
 _AND = re.compile(r"\s+(?:и|and|&)\s+", re.IGNORECASE)
 
 
@@ -94,7 +97,7 @@ class Names:
         name ("Grow; Share Foundation") joined again, the longest first."""
         found, start = [], 0
         while start < len(pieces):
-            for end in range(len(pieces), start + 1, -1):
+            for end in range(min(len(pieces), start + MAX_NAME_PIECES), start + 1, -1):
                 run = pieces[start:end]
                 whole = next(
                     (name for name in ("; ".join(p.strip() for p in run), ";".join(run))
