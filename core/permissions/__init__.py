@@ -40,6 +40,7 @@ from .access import (
     forget_access,
     own_city_filter,
     own_city_ids,
+    staff_user_filter,
     works_for_a_city,
 )
 from .meetings import can_manage_meetings, meeting_filter, meeting_roadmap_filter
@@ -113,5 +114,6 @@ __all__ = [
     "partner_user_filter",
     "person_filter",
     "roadmap_filter",
+    "staff_user_filter",
     "works_for_a_city",
 ]

@@ -129,3 +129,15 @@ def city_filter(user, prefix: str = "") -> Q:
     if access.is_network_admin:
         return Q()
     return Q(**{f"{prefix}id__in": access.staff_city_ids})
+
+
+def staff_user_filter(city_ids, prefix: str = "") -> Q:
+    """A Q object selecting the users (via ``prefix``) who work for one of ``city_ids`` as
+    staff: active, editor or moderator, with access to the city (``Access.staff_city_ids``)."""
+    return Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}city_accesses__city_id__in": city_ids,
+            f"{prefix}groups__name__in": (EDITOR, MODERATOR),
+        }
+    )
