@@ -118,9 +118,11 @@ def limit_workbook(roadmap: Roadmap, out: IO[bytes]) -> int:
 
 
 def _limit_timeline(ws, actions) -> None:
-    """The same cells as our Timeline: a month per column, the action's span marked."""
-    rows = list(actions.values_list("title", "start_date", "deadline"))
-    days = [day for _title, start, end in rows for day in (start, end) if day]
+    """The same cells as our Timeline: a month per column in the header, and an action
+    a row, its title, dates and status (our bars are conditional formatting over the
+    empty month grid, coloured by the status written after it)."""
+    rows = list(actions.values_list("title", "start_date", "deadline", "status"))
+    days = [day for _title, start, end, _status in rows for day in (start, end) if day]
     if not days:
         return
     first = min(days).replace(day=1)
@@ -130,13 +132,9 @@ def _limit_timeline(ws, actions) -> None:
 
     months = min(month(max(days)) + 1, 120)
     ws.append(["title", "start", "deadline", *range(months)])
-    for title, start, deadline in rows:
-        begin, end = start or deadline, deadline or start
-        span = []
-        if begin is not None:
-            from_index, to_index = max(month(begin), 0), min(month(end), months - 1)
-            span = [None] * from_index + [""] * (to_index - from_index + 1)
-        ws.append([title, start, deadline, *span])
+    grid = [None] * months
+    for title, start, deadline, status in rows:
+        ws.append([title, start, deadline, *grid, status])
 
 
 def limit_import(roadmap: Roadmap, content: bytes, *, by) -> int:

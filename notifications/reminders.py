@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
-from core.permissions import EDITOR, MODERATOR
+from core import permissions
 from jobs.services import jobs_prune
 from meetings.models import Meeting, NextStep
 from outbox.models import Kind
@@ -60,11 +60,7 @@ def _people_of(*, organisation_ids=(), person_ids=()) -> dict[int, Person]:
 def _staff_of(city_ids) -> dict[int, list[Person]]:
     """The people behind the accounts of each city's editors and moderators."""
     people = (
-        Person.objects.filter(
-            user__is_active=True,
-            user__city_accesses__city_id__in=city_ids,
-            user__groups__name__in=(EDITOR, MODERATOR),
-        )
+        Person.objects.filter(permissions.staff_user_filter(city_ids, prefix="user__"))
         .select_related("organisation__city", "mail_preference")
         .prefetch_related("user__city_accesses")
         .distinct()

@@ -1,6 +1,7 @@
 """Who may see and change which roadmap, action and meeting."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from actions.models import Action, Roadmap
 from core import permissions
@@ -421,3 +422,20 @@ def test_a_login_without_role_or_organisation_works_for_no_city(db):
     nobody = factories.user()
     assert not permissions.works_for_a_city(nobody)
     assert permissions.own_city_ids(nobody) == frozenset()
+
+
+def test_staff_user_filter_selects_whom_access_makes_a_citys_staff(
+    editor, other_editor, moderator, partner, network_admin, sofia, vratsa
+):
+    users = [editor, other_editor, moderator, partner, network_admin]
+    users.append(factories.user(role="editor", cities=[sofia], is_active=False))
+    for city in (sofia, vratsa):
+        selected = set(
+            get_user_model()
+            .objects.filter(permissions.staff_user_filter([city.pk]))
+            .values_list("pk", flat=True)
+        )
+        expected = {
+            user.pk for user in users if city.pk in permissions.access_for(user).staff_city_ids
+        }
+        assert selected == expected and expected

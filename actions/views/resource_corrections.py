@@ -54,6 +54,31 @@ def _is_conflict(error: ValidationError) -> bool:
     return getattr(error, "code", None) == "conflict"
 
 
+def _write(request, write, *, form=None, done: str, again: str, message: str):
+    """The POST of a correction page: ``write()``, the service (once ``form``, if there is
+    one, is valid), which returns the warnings to show, if any.
+
+    Done: the warnings, ``message``, and a redirect to ``done``. A lost update, or a
+    refusal with no form to place it on: its message and a redirect to ``again`` (the
+    page afresh). Any other refusal goes on ``form``'s fields, and None is returned: the
+    page is shown again with them (422).
+    """
+    if form is not None and not form.is_valid():
+        return None
+    try:
+        warnings = write()
+    except ValidationError as error:
+        if form is None or _is_conflict(error):
+            messages.error(request, " ".join(error.messages))
+            return redirect(again)
+        place_errors(form, error)
+        return None
+    for warning in warnings or ():
+        messages.warning(request, warning)
+    messages.success(request, message)
+    return redirect(done)
+
+
 @require_http_methods(["GET", "POST"])
 def pledge_edit(request, pk: int):
     """A pledge's page for its editors: the pledge to correct, and its ledger."""
@@ -62,22 +87,25 @@ def pledge_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         form = PledgeCorrectionForm(request.POST, instance=pledge, roadmap=action.roadmap)
-        if form.is_valid():
-            try:
-                services.pledge_update(
-                    pledge=pledge,
-                    data=form.service_data(),
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                if _is_conflict(error):
-                    messages.error(request, " ".join(error.messages))
-                    return redirect(_pledge_url(pledge))
-                place_errors(form, error)
-            else:
-                messages.success(request, _("Pledge saved."))
-                return redirect(resources_url(action))
+
+        def save():
+            services.pledge_update(
+                pledge=pledge,
+                data=form.service_data(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+
+        response = _write(
+            request,
+            save,
+            form=form,
+            done=resources_url(action),
+            again=_pledge_url(pledge),
+            message=_("Pledge saved."),
+        )
+        if response is not None:
+            return response
         status = 422
     else:
         form = PledgeCorrectionForm(instance=pledge, roadmap=action.roadmap)
@@ -100,17 +128,17 @@ def pledge_edit(request, pk: int):
 def pledge_delete(request, pk: int):
     pledge = _get_pledge_for_editor(request, pk)
     if request.method == "POST":
-        try:
-            services.pledge_delete(
+        return _write(
+            request,
+            lambda: services.pledge_delete(
                 pledge=pledge,
                 by=request.user,
                 expected_version=whole_number(request.POST.get("version")),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(_pledge_url(pledge))
-        messages.success(request, _("Pledge removed. Its history keeps what it was."))
-        return redirect(resources_url(pledge.action))
+            ),
+            done=resources_url(pledge.action),
+            again=_pledge_url(pledge),
+            message=_("Pledge removed. Its history keeps what it was."),
+        )
     return render(
         request,
         "actions/resource_confirm_delete.html",
@@ -136,24 +164,23 @@ def delivery_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         form = DeliveryCorrectionForm(request.POST, instance=delivery)
-        if form.is_valid():
-            try:
-                done = services.delivery_update(
+        response = _write(
+            request,
+            lambda: (
+                services.delivery_update(
                     delivery=delivery,
                     data=form.service_data(),
                     by=request.user,
                     expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                if _is_conflict(error):
-                    messages.error(request, " ".join(error.messages))
-                    return redirect(reverse("actions:delivery_edit", args=[delivery.pk]))
-                place_errors(form, error)
-            else:
-                for warning in done.warnings:
-                    messages.warning(request, warning)
-                messages.success(request, _("Delivery saved."))
-                return redirect(_pledge_url(pledge))
+                ).warnings
+            ),
+            form=form,
+            done=_pledge_url(pledge),
+            again=reverse("actions:delivery_edit", args=[delivery.pk]),
+            message=_("Delivery saved."),
+        )
+        if response is not None:
+            return response
         status = 422
     else:
         form = DeliveryCorrectionForm(instance=delivery)
@@ -170,17 +197,17 @@ def delivery_delete(request, pk: int):
     delivery = _get_delivery_for_editor(request, pk)
     pledge = delivery.pledge
     if request.method == "POST":
-        try:
-            services.delivery_delete(
+        return _write(
+            request,
+            lambda: services.delivery_delete(
                 delivery=delivery,
                 by=request.user,
                 expected_version=whole_number(request.POST.get("version")),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(reverse("actions:delivery_delete", args=[delivery.pk]))
-        messages.success(request, _("Delivery removed. Its history keeps what it was."))
-        return redirect(_pledge_url(pledge))
+            ),
+            done=_pledge_url(pledge),
+            again=reverse("actions:delivery_delete", args=[delivery.pk]),
+            message=_("Delivery removed. Its history keeps what it was."),
+        )
     return render(
         request,
         "actions/resource_confirm_delete.html",

@@ -126,6 +126,12 @@ def add_styles(workbook) -> dict[str, StyleArray]:
     return arrays
 
 
+def rule_fill(fill: PatternFill) -> PatternFill:
+    """``fill`` as a conditional format draws it: a solid fill of a differential style
+    takes its colour from the background colour in Excel, so both colours are set."""
+    return PatternFill(fill.fill_type, fgColor=fill.fgColor, bgColor=fill.fgColor)
+
+
 def clean_text(value: str) -> str:
     """Text as it can be stored in a cell: no forbidden characters, not too long.
 
@@ -175,7 +181,7 @@ class Cells:
     name (``cell.style = name``), without looking the style up again for each cell.
 
     An empty cell is one object per style, shared (openpyxl writes each cell of a
-    row before it takes the next): a Timeline bar is a row of them. An empty cell
+    row before it takes the next). An empty cell
     of TEXT or VALUE, which draws nothing, is not written at all (``append``);
     the columns carry the TEXT style (``set_widths``), so that what a partner
     types there later looks as the cells around it. A written cell costs openpyxl

@@ -10,6 +10,9 @@ from collections import defaultdict
 
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import ColumnDimension
 
 from stakeholders.models import Organisation
 
@@ -23,8 +26,12 @@ from .cells import (
     NOW,
     SPAN,
     SPAN_DONE,
+    SPAN_DONE_FILL,
+    SPAN_FILL,
     SPAN_OVERDUE,
+    SPAN_OVERDUE_FILL,
     Cells,
+    rule_fill,
 )
 from .labels import label
 from .resource_sheets import PartnerSums
@@ -36,6 +43,8 @@ CHUNK_SIZE = 2000
 # The Timeline's legend (two rows) and its header, printed on every page.
 TIMELINE_HEADER_ROW = 3
 TIMELINE_TITLE_ROWS = f"1:{TIMELINE_HEADER_ROW}"
+# The first month's column (D): title, start and deadline before it.
+TIMELINE_FIRST_MONTH = 4
 MONTH_WIDTH = 4.5
 # The upright month header ("03.2021" in bold) is this many points high.
 MONTH_HEADER_POINTS = 48.0
@@ -47,18 +56,28 @@ def write_timeline(
     today: datetime.date,
     period: tuple[datetime.date | None, datetime.date | None] = (None, None),
 ) -> None:
+    """The Timeline: an action a row, its title, start and deadline, and a month a column.
+
+    The bars are conditional formatting over the empty month grid (``add_bar_rules``), not a
+    cell per month: a month is coloured where it lies between the row's start and deadline.
+    What colour is the row's, written once in a hidden column after the grid: the legend's
+    own text for an overdue (``Action.overdue_on``) or a done action, nothing for the rest.
+    """
     first, last, _counts = months_of(actions, today, period=period, max_months=MAX_TIMELINE_MONTHS)
     months = last - first + 1
 
     ws = cells.ws
     cells.set_widths((40, 12, 12, *([MONTH_WIDTH] * months)))
+    kind_letter = get_column_letter(TIMELINE_FIRST_MONTH + months)
+    ws.column_dimensions[kind_letter] = ColumnDimension(ws, index=kind_letter, hidden=True)
     ws.freeze_panes = f"D{TIMELINE_HEADER_ROW + 1}"
     # The legend: each colour named in a cell of that colour, as the page shows them.
+    overdue, done = label("overdue"), _("done")
     cells.append(
         [
             cells.text(_("planned or in progress"), SPAN),
-            cells.text(label("overdue"), SPAN_OVERDUE),
-            cells.text(_("done"), SPAN_DONE),
+            cells.text(overdue, SPAN_OVERDUE),
+            cells.text(done, SPAN_DONE),
         ]
     )
     cells.append([cells.text(_("the current month"), NOW)])
@@ -73,23 +92,44 @@ def write_timeline(
     rows = actions.values_list("title", "start_date", "deadline", "status").iterator(
         chunk_size=CHUNK_SIZE
     )
+    grid = [None] * months
+    overdue_cell, done_cell = cells.text(overdue), cells.text(done)
     for title, start, deadline, status in rows:
         row = [cells.text(title), cells.value(start), cells.value(deadline)]
-        begin, end = start or deadline, deadline or start
-        if begin is not None:
+        if start is not None or deadline is not None:
             if Action.overdue_on(deadline=deadline, status=status, today=today):
-                style = SPAN_OVERDUE
+                row.extend((*grid, overdue_cell))
             elif status == Action.Status.DONE:
-                style = SPAN_DONE
-            else:
-                style = SPAN
-            # Cut to the grid: a span wholly outside it fills no cell.
-            from_index = max(month_number(min(begin, end)) - first, 0)
-            to_index = min(month_number(max(begin, end)) - first, months - 1)
-            if from_index <= to_index:
-                row.extend([None] * from_index)
-                row.extend(cells.styled(style) for _month in range(from_index, to_index + 1))
+                row.extend((*grid, done_cell))
         cells.append(row)
+    if cells.rows > TIMELINE_HEADER_ROW:
+        add_bar_rules(ws, months, last_row=cells.rows)
+
+
+def add_bar_rules(ws, months: int, *, last_row: int) -> None:
+    """Colour the Timeline's bars: over the month grid (from ``TIMELINE_FIRST_MONTH``, the
+    rows after the header), a month whose first day (its header) lies from the first of
+    the month of the row's earlier date to its later date (start and deadline, either one
+    alone where the other is missing); red where the hidden column after the grid holds
+    the legend's "overdue", grey where it holds "done", green otherwise. The first true
+    rule colours the month, in Excel and in LibreOffice alike."""
+    first_row = TIMELINE_HEADER_ROW + 1
+    first_letter = get_column_letter(TIMELINE_FIRST_MONTH)
+    last_letter = get_column_letter(TIMELINE_FIRST_MONTH + months - 1)
+    kind = f"${get_column_letter(TIMELINE_FIRST_MONTH + months)}{first_row}"
+    month = f"{first_letter}${TIMELINE_HEADER_ROW}"
+    dates = f"$B{first_row}:$C{first_row}"
+    span = f"{month}>=DATE(YEAR(MIN({dates})),MONTH(MIN({dates})),1),{month}<=MAX({dates})"
+    grid = f"{first_letter}{first_row}:{last_letter}{last_row}"
+    # The legend's cells: B1 names the overdue colour, C1 the done one (write_timeline).
+    for formula, fill in (
+        (f"AND({kind}=$B$1,{span})", SPAN_OVERDUE_FILL),
+        (f"AND({kind}=$C$1,{span})", SPAN_DONE_FILL),
+        (f"AND({span})", SPAN_FILL),
+    ):
+        ws.conditional_formatting.add(
+            grid, FormulaRule(formula=[formula], stopIfTrue=True, fill=rule_fill(fill))
+        )
 
 
 def write_indicators(cells: Cells, actions: QuerySet) -> None:

@@ -260,14 +260,19 @@ def test_timeline_indicators_partners_and_meetings_sheets(
     timeline = list(workbook["Timeline"].iter_rows(values_only=True))
     assert timeline[2][:3] == ("Action", "Start", "Deadline")
     assert timeline[2][3] == datetime.datetime(2021, 3, 1)  # the earliest month
-    school_row = workbook["Timeline"][5]
-    filled = [cell.column for cell in school_row[3:] if cell.fill.fill_type == "solid"]
-    assert filled[0] == 4  # from March 2021, the first month column
-    # ... to the deadline's month, every month between filled.
-    months = [cell.value for cell in workbook["Timeline"][3][3:]]
+    # The school programme's row: its dates, then the month grid its bar colours
+    # (conditional formatting, test_workbook_layout; drawn: test_workbook_in_libreoffice).
+    school_row = timeline[4]
     deadline = timezone.localdate() - datetime.timedelta(days=3)
-    last = months.index(datetime.datetime(deadline.year, deadline.month, 1)) + 4
-    assert filled == list(range(4, last + 1))
+    assert school_row[:3] == (
+        "School programme",
+        datetime.datetime(2021, 3, 1),
+        datetime.datetime(deadline.year, deadline.month, deadline.day),
+    )
+    months = [value for value in timeline[2][3:] if value is not None]
+    assert months[0] == datetime.datetime(2021, 3, 1)  # the bar's first month is the first
+    assert school_row[3 : 3 + len(months)] == (None,) * len(months)
+    assert school_row[3 + len(months)] == "overdue"
 
     indicators = list(workbook["Indicators"].iter_rows(values_only=True))
     assert indicators[1] == (

@@ -224,3 +224,70 @@ def test_long_roadmap_repeats_its_titles_on_every_printed_page(
     for text in timeline:
         assert "planned or in progress" in text and "Deadline" in text
         assert "Action number" in text
+
+
+def _timeline_rows(html: Path) -> list[list[tuple[str, str | None]]]:
+    """The Timeline sheet of LibreOffice's HTML export of a workbook: its rows, each a
+    list of (text, background colour) cells, the colours as Calc draws them (its
+    conditional formatting evaluated)."""
+    text = html.read_text(encoding="utf-8", errors="replace")
+    sheet = text.split("<em>Timeline</em>", 1)[1].split("</table>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", sheet, re.DOTALL):
+        cells = []
+        for attributes, content in re.findall(r"<td([^>]*)>(.*?)</td>", row, re.DOTALL):
+            assert "colspan" not in attributes  # one cell a column, so that columns count
+            colour = re.search(r'bgcolor="#([0-9A-Fa-f]{6})"', attributes)
+            cells.append(
+                (re.sub(r"<[^>]+>", "", content).strip(), colour and colour.group(1).upper())
+            )
+        rows.append(cells)
+    return rows
+
+
+@pytest.mark.parametrize("resaved", [False, True], ids=["ours", "resaved by LibreOffice"])
+def test_timeline_bars_show_in_libreoffice(soffice, demo_roadmap, tmp_path, resaved):
+    # The export's today is 03.12.2026 (_export).
+    for title, status, start, deadline in (
+        ("Bar overdue", "in_progress", datetime.date(2022, 2, 10), datetime.date(2022, 5, 20)),
+        ("Bar done", "done", datetime.date(2022, 3, 1), datetime.date(2022, 4, 30)),
+        ("Bar running", "agreed", datetime.date(2026, 11, 1), datetime.date(2027, 1, 31)),
+        ("Bar from its start", "proposed", datetime.date(2027, 2, 15), None),
+        ("Bar to its deadline", "postponed", None, datetime.date(2027, 3, 1)),
+        ("Bar of no dates", "proposed", None, None),
+        ("Bar dropped", "dropped", datetime.date(2022, 1, 5), datetime.date(2022, 1, 31)),
+    ):
+        factories.action(
+            demo_roadmap, title=title, status=status, start_date=start, deadline=deadline
+        )
+    exported = _export(demo_roadmap, tmp_path, "en")
+    if resaved:
+        exported = soffice(exported, "xlsx:Calc MS Excel 2007 XML")
+    rows = _timeline_rows(soffice(exported, "html"))
+    [header] = [row for row in rows if row and row[0][0] == "Action"]
+    months = [text for text, _colour in header[3:]]
+    assert "01.2022" in months and "03.2027" in months
+    assert all(
+        re.fullmatch(r"\d\d\.\d{4}", month) for month in months
+    )  # the hidden column not shown
+    bars = {
+        row[0][0]: [
+            (months[index], colour) for index, (_text, colour) in enumerate(row[3:]) if colour
+        ]
+        for row in rows
+        if row and row[0][0].startswith("Bar ")
+    }
+    red, grey, green = "E06666", "BFBFBF", "8FBC8F"
+    assert bars == {
+        "Bar overdue": [(month, red) for month in ("02.2022", "03.2022", "04.2022", "05.2022")],
+        "Bar done": [("03.2022", grey), ("04.2022", grey)],
+        "Bar running": [(month, green) for month in ("11.2026", "12.2026", "01.2027")],
+        "Bar from its start": [("02.2027", green)],
+        "Bar to its deadline": [("03.2027", green)],
+        "Bar of no dates": [],
+        "Bar dropped": [("01.2022", green)],  # closed: past its deadline, not overdue
+    }
+    # The legend keeps its colours, and every demo action with dates has its bar.
+    assert [colour for _text, colour in rows[0][:3]] == [green, red, grey]
+    dated = demo_roadmap.actions.exclude(start_date=None, deadline=None).count()
+    assert sum(1 for row in rows[3:] if any(colour for _text, colour in row[3:])) == dated

@@ -148,9 +148,10 @@ def test_page_footer_in_bulgarian_and_long_titles_cut(client, editor, table, sof
     assert header_text("A & B") == "A && B"
 
 
-def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
-    client, editor, table, sofia_roadmap
-):
+@pytest.fixture
+def timeline_table(table, sofia_roadmap):
+    """The table's actions, one done and one running past today (so that the Timeline's
+    grid holds the current month)."""
     factories.action(
         sofia_roadmap,
         title="Finished",
@@ -158,10 +159,15 @@ def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
         start_date=datetime.date(2021, 4, 1),
         deadline=datetime.date(2021, 5, 31),
     )
-    # Running past today, so that the grid holds the current month.
     factories.action(
         sofia_roadmap, title="Running", deadline=timezone.localdate() + datetime.timedelta(days=62)
     )
+    return table
+
+
+def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
+    client, editor, timeline_table, sofia_roadmap
+):
     sheet = _workbook(client, editor, sofia_roadmap)["Timeline"]
     legend = [(cell.value, cell.fill.fgColor.rgb[-6:]) for cell in sheet[1] if cell.value]
     assert legend == [
@@ -172,7 +178,8 @@ def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
     assert sheet["A2"].value == "the current month"
     now_fill = sheet["A2"].fill.fgColor.rgb[-6:]
     header = sheet[3]
-    months = header[3:]
+    # The month columns: the grid's, not the hidden column after it (timeline_bars).
+    months = [cell for cell in header[3:] if not _hidden(sheet, cell.column)]
     assert all(cell.font.b and cell.is_date for cell in months)
     assert all(cell.alignment.text_rotation == 90 for cell in months)
     assert sheet.row_dimensions[3].height >= 40
@@ -183,13 +190,52 @@ def test_timeline_month_header_is_a_header_with_the_current_month_and_a_legend(
     assert others == {"D9E2D0"}  # the header's colour
     assert sheet.column_dimensions["D"].width == MONTH_WIDTH
     assert sheet.freeze_panes == "D4"
+
+
+def _hidden(sheet, column: int) -> bool:
+    return sheet.column_dimensions[get_column_letter(column)].hidden
+
+
+def test_timeline_bars_are_conditional_formatting_over_an_empty_month_grid(
+    client, editor, timeline_table, sofia_roadmap
+):
+    factories.action(sofia_roadmap, title="Undated", start_date=None, deadline=None)
+    sheet = _workbook(client, editor, sofia_roadmap)["Timeline"]
+    months = [cell for cell in sheet[3][3:] if cell.is_date]
+    last = get_column_letter(3 + len(months))
+    kind = get_column_letter(4 + len(months))
+    # One column after the grid, hidden (it prints nothing), holds what colours a bar.
+    assert [column for column in range(1, sheet.max_column + 1) if _hidden(sheet, column)] == [
+        4 + len(months)
+    ]
+    assert (sheet["B1"].value, sheet["C1"].value) == ("overdue", "done")  # the legend
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
-    done = {cell.fill.fgColor.rgb[-6:] for cell in rows["Finished"][3:] if cell.has_style}
-    assert done == {"BFBFBF"}
-    overdue = {
-        cell.fill.fgColor.rgb[-6:] for cell in rows["School programme"][3:] if cell.has_style
-    }
-    assert overdue == {"E06666"}
+    assert rows["Finished"][3 + len(months)].value == "done"
+    assert rows["School programme"][3 + len(months)].value == "overdue"
+    assert rows["Running"][1].value is None and rows["Running"][2].is_date
+    assert len(rows["Running"]) <= 3 or rows["Running"][3 + len(months)].value is None
+    assert len(rows["Undated"]) <= 3 or rows["Undated"][3 + len(months)].value is None
+    # The month grid stays empty: no cell per month, nothing styled.
+    for row in rows.values():
+        assert all(cell.value is None and not cell.has_style for cell in row[3 : 3 + len(months)])
+
+    [formatting] = list(sheet.conditional_formatting)
+    assert str(formatting.sqref) == f"D4:{last}{sheet.max_row}"
+    span = "D$3>=DATE(YEAR(MIN($B4:$C4)),MONTH(MIN($B4:$C4)),1),D$3<=MAX($B4:$C4)"
+    rules = sorted(formatting.rules, key=lambda rule: rule.priority)
+    assert [(rule.type, rule.formula, rule.stopIfTrue) for rule in rules] == [
+        ("expression", [f"AND(${kind}4=$B$1,{span})"], True),
+        ("expression", [f"AND(${kind}4=$C$1,{span})"], True),
+        ("expression", [f"AND({span})"], True),
+    ]
+    # Each rule's fill is the legend's colour, as Excel (background) and LibreOffice
+    # (foreground) read a conditional solid fill.
+    fills = [rule.dxf.fill for rule in rules]
+    assert [fill.fill_type for fill in fills] == ["solid"] * 3
+    assert [fill.bgColor.rgb[-6:] for fill in fills] == ["E06666", "BFBFBF", "8FBC8F"]
+    assert [fill.fgColor.rgb[-6:] for fill in fills] == ["E06666", "BFBFBF", "8FBC8F"]
+    legend = [sheet["B1"], sheet["C1"], sheet["A1"]]
+    assert [cell.fill.fgColor.rgb[-6:] for cell in legend] == ["E06666", "BFBFBF", "8FBC8F"]
 
 
 def test_text_is_written_as_utf8_not_character_references(client, editor, sofia_roadmap):
