@@ -224,3 +224,13 @@ def test_long_roadmap_repeats_its_titles_on_every_printed_page(
     for text in timeline:
         assert "planned or in progress" in text and "Deadline" in text
         assert "Action number" in text
+
+
+def test_a_missing_libreoffice_skips_with_its_reason_and_fails_in_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="soffice is not installed"):
+        _tool("soffice")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI installs it in \.ci/run"):
+        _tool("soffice")
