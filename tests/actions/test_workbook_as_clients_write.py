@@ -258,11 +258,38 @@ def test_a_currency_in_the_number_against_the_currency_column_is_an_error(sofia_
     rows.append(["Bench painting", "volunteering", "1.2.3"])
     preview = checked_preview(sofia_roadmap, xlsx(rows))
     assert [row.errors for row in preview.rows] == [
-        ["C2: the amount is in EUR but the currency column says BGN"],
+        [
+            "C2: the amount is in EUR but the currency column says BGN; write the amount "
+            "without a currency, or the same currency in both"
+        ],
         [
             "C3: not a number; write it as 1234.50, 1 234,50, 1,234.50 or 1.234,50, "
             "with € or лв. if you like"
         ],
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["€15,000 / year", "15 000 лв. на година", "1,200 EUR monthly", "500 лв./месец"]
+)
+def test_an_amount_per_year_or_month_asks_for_the_whole_budget(sofia_roadmap, typed):
+    """A rate is not the action's budget: read as one, it would be the wrong number."""
+    rows = [["Action", "Type of activity", "Estimated budget", "ID", "Version"]]
+    rows.append(["Tree planting", "volunteering", typed])
+    (row,) = checked_preview(sofia_roadmap, xlsx(rows)).rows
+    assert row.errors == [
+        "C2: an amount per year or month; the budget is the action's whole budget: write it "
+        "as 1234.50, 1 234,50, 1,234.50 or 1.234,50, with € or лв. if you like"
+    ]
+
+
+def test_unknown_partners_are_named_and_what_is_accepted_said_once(sofia_roadmap):
+    rows = [["Action", "Type of activity", "Key partners", "ID", "Version"]]
+    rows.append(["Tree planting", "volunteering", "Acme; Foo\nBar"])
+    (row,) = checked_preview(sofia_roadmap, xlsx(rows)).rows
+    assert row.errors == [
+        "C2: no organisation named “Acme”; no organisation named “Foo”; no organisation "
+        "named “Bar”; separate partners with ; or a new line"
     ]
 
 
