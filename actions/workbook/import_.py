@@ -370,6 +370,8 @@ class _Reader:
                 f"{self.letters.get('version', self.letters['title'])}{row.row}: "
                 + _("version %(file)s is newer than the saved version %(saved)s")
                 % {"file": row.version, "saved": row.current_version}
+                + "; "
+                + _("keep the version the workbook was downloaded with, or download it again")
             )
             row.kind = ERROR
         elif not changes:

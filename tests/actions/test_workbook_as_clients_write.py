@@ -283,6 +283,16 @@ def test_an_amount_per_year_or_month_asks_for_the_whole_budget(sofia_roadmap, ty
     ]
 
 
+def test_a_version_newer_than_the_saved_one_says_what_to_write(sofia_roadmap, school):
+    rows = [HEADER, school_row(school, Version=99)]
+    (row,) = checked_preview(sofia_roadmap, xlsx(rows)).rows
+    letter = openpyxl.utils.get_column_letter(HEADER.index("Version") + 1)
+    assert row.errors == [
+        f"{letter}2: version 99 is newer than the saved version 1; keep the version the "
+        "workbook was downloaded with, or download it again"
+    ]
+
+
 def test_unknown_partners_are_named_and_what_is_accepted_said_once(sofia_roadmap):
     rows = [["Action", "Type of activity", "Key partners", "ID", "Version"]]
     rows.append(["Tree planting", "volunteering", "Acme; Foo\nBar"])
