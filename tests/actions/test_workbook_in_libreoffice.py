@@ -187,12 +187,13 @@ def test_unedited_workbook_saved_by_libreoffice_imports_as_no_change(
     assert not {NEW, CHANGED, CONFLICT, ERROR} & set(_preview_counts(demo_roadmap, back))
 
 
-def test_three_cells_typed_and_a_row_deleted_in_calc_are_those_three_changes(
+def test_cells_typed_and_a_row_deleted_in_calc_are_exactly_those_changes(
     calc, demo_roadmap, tmp_path
 ):
-    """Typed in Calc: a status from the list, "85%" (a percentage cell) and "1,234.50"
-    (a number); a row deleted (Calc then writes an empty row 1048576 and the dimension
-    A1:S1048576). The preview is the three changes and the row not in the file."""
+    """Typed in Calc: a status from the list, "85%" (a percentage cell), "1,234.50"
+    (a number) and a formula (its cached value is read); a row deleted (Calc then writes
+    an empty row 1048576 and the dimension A1:S1048576). The preview is those four
+    changes and the row not in the file."""
     exported = _export(demo_roadmap, tmp_path, "en")
     sheet = label("sheet_actions")
     edited = calc(
@@ -202,6 +203,7 @@ def test_three_cells_typed_and_a_row_deleted_in_calc_are_those_three_changes(
             "type H4 in progress",
             "type I3 85%",
             "type N5 1,234.50",
+            "type N7 =15000+5000",
             "delete-row A6",
         ],
     )
@@ -212,13 +214,15 @@ def test_three_cells_typed_and_a_row_deleted_in_calc_are_those_three_changes(
             if name.startswith("xl/worksheets/sheet") and b"A1:S1048576" in package.read(name)
         }
         assert names, "Calc wrote no dimension down to row 1048576: the case is not tested"
-        assert b'<row r="1048576"' in package.read(names.pop())
+        table = package.read(names.pop())
+        assert b'<row r="1048576"' in table
+        assert re.search(rb"<f[^>]*>15000\+5000</f><v>20000</v>", table)  # and its cached value
     content = edited.read_bytes()
     check_workbook_file(io.BytesIO(content), len(content))
     preview = preview_import(demo_roadmap, io.BytesIO(content))
     assert {kind: count for kind, count in preview.counts.items() if count} == {
-        CHANGED: 3,
-        UNCHANGED: 12,
+        CHANGED: 4,
+        UNCHANGED: 11,
     }
     assert preview.missing_rows == 1
     assert [
@@ -229,6 +233,7 @@ def test_three_cells_typed_and_a_row_deleted_in_calc_are_those_three_changes(
         (3, [("Progress (%)", "80", "85")]),
         (4, [("Status", "agreed", "in progress")]),
         (5, [("Estimated budget", "—", "1234.5")]),
+        (6, [("Estimated budget", "—", "20000")]),  # row 7 before the deletion
     ]
 
 
