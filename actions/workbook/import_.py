@@ -256,7 +256,9 @@ class _Reader:
             error(
                 "budget",
                 _("the amount is in %(named)s but the currency column says %(currency)s")
-                % {"named": named, "currency": data["currency"]},
+                % {"named": named, "currency": data["currency"]}
+                + "; "
+                + _("write the amount without a currency, or the same currency in both"),
             )
 
     def _value(self, key: str, value: object, action: dict | None):
@@ -312,14 +314,15 @@ class _Reader:
 
     def _partners(self, value: object) -> frozenset:
         """Every partner a cell names; every unknown one named in one message."""
-        hint = _("separate partners with ; or a new line")
         found, unknown = set(), []
         for name in self.names.split(value):
             try:
-                found.add(self.names.organisation(name, hint))
+                found.add(self.names.organisation(name))
             except reading.CellError as exc:
                 unknown.append(exc.message)
         if unknown:
+            # What is accepted said once, after every name not found.
+            unknown.append(_("separate partners with ; or a new line"))
             raise reading.CellError("; ".join(unknown))
         return frozenset(found)
 
@@ -367,6 +370,8 @@ class _Reader:
                 f"{self.letters.get('version', self.letters['title'])}{row.row}: "
                 + _("version %(file)s is newer than the saved version %(saved)s")
                 % {"file": row.version, "saved": row.current_version}
+                + "; "
+                + _("keep the version the workbook was downloaded with, or download it again")
             )
             row.kind = ERROR
         elif not changes:

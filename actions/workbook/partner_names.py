@@ -123,7 +123,7 @@ class Names:
             return pieces
         return [name]
 
-    def organisation(self, name: str, hint: str) -> int | ToCreate:
+    def organisation(self, name: str, hint: str = "") -> int | ToCreate:
         candidates = self.organisations_named.get(fold(name), [])
         if len(candidates) > 1:
             candidates = [c for c in candidates if c[1] == self.roadmap.city_id]
@@ -136,9 +136,8 @@ class Names:
         self.missing_organisations.setdefault(fold(name), name)
         if fold(name) in self.options.create_organisations:
             return ToCreate("organisation", self.missing_organisations[fold(name)])
-        raise reading.CellError(
-            _("no organisation named “%(name)s”") % {"name": name} + "; " + hint
-        )
+        message = _("no organisation named “%(name)s”") % {"name": name}
+        raise reading.CellError(f"{message}; {hint}" if hint else message)
 
     # --- challenges --------------------------------------------------------
 

@@ -154,6 +154,14 @@ def _digits(number: str) -> str | None:
     return sign + number.replace(mark, ".")
 
 
+# A rate rather than an amount: "€15,000 / year", "500 лв. на месец", "1 200 EUR monthly".
+_PER_PERIOD = re.compile(
+    r"^(?P<amount>.*\d.*?)\s*(?:(?:/|per|a|на|за)\s*(?:year|yr|annum|month|година|год\.?"
+    r"|месец|мес\.?)|annually|yearly|monthly|годишно|месечно)\.?$",
+    re.IGNORECASE,
+)
+
+
 def amount(value: object) -> tuple[Decimal | None, str | None]:
     """A number as people write it, and the currency it names if any.
 
@@ -176,6 +184,14 @@ def amount(value: object) -> tuple[Decimal | None, str | None]:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
+        rate = _PER_PERIOD.match(str(value).strip())
+        if rate and _AMOUNT.match(rate["amount"].strip()):
+            raise CellError(
+                _(
+                    "an amount per year or month; the budget is the action's whole budget: %(formats)s"
+                )
+                % {"formats": _number_formats()}
+            )
         raise CellError(_("not a number; %(formats)s") % {"formats": _number_formats()})
     sign = (match["before"] or match["after"] or "").lower()
     return number, CURRENCY_SIGNS.get(sign)

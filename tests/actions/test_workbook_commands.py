@@ -142,3 +142,47 @@ def test_the_command_reads_a_table_past_the_pages_row_limit(
     out = io.StringIO()
     call_command("import_roadmap", roadmap_with_row.pk, path, "--dry-run", stdout=out)
     assert "1 changed" in out.getvalue()
+
+
+def test_on_the_command_line_a_bulgarian_preview_ends_in_bulgarian(
+    roadmap_with_row, tmp_path, monkeypatch, capsys
+):
+    """Django prints a CommandError as "CommandError: …": an English word after a
+    Bulgarian preview. The command prints the message alone and exits with 1."""
+    from django.core.management.base import connections
+
+    from actions.management.commands.import_roadmap import Command
+
+    # run_from_argv closes the connections when done: the test's transaction with them.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    path = _edited_export(roadmap_with_row, tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Action Table"]["H2"] = "нещо"
+    workbook.save(path)
+    with translation.override("bg"), pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(
+            ["manage.py", "import_roadmap", str(roadmap_with_row.pk), path, "--dry-run"]
+        )
+    assert exited.value.code == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == (
+        "Нови: 0, променени: 0, без промяна: 0, конфликти: 0, с грешки: 1."
+    )
+    assert err == "Нищо не е импортирано: първо отстранете грешките и конфликтите.\n"
+
+
+def test_the_commands_errors_on_the_command_line_are_the_message_alone(db, capsys, monkeypatch):
+    from django.core.management.base import connections
+
+    from actions.management.commands.export_roadmap import Command
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["manage.py", "export_roadmap", "999", "-o", "/nonexistent"])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == "No roadmap with ID 999.\n"
+    # --traceback (and call_command) still raise it.
+    with pytest.raises(CommandError, match="No roadmap with ID 999"):
+        Command().run_from_argv(
+            ["manage.py", "export_roadmap", "999", "-o", "/nonexistent", "--traceback"]
+        )

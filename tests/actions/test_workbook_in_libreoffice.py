@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
 from django.test import override_settings
@@ -83,6 +84,54 @@ def soffice(tmp_path_factory):
     return convert
 
 
+MACRO = Path(__file__).parent / "fixtures" / "type_in_calc.bas"
+
+
+@pytest.fixture(scope="module")
+def calc(tmp_path_factory):
+    """Edit in LibreOffice Calc: ``calc(source, ["type H4 in progress", ...])`` -> the .xlsx
+    Calc saves (tests/actions/fixtures/type_in_calc.bas, a Basic macro in a profile of its own)."""
+    program = _tool("soffice")
+    profile = tmp_path_factory.mktemp("libreoffice-calc-profile")
+    environment = [f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    # The first start writes the profile (its Standard library too): the macro goes in after.
+    subprocess.run(
+        [program, *environment, "--terminate_after_init"],
+        capture_output=True,
+        timeout=CONVERT_TIMEOUT,
+        check=True,
+    )
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    module.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
+        '"module.dtd">\n<script:module xmlns:script="http://openoffice.org/2000/script" '
+        'script:name="Module1" script:language="StarBasic">'
+        f"{xml_escape(MACRO.read_text())}</script:module>\n",
+        encoding="utf-8",
+    )
+    runs = iter(range(1_000_000))
+
+    def edit(source: Path, edits: list[str]) -> Path:
+        folder = tmp_path_factory.mktemp(f"edited-{next(runs)}")
+        script, target = folder / "edits.txt", folder / f"{source.stem}.xlsx"
+        script.write_text("".join(f"{line}\n" for line in edits), encoding="utf-8")
+        macro = f'macro:///Standard.Module1.Edit("{source}","{target}","{script}")'
+        done = subprocess.run(
+            [program, *environment, macro],
+            capture_output=True,
+            text=True,
+            timeout=CONVERT_TIMEOUT,
+            check=False,
+        )
+        assert done.returncode == 0 and target.exists(), (
+            f"Calc did not edit {source.name}: {done.stdout} {done.stderr}"
+        )
+        return target
+
+    return edit
+
+
 @pytest.fixture(scope="module")
 def poppler():
     return _tool("pdfinfo"), _tool("pdftotext")
@@ -136,6 +185,56 @@ def test_unedited_workbook_saved_by_libreoffice_imports_as_no_change(
     assert actions == 16
     assert _preview_counts(demo_roadmap, back) == {UNCHANGED: actions}
     assert not {NEW, CHANGED, CONFLICT, ERROR} & set(_preview_counts(demo_roadmap, back))
+
+
+def test_cells_typed_and_a_row_deleted_in_calc_are_exactly_those_changes(
+    calc, demo_roadmap, tmp_path
+):
+    """Typed in Calc: a status from the list, "85%" (a percentage cell), "1,234.50"
+    (a number) and a formula (its cached value is read); a row deleted (Calc then writes
+    an empty row 1048576 and the dimension A1:S1048576). The preview is those four
+    changes and the row not in the file."""
+    exported = _export(demo_roadmap, tmp_path, "en")
+    sheet = label("sheet_actions")
+    edited = calc(
+        exported,
+        [
+            f"sheet {sheet}",
+            "type H4 in progress",
+            "type I3 85%",
+            "type N5 1,234.50",
+            "type N7 =15000+5000",
+            "delete-row A6",
+        ],
+    )
+    with zipfile.ZipFile(edited) as package:
+        names = {
+            name
+            for name in package.namelist()
+            if name.startswith("xl/worksheets/sheet") and b"A1:S1048576" in package.read(name)
+        }
+        assert names, "Calc wrote no dimension down to row 1048576: the case is not tested"
+        table = package.read(names.pop())
+        assert b'<row r="1048576"' in table
+        assert re.search(rb"<f[^>]*>15000\+5000</f><v>20000</v>", table)  # and its cached value
+    content = edited.read_bytes()
+    check_workbook_file(io.BytesIO(content), len(content))
+    preview = preview_import(demo_roadmap, io.BytesIO(content))
+    assert {kind: count for kind, count in preview.counts.items() if count} == {
+        CHANGED: 4,
+        UNCHANGED: 11,
+    }
+    assert preview.missing_rows == 1
+    assert [
+        (row.row, [(change.label, change.old, change.new) for change in row.changes])
+        for row in preview.rows
+        if row.kind == CHANGED
+    ] == [
+        (3, [("Progress (%)", "80", "85")]),
+        (4, [("Status", "agreed", "in progress")]),
+        (5, [("Estimated budget", "—", "1234.5")]),
+        (6, [("Estimated budget", "—", "20000")]),  # row 7 before the deletion
+    ]
 
 
 def test_a_lone_cr_comes_back_from_libreoffice_as_no_change(soffice, demo_roadmap, tmp_path):
@@ -291,3 +390,13 @@ def test_timeline_bars_show_in_libreoffice(soffice, demo_roadmap, tmp_path, resa
     assert [colour for _text, colour in rows[0][:3]] == [green, red, grey]
     dated = demo_roadmap.actions.exclude(start_date=None, deadline=None).count()
     assert sum(1 for row in rows[3:] if any(colour for _text, colour in row[3:])) == dated
+
+
+def test_a_missing_libreoffice_skips_with_its_reason_and_fails_in_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="soffice is not installed"):
+        _tool("soffice")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI installs it in \.ci/run"):
+        _tool("soffice")

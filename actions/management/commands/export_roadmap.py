@@ -3,12 +3,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from actions.management.errors import MessageOnlyErrors
 from actions.models import Roadmap
 from actions.workbook.export import export_queryset, registered_sheets, write_workbook
+from actions.workbook.reading import quoted
 
 
-class Command(BaseCommand):
+class Command(MessageOnlyErrors, BaseCommand):
     help = "Write a roadmap's workbook (.xlsx) to a file: every action, no filter."
 
     def add_arguments(self, parser):
@@ -24,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, roadmap_id, output, lang, **options):
         roadmap = Roadmap.objects.select_related("city").filter(pk=roadmap_id).first()
         if roadmap is None:
-            raise CommandError(f"No roadmap with ID {roadmap_id}.")
+            raise CommandError(_("No roadmap with ID %(id)s.") % {"id": roadmap_id})
         with open(output, "wb") as out, translation.override(lang):
             stats = write_workbook(
                 roadmap,
@@ -32,4 +35,7 @@ class Command(BaseCommand):
                 out,
                 extra_sheets=registered_sheets(),
             )
-        self.stdout.write(f"Wrote {stats.total} actions of “{roadmap}” to {output}.")
+        self.stdout.write(
+            _("Wrote %(count)s actions of %(roadmap)s to %(file)s.")
+            % {"count": stats.total, "roadmap": quoted(roadmap), "file": output}
+        )

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from actions.management.errors import MessageOnlyErrors
 from actions.models import Challenge, Roadmap
 from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
 from actions.workbook.import_apply import apply_import
@@ -30,7 +31,7 @@ from core import permissions
 from stakeholders.models import Organisation
 
 
-class Command(BaseCommand):
+class Command(MessageOnlyErrors, BaseCommand):
     help = (
         "Import a workbook's Action Table (.xlsx, .ods or .xls) into a roadmap: print the "
         "preview, then apply it all or nothing. Applying needs --user, an account that may "
