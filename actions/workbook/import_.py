@@ -87,11 +87,17 @@ def preview_import(
     reader = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options)
     preview = reader.preview()
     preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
+    partner = partner_scope.is_partner_import(user, roadmap)
     try:
-        preview.resources = preview_resources(roadmap, fileobj, max_rows=max_rows)
+        preview.resources = preview_resources(
+            roadmap,
+            fileobj,
+            max_rows=max_rows,
+            unneeded=partner_scope.UNNEEDED_SHEETS if partner else (),
+        )
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
-    if partner_scope.is_partner_import(user, roadmap):
+    if partner:
         partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
     return preview
 

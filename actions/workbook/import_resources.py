@@ -60,6 +60,9 @@ class LinePreview:
 @dataclass
 class ResourcesPreview:
     lines: list[LinePreview] = field(default_factory=list)
+    # A sheet the import was told not to need (``preview_resources``' ``unneeded``)
+    # that could not be read: its key -> why, for the preview to say it ignored it.
+    unread: dict[str, str] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -144,27 +147,36 @@ _FKS = {"funder", "organisation"}
 
 
 def preview_resources(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS
+    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS, unneeded=()
 ) -> ResourcesPreview:
-    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes nothing."""
+    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes
+    nothing. A sheet that cannot be read refuses the file (ImportFailed), unless its
+    key is in ``unneeded`` (a partner's Funding sheet): it is then ``unread``."""
     preview = ResourcesPreview()
     reader = _Reader(roadmap)
     for sheet in (FUNDING, PLEDGES):
         try:
-            rows = files.read_sheet(
-                fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS
-            ).rows
-        except files.SheetMissing:
-            continue
-        except files.TooManyRows:
-            raise ImportFailed(
-                _("The sheet “%(name)s” has more than %(count)s rows.")
-                % {"name": label(sheet.key), "count": max_rows}
-            ) from None
-        except files.Unreadable:
-            raise ImportFailed(_("The workbook cannot be read.")) from None
-        preview.lines.extend(reader.lines(sheet, rows))
+            preview.lines.extend(_sheet_lines(reader, sheet, fileobj, max_rows=max_rows))
+        except ImportFailed as failed:
+            if sheet.key not in unneeded:
+                raise
+            preview.unread[sheet.key] = failed.message
     return preview
+
+
+def _sheet_lines(reader, sheet: _Sheet, fileobj: IO[bytes], *, max_rows: int) -> list:
+    try:
+        rows = files.read_sheet(fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS).rows
+    except files.SheetMissing:
+        return []
+    except files.TooManyRows:
+        raise ImportFailed(
+            _("The sheet “%(name)s” has more than %(count)s rows.")
+            % {"name": label(sheet.key), "count": max_rows}
+        ) from None
+    except files.Unreadable:
+        raise ImportFailed(_("The workbook cannot be read.")) from None
+    return list(reader.lines(sheet, rows))
 
 
 def _shown(value) -> str:

@@ -25,6 +25,10 @@ from .labels import label
 from .partner_names import row_reason
 from .preview import CHANGED, ERROR, IGNORED, UNCHANGED, ImportPreview
 
+# The sheets of which a partner changes nothing: one that cannot be read is
+# skipped with a note rather than refusing the file.
+UNNEEDED_SHEETS = (FUNDING.key,)
+
 # The cells of a partner's own row that are read: the fields it changes, and how
 # the row is found (its ID, the version it was read at).
 READ_KEYS = permissions.PARTNER_ACTION_FIELDS | {"id", "version"}
@@ -43,6 +47,11 @@ def limit(preview: ImportPreview, reader, *, roadmap, user) -> None:
     if preview.resources is not None:
         organisation_id = permissions.partner_organisation_id(user)
         limit_lines(preview.resources, own=own, organisation_id=organisation_id)
+        for message in preview.resources.unread.values():
+            preview.ignored_notes.append(
+                _("%(problem)s Funding lines are kept by the city's staff: the sheet is ignored.")
+                % {"problem": message}
+            )
 
 
 def limit_rows(preview: ImportPreview, reader, *, own: set[int]) -> None:
