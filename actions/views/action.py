@@ -31,6 +31,7 @@ from .common import (
 from .indicators import indicator_items, new_indicators
 from .table import (
     give_row_flash,
+    resource_totals_summary,
     roadmap_summary,
     table_actions,
     table_context,
@@ -161,7 +162,12 @@ def _render_row(request, action: Action, *, flash: str = ""):
         "today": today,
     }
     if flash:
-        context.update(roadmap_summary(action.roadmap), oob=True, flash={"text": flash})
+        context.update(
+            **roadmap_summary(action.roadmap),
+            **resource_totals_summary(request, action.roadmap, page_query(request)),
+            oob=True,
+            flash={"text": flash},
+        )
         return vary_on_htmx(render(request, "actions/_action_row_saved.html", context))
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 
