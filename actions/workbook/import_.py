@@ -28,8 +28,10 @@ from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
 from . import header, mapping, partner_scope, progress, reading
 from .cells import same_text
 from .handmade import HandMade
+from .import_indicators import preview_indicators
 from .import_resources import preview_resources
 from .labels import label, normalise
+from .line_preview import ResourcesPreview
 from .mapping import ImportOptions, fold
 from .partner_names import Names
 from .preview import (
@@ -76,7 +78,7 @@ def preview_import(
     writes nothing. At most ``max_rows`` rows (a request's MAX_ROWS unless told).
     ``options``: what the user chose over the suggestions (the sheet, the columns,
     the values); a mapping remembered for the layout applies under them. Its
-    Funding and Pledges sheets are ``preview.resources``. ``user``: who imports;
+    Funding, Pledges and Indicators sheets are ``preview.resources``. ``user``: who imports;
     a partner's preview keeps only what the partner may change (``partner_scope``).
 
     Call safety.check_workbook_file on an uploaded file first.
@@ -97,6 +99,15 @@ def preview_import(
         )
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
+    try:
+        lines, notes = preview_indicators(roadmap, fileobj, max_rows=max_rows)
+    except ImportFailed as exc:
+        preview.column_errors.append(exc.message)
+    else:
+        if lines or notes:
+            preview.resources = preview.resources or ResourcesPreview()
+            preview.resources.lines.extend(lines)
+            preview.resources.notes.extend(notes)
     if partner:
         partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
     return preview
