@@ -7,6 +7,7 @@ changes."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from actions.workbook.import_ import preview_import
 from actions.workbook.import_apply import apply_import, imported_message
 from actions.workbook.preview import CHANGED, CONFLICT, ERROR, IGNORED, UNCHANGED, ImportFailed
 from tests import factories
+from tests.actions.test_workbook_in_libreoffice import soffice  # noqa: F401 (a fixture)
 from tests.actions.test_workbook_partner_import import (
     PROGRESS,
     _import_dir,  # noqa: F401 (an autouse fixture)
@@ -285,3 +287,24 @@ def test_a_large_workbook_with_indicators_is_previewed_by_a_job(
     assert page.context["preview"] == in_request.context["preview"]
     line = _line(page.context["preview"], scene["schools"])
     assert (line.kind, line.action_id) == (CHANGED, scene["ours"].pk)
+
+
+def test_saved_by_libreoffice_the_indicators_come_back_as_zero_changes(
+    soffice,  # noqa: F811
+    client,
+    partner,
+    scene,
+    sofia_roadmap,
+    tmp_path,
+):
+    exported_file = tmp_path / "roadmap.xlsx"
+    with translation.override("bg"):
+        client.cookies["django_language"] = "bg"
+        exported_file.write_bytes(as_file(exported(client, partner, sofia_roadmap)).getvalue())
+    ods = soffice(exported_file, "ods")
+    for back in (ods, soffice(ods, "xlsx:Calc MS Excel 2007 XML")):
+        with translation.override("bg"):
+            preview = preview_import(sofia_roadmap, io.BytesIO(back.read_bytes()), user=partner)
+        lines = [line for line in preview.resources.lines if line.sheet == "sheet_indicators"]
+        assert [line.kind for line in lines] == [UNCHANGED] * 3
+        assert preview.change_count == 0 and not preview.has_problems
