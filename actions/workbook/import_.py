@@ -27,6 +27,7 @@ from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
 from . import header, mapping, partner_scope, progress, reading
 from .cells import same_text
+from .conflicts import name_who_saved
 from .handmade import HandMade
 from .import_indicators import preview_indicators
 from .import_resources import preview_resources
@@ -110,6 +111,7 @@ def preview_import(
             preview.resources.notes.extend(notes)
     if partner:
         partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
+    name_who_saved(preview, roadmap=roadmap, user=user)
     return preview
 
 

@@ -32,6 +32,8 @@ class LinePreview:
     # What the line would change and the import leaves alone (the Indicators
     # sheet's other columns): shown, never applied.
     notes: list[str] = field(default_factory=list)
+    # A conflict of the Indicators sheet: who saved the action since (``conflicts``).
+    saved_by: str = ""
 
     # The action itself, for the apply: not a field, so that a preview kept as JSON
     # (``preview_json``, for a job's page to show) holds its ID only.

@@ -114,3 +114,49 @@ def test_partner_reads_a_member_of_staff(client, partner, editor, shared):
     message = _message(response)
     assert "A member of staff saved this action" in message
     assert "Elena" not in message
+
+
+def _stale_workbook(client, user, action, saver, **saved):
+    """The roadmap's workbook as ``user`` downloads it, its row of ``action`` edited,
+    then ``action`` saved by ``saver`` (so that the file's row is stale)."""
+    from tests.actions.test_workbook_partner_import import PROGRESS, as_file, exported, row_of
+
+    workbook = exported(client, user, action.roadmap)
+    sheet = workbook["Action Table"]
+    sheet[f"{PROGRESS}{row_of(sheet, action.pk)}"] = 0.9
+    services.action_update(action=action, data=saved, by=saver, expected_version=action.version)
+    return as_file(workbook)
+
+
+def test_the_import_preview_names_who_saved_a_conflicting_row(
+    client, editor, moderator, shared, settings, tmp_path
+):
+    settings.WORKBOOK_IMPORT_DIR = str(tmp_path)
+    moderator.first_name, moderator.last_name = "Mila", "Koleva"
+    moderator.save()
+    action = shared["action"]
+    upload = _stale_workbook(client, editor, action, moderator, progress=10)
+    response = client.post(
+        reverse("actions:import", args=[action.roadmap_id]), {"workbook": upload}
+    )
+    (row,) = [row for row in response.context["preview"].rows if row.action_id == action.pk]
+    assert (row.kind, row.saved_by) == ("conflict", "Mila Koleva")
+    assert "The file has version 1; Mila Koleva saved the action since, as version 2." in (
+        response.content.decode()
+    )
+
+
+def test_a_partners_import_preview_names_the_staff_as_staff(
+    client, partner, editor, shared, settings, tmp_path
+):
+    settings.WORKBOOK_IMPORT_DIR = str(tmp_path)
+    editor.first_name, editor.last_name = "Elena", "Petrova"
+    editor.save()
+    action = shared["action"]
+    upload = _stale_workbook(client, partner, action, editor, progress=10)
+    response = client.post(
+        reverse("actions:import", args=[action.roadmap_id]), {"workbook": upload}
+    )
+    (row,) = [row for row in response.context["preview"].rows if row.action_id == action.pk]
+    assert (row.kind, row.saved_by) == ("conflict", "a member of staff")
+    assert "Elena" not in response.content.decode()

@@ -167,6 +167,8 @@ def test_an_action_saved_since_the_export_is_a_conflict(
     preview = preview_import(sofia_roadmap, as_file(workbook), user=partner)
     line = _line(preview, schools)
     assert (line.kind, line.version, line.current_version) == (CONFLICT, 1, 2)
+    # Who saved it, as the action's history names them to a partner.
+    assert line.saved_by == "a member of staff"
     assert preview.has_problems
     with pytest.raises(ImportFailed):
         apply_import(roadmap=sofia_roadmap, preview=preview, by=partner)
