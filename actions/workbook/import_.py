@@ -100,15 +100,11 @@ def preview_import(
         )
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
-    try:
-        lines, notes = preview_indicators(roadmap, fileobj, max_rows=max_rows)
-    except ImportFailed as exc:
-        preview.column_errors.append(exc.message)
-    else:
-        if lines or notes:
-            preview.resources = preview.resources or ResourcesPreview()
-            preview.resources.lines.extend(lines)
-            preview.resources.notes.extend(notes)
+    lines, notes = preview_indicators(roadmap, fileobj, max_rows=max_rows)
+    if lines or notes:
+        preview.resources = preview.resources or ResourcesPreview()
+        preview.resources.lines.extend(lines)
+        preview.resources.notes.extend(notes)
     if partner:
         partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
     name_who_saved(preview, roadmap=roadmap, user=user)

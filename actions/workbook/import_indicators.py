@@ -7,8 +7,9 @@ its history and refuses a lost update). Only "Current value" is read: a change i
 the other columns (name, unit, baseline, target, source) is left alone and said
 so, and so is a line without an ID (indicators are added on the action's
 indicators page). A sheet without the Action ID, ID and Version columns (a
-workbook downloaded before the sheet had them) is left alone with a note, as a
-sheet that is missing; one without "Current value" has nothing to read.
+workbook downloaded before the sheet had them) or that cannot be read is left
+alone with a note, as a sheet that is missing; one without "Current value" (a
+hand-made "Indicators" sheet) has nothing to read.
 Previewed beside the Funding and Pledges sheets (``ResourcesPreview``) and applied
 in the same transaction as the rows (``apply_indicators``).
 """
@@ -53,7 +54,8 @@ def preview_indicators(
     roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int
 ) -> tuple[list[LinePreview], list[str]]:
     """The lines of the file's Indicators sheet, and notes on what was not read;
-    writes nothing. A sheet that cannot be read at all refuses the file (ImportFailed)."""
+    writes nothing. A sheet that cannot be read is left alone with a note, never
+    refusing the file: a hand-made workbook may well have its own "Indicators"."""
     try:
         rows = files.read_sheet(
             fileobj, lambda title: recognise(title) == INDICATORS, max_rows=max_rows + SEARCH_ROWS
@@ -61,12 +63,14 @@ def preview_indicators(
     except files.SheetMissing:
         return [], []
     except files.TooManyRows:
-        raise ImportFailed(
+        return [], [
             _("The sheet “%(name)s” has more than %(count)s rows.")
             % {"name": label(INDICATORS), "count": max_rows}
-        ) from None
+            + " "
+            + _("Its current values were not read.")
+        ]
     except files.Unreadable:
-        raise ImportFailed(_("The workbook cannot be read.")) from None
+        return [], [_("The sheet “%(name)s” cannot be read.") % {"name": label(INDICATORS)}]
     keys = {key for key, _width in INDICATOR_COLUMNS}
     at = next(
         (
@@ -76,17 +80,17 @@ def preview_indicators(
         ),
         None,
     )
-    if at is None:
-        raise ImportFailed(
-            _("The sheet “%(name)s” has no header row.") % {"name": label(INDICATORS)}
-        )
-    columns = {
-        index: recognise(value)
-        for index, value in enumerate(rows[at][1])
-        if recognise(value) in keys
-    }
+    columns = (
+        {}
+        if at is None
+        else {
+            index: recognise(value)
+            for index, value in enumerate(rows[at][1])
+            if recognise(value) in keys
+        }
+    )
     if "current" not in columns.values():
-        return [], []
+        return [], []  # nothing this import reads
     missing = [label(key) for key in _FOUND_BY if key not in columns.values()]
     if missing:
         return [], [

@@ -310,3 +310,22 @@ def test_saved_by_libreoffice_the_indicators_come_back_as_zero_changes(
         lines = [line for line in preview.resources.lines if line.sheet == "sheet_indicators"]
         assert [line.kind for line in lines] == [UNCHANGED] * 3
         assert preview.change_count == 0 and not preview.has_problems
+
+
+def test_a_hand_made_indicators_sheet_never_refuses_the_file(client, editor, scene, sofia_roadmap):
+    ours = scene["ours"]
+    workbook = exported(client, editor, sofia_roadmap)
+    del workbook["Indicators"]
+    own = workbook.create_sheet("Indicators")
+    own.append(["Our own list of measures"])
+    own.append(["Measure", "How much by 2030"])
+    own.append(["Schools reached", 12])
+    sheet = workbook["Action Table"]
+    sheet[f"{PROGRESS}{row_of(sheet, ours.pk)}"] = 0.3
+    preview = preview_import(sofia_roadmap, as_file(workbook), user=editor)
+    assert preview.column_errors == [] and not preview.has_problems
+    assert preview.change_count == 1
+    apply_import(roadmap=sofia_roadmap, preview=preview, by=editor)
+    ours.refresh_from_db()
+    scene["schools"].refresh_from_db()
+    assert (ours.progress, scene["schools"].current) == (30, 2)
