@@ -236,11 +236,14 @@ def test_a_sheet_downloaded_before_its_ids_is_left_alone_with_a_note(
     workbook["Indicators"].delete_cols(9, 2)  # as the sheet was: no ID, no Version
     sheet = workbook["Action Table"]
     sheet[f"{PROGRESS}{row_of(sheet, ours.pk)}"] = 0.4
-    preview = preview_import(sofia_roadmap, as_file(workbook), user=editor)
+    response = client.post(import_url(sofia_roadmap), {"workbook": as_file(workbook)})
+    preview = response.context["preview"]
     (note,) = preview.resources.notes
     assert "lacks the columns ID, Version" in note
+    assert "its current values were not read" in response.content.decode()
     assert not preview.has_problems and preview.change_count == 1
-    apply_import(roadmap=sofia_roadmap, preview=preview, by=editor)
+    response = client.post(import_url(sofia_roadmap), {"ticket": response.context["ticket"]})
+    assert response.status_code == 302
     scene["schools"].refresh_from_db()
     assert scene["schools"].current == 2
 
