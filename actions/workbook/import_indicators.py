@@ -151,7 +151,11 @@ class _Reader:
             return line
         if line.pk is None:
             line.kind = UNCHANGED
-            line.notes = [_("a new indicator: add it on the action's indicators page")]
+            line.notes = [
+                _(
+                    "a new indicator: the city's staff add indicators on the action's indicators page"
+                )
+            ]
             return line
         indicator = self.indicators.get(line.pk)
         if indicator is None:
