@@ -131,15 +131,26 @@ def action_history_entries(action: Action) -> list[HistoryEntry]:
 
 def history_for_reader(action: Action, *, can_see_people: bool) -> list:
     """The action's history, naming who changed what only to those who may see
-    people: the city's staff read full names, anybody else "a member of staff"
-    (never a login name); a partner's change names its organisation to all."""
+    people (``people_names``)."""
     entries = action_history_entries(action)
     usernames = {entry.user for entry in entries if entry.user != "—"}
     if not usernames:
         return entries
+    names = people_names(usernames, can_see_people=can_see_people)
+    for entry in entries:
+        entry.user = names.get(entry.user, entry.user)
+    return entries
+
+
+def people_names(usernames, *, can_see_people: bool) -> dict[str, str]:
+    """How the history and a lost-update conflict name the users ``usernames``
+    (login name -> name, one query): the city's staff read full names, anybody else
+    "a member of staff" (never a login name); a partner's change names its
+    organisation to all (issue 16), to those who may see people with the person."""
+    usernames = set(usernames)
+    if not usernames:
+        return {}
     user_model = get_user_model()
-    # A partner's change names its organisation too (issue 16); to readers who may
-    # not see people, the organisation alone.
     users = (
         user_model.objects.filter(username__in=usernames)
         .select_related("person__organisation")
@@ -151,14 +162,22 @@ def history_for_reader(action: Action, *, can_see_people: bool) -> list:
     )
     names = {}
     for user in users:
-        name = user.get_full_name() or user.get_username()
+        # A login without a full name: the name of the person it is linked to.
+        person = getattr(user, "person", None)
+        name = user.get_full_name() or (person.name if person else "") or user.get_username()
         if user.is_partner:
-            person = user.person
             organisation = person.organisation.name
             name = f"{person.name} ({organisation})" if can_see_people else organisation
         elif not can_see_people:
-            name = _("a member of staff")
+            name = str(_("a member of staff"))
         names[user.get_username()] = name
-    for entry in entries:
-        entry.user = names.get(entry.user, entry.user)
-    return entries
+    return names
+
+
+def person_name(user, *, can_see_people: bool) -> str:
+    """``user`` as ``people_names`` names them; "" for no user."""
+    if user is None:
+        return ""
+    return people_names([user.get_username()], can_see_people=can_see_people).get(
+        user.get_username(), ""
+    )

@@ -40,10 +40,11 @@ def meeting_cockpit_context(meeting: Meeting | None) -> dict:
     )
     for proposal in proposals:
         proposal.can_accept = _can_accept(proposal)
-    # What organisations said in the meeting, each of which may be a pledge.
+    # What was said in the meeting, each of which may be a pledge: for the
+    # organisation it names, its author's, or the one the moderator chooses.
     pledges = list(
-        meeting.contributions.filter(organisation__isnull=False).select_related(
-            "organisation", "pledge__organisation"
+        meeting.contributions.select_related(
+            "organisation", "author__organisation", "pledge__organisation"
         )
     )
     for contribution in pledges:
@@ -299,10 +300,24 @@ def contribution_pledge(model_admin, request, object_id):
             % {"outcome": contribution.get_outcome_display()},
         )
         return redirect(meeting_url)
+    roadmap = contribution.meeting.roadmap
+    eligible = roadmap.eligible_partners()
+    if not eligible.exists():
+        messages.error(
+            request,
+            _(
+                "A pledge is made by an organisation of the roadmap's working group, and it "
+                "has none yet: add the organisations first."
+            ),
+        )
+        return redirect(meeting_url)
     form = ContributionPledgeForm(
         request.POST or None,
         initial=services.pledge_prefill(contribution=contribution),
-        roadmap=contribution.meeting.roadmap,
+        roadmap=roadmap,
+        organisation_note=services.pledge_organisation_note(
+            contribution=contribution, eligible=eligible
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -149,8 +149,10 @@ class ContributionPledgeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, roadmap=None, **kwargs):
+    def __init__(self, *args, roadmap=None, organisation_note: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # Why the organisation is to be chosen (``services.pledge_organisation_note``).
+        self.fields["organisation"].help_text = organisation_note
         if roadmap is None:
             return
         self.fields["action"].queryset = roadmap.actions.order_by("position", "pk")

@@ -36,7 +36,12 @@ def save_indicator(indicator: Indicator, *, by, errors: list[str]) -> bool:
 
 
 def action_indicators_update(
-    *, action: Action, indicators: list[Mapping[str, Any]], by, expected_version: int
+    *,
+    action: Action,
+    indicators: list[Mapping[str, Any]],
+    by,
+    expected_version: int,
+    reason: str | None = None,
 ) -> Action:
     """Replace the indicators of a row with ``indicators`` and bump its version.
 
@@ -45,6 +50,7 @@ def action_indicators_update(
     measurable, so changing them is a change of the row. An item without
     ``position`` takes its place in ``indicators``. A partner of the action
     changes the current values only (``core.permissions.can_update_indicators``).
+    ``reason``: what the row's history says (by default, that its indicators changed).
     """
 
     _check_can_update_indicators(by, action)
@@ -91,5 +97,9 @@ def action_indicators_update(
             current.version = expected_version + 1
             current.changed_by = user
             current.save_without_historical_record(update_fields=["changed_by", "changed_at"])
-            _record_history(current, by=by, reason=history_reason(HistoryReason.INDICATORS_CHANGED))
+            _record_history(
+                current,
+                by=by,
+                reason=reason or history_reason(HistoryReason.INDICATORS_CHANGED),
+            )
     return current

@@ -15,8 +15,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("actions/_resource_totals.html")
-def resource_totals(actions, challenges) -> dict:
-    """The totals of ``actions`` (a queryset), grouped by ``challenges`` in their order."""
+def resource_totals(actions, challenges, oob: bool = False) -> dict:
+    """The totals of ``actions`` (a queryset), grouped by ``challenges`` in their order;
+    ``oob``: sent again out of band, after a row saved in place."""
     totals = RoadmapResources.of(actions)
     # A currency in which nothing is costed or funded says nothing.
     total = [line for line in totals.funding.total_list if line.cost or line.funded]
@@ -29,4 +30,5 @@ def resource_totals(actions, challenges) -> dict:
         "funding_per_challenge": per_challenge,
         "funding_total": total,
         "pledged_per_kind": totals.per_kind,
+        "oob": oob,
     }

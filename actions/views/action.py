@@ -19,7 +19,7 @@ from core.numbers import format_number, whole_number
 
 from .. import services
 from ..forms import ActionForm
-from ..history import history_for_reader
+from ..history import history_for_reader, person_name
 from ..models import Action, ActionResources, Challenge, annotate_funding
 from . import partner
 from .common import (
@@ -31,6 +31,7 @@ from .common import (
 from .indicators import indicator_items, new_indicators
 from .table import (
     give_row_flash,
+    resource_totals_summary,
     roadmap_summary,
     table_actions,
     table_context,
@@ -121,12 +122,21 @@ def _render_conflict(request, form, action, conflict, *, make_form):
     data["version"] = conflict.current.version
     retry = make_form(data)
     retry.is_valid()
+    # Who saved it, as the action's history names them to this reader.
+    who = person_name(
+        conflict.current.changed_by,
+        can_see_people=permissions.can_see_people(request.user, action.roadmap.city_id),
+    )
     return _render_form(
         request,
         retry,
         action,
         status=409,
-        conflict={"current": conflict.current, "rows": _conflict_rows(form, conflict.current)},
+        conflict={
+            "current": conflict.current,
+            "who": who,
+            "rows": _conflict_rows(form, conflict.current),
+        },
     )
 
 
@@ -152,7 +162,12 @@ def _render_row(request, action: Action, *, flash: str = ""):
         "today": today,
     }
     if flash:
-        context.update(roadmap_summary(action.roadmap), oob=True, flash={"text": flash})
+        context.update(
+            **roadmap_summary(action.roadmap),
+            **resource_totals_summary(request, action.roadmap, page_query(request)),
+            oob=True,
+            flash={"text": flash},
+        )
         return vary_on_htmx(render(request, "actions/_action_row_saved.html", context))
     return vary_on_htmx(render(request, "actions/_action_row.html", context))
 

@@ -89,6 +89,25 @@ def roadmap_summary(roadmap) -> dict:
     return table_totals(roadmap.actions.all())
 
 
+def table_filter(request, roadmap, query) -> ActionFilter:
+    """The Action Table's filter and sort of ``query`` for the request's user."""
+    return ActionFilter(
+        _filter_query(query),
+        queryset=table_actions(roadmap.actions.in_table_order()),
+        roadmap=roadmap,
+        organisation_id=permissions.access_for(request.user).organisation_id,
+        staff=permissions.can_edit_roadmap(request.user, roadmap),
+    )
+
+
+def resource_totals_summary(request, roadmap, query) -> dict:
+    """What the resource totals above the table (templates/actions/_resource_totals.html)
+    add up, for a row saved in place to send them again out of band: the actions the
+    filter (``query``: the page's the row was saved on) leaves, every page of them."""
+    filterset = table_filter(request, roadmap, query)
+    return {"resource_actions": filterset.qs, "challenges": list(roadmap.challenges.all())}
+
+
 def _filter_query(query) -> QueryDict | None:
     """The filter and sort of ``query``: all but the page's number, which is not a
     filter (a page alone leaves the filter unbound, its panel closed)."""
@@ -115,15 +134,8 @@ def table_context(
     table: its page is then the query's). ``flash``: {"pk", "text", "button"} for the row to
     highlight after a save, a move or an add.
     """
-    access = permissions.access_for(request.user)
     query = request.GET if query is None else query
-    filterset = ActionFilter(
-        _filter_query(query),
-        queryset=table_actions(roadmap.actions.in_table_order()),
-        roadmap=roadmap,
-        organisation_id=access.organisation_id,
-        staff=permissions.can_edit_roadmap(request.user, roadmap),
-    )
+    filterset = table_filter(request, roadmap, query)
     today = timezone.localdate()
     spans = challenge_spans(roadmap, filterset.qs if filterset.is_bound else None)
     shown = sum(span.shown for span in spans.values())

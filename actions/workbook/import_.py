@@ -27,9 +27,12 @@ from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
 from . import header, mapping, partner_scope, progress, reading
 from .cells import same_text
+from .conflicts import name_who_saved
 from .handmade import HandMade
+from .import_indicators import preview_indicators
 from .import_resources import preview_resources
 from .labels import label, normalise
+from .line_preview import ResourcesPreview
 from .mapping import ImportOptions, fold
 from .partner_names import Names
 from .preview import (
@@ -76,7 +79,7 @@ def preview_import(
     writes nothing. At most ``max_rows`` rows (a request's MAX_ROWS unless told).
     ``options``: what the user chose over the suggestions (the sheet, the columns,
     the values); a mapping remembered for the layout applies under them. Its
-    Funding and Pledges sheets are ``preview.resources``. ``user``: who imports;
+    Funding, Pledges and Indicators sheets are ``preview.resources``. ``user``: who imports;
     a partner's preview keeps only what the partner may change (``partner_scope``).
 
     Call safety.check_workbook_file on an uploaded file first.
@@ -87,12 +90,24 @@ def preview_import(
     reader = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options)
     preview = reader.preview()
     preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
+    partner = partner_scope.is_partner_import(user, roadmap)
     try:
-        preview.resources = preview_resources(roadmap, fileobj, max_rows=max_rows)
+        preview.resources = preview_resources(
+            roadmap,
+            fileobj,
+            max_rows=max_rows,
+            unneeded=partner_scope.UNNEEDED_SHEETS if partner else (),
+        )
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
-    if partner_scope.is_partner_import(user, roadmap):
+    lines, notes = preview_indicators(roadmap, fileobj, max_rows=max_rows)
+    if lines or notes:
+        preview.resources = preview.resources or ResourcesPreview()
+        preview.resources.lines.extend(lines)
+        preview.resources.notes.extend(notes)
+    if partner:
         partner_scope.limit(preview, reader, roadmap=roadmap, user=user)
+    name_who_saved(preview, roadmap=roadmap, user=user)
     return preview
 
 

@@ -1,6 +1,7 @@
 """Apply an import's preview: its new and changed rows (the city's staff's in bulk,
-a partner's row by row) and its funding lines and pledges (``apply_resources``),
-all or nothing."""
+a partner's row by row), its funding lines and pledges (``apply_resources``) and
+its indicators' current values (``import_indicators.apply_indicators``), all or
+nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from core.history_reasons import HistoryReason, history_reason
 from .. import services
 from ..models import FundingLine, Pledge, Roadmap
 from . import partner_scope
-from .import_resources import FUNDING, LinePreview, ResourcesPreview
+from .import_indicators import INDICATORS, apply_indicators
+from .import_resources import FUNDING
 from .labels import label
+from .line_preview import LinePreview, ResourcesPreview
 from .partner_names import create_missing, resolve, row_reason
 from .preview import (
     CHANGED,
@@ -39,11 +42,14 @@ def apply_import(*, roadmap: Roadmap, preview: ImportPreview, by) -> dict[str, i
                 result = partner_scope.apply_rows(roadmap=roadmap, preview=preview, by=by)
             else:
                 result = _apply_rows(roadmap=roadmap, preview=preview, by=by)
-            lines = 0
+            lines = indicators = 0
             if preview.resources is not None:
                 done = apply_resources(roadmap=roadmap, preview=preview.resources, by=by)
                 lines = done[NEW] + done[CHANGED]
-            return {**result, "lines": lines}
+                # After the rows: an action's row changed first is a version on.
+                bumped = {row.action_id for row in preview.rows if row.kind == CHANGED}
+                indicators = apply_indicators(lines=preview.resources.lines, bumped=bumped, by=by)
+            return {**result, "lines": lines, "indicators": indicators}
     except services.RowRefused as refused:
         error = refused.error
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -59,6 +65,8 @@ def imported_message(result: dict[str, int]) -> str:
     message = _("Imported: %(created)s new and %(changed)s changed actions.") % result
     if result.get("lines"):
         message += " " + _("Funding lines and pledges: %(lines)s new or changed.") % result
+    if result.get("indicators"):
+        message += " " + _("Current values of indicators: %(indicators)s changed.") % result
     return message
 
 
@@ -94,7 +102,8 @@ def apply_resources(*, roadmap: Roadmap, preview: ResourcesPreview, by) -> dict[
     done = {NEW: 0, CHANGED: 0}
     with transaction.atomic():
         for line in preview.lines:
-            if line.kind not in done:
+            # The Indicators sheet's lines are apply_indicators'.
+            if line.kind not in done or line.sheet == INDICATORS:
                 continue
             try:
                 _write(line, by=by, reason=reason)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -31,74 +31,12 @@ from ..models import Action, FundingLine, Pledge, Roadmap
 from . import files, reading
 from .cells import same_text
 from .labels import label, normalise, recognise
-from .preview import CHANGED, CONFLICT, ERROR, IGNORED, NEW, UNCHANGED, FieldChange, ImportFailed
+from .line_preview import LinePreview, ResourcesPreview
+from .preview import CHANGED, CONFLICT, ERROR, NEW, UNCHANGED, FieldChange, ImportFailed
 from .resource_sheets import FUNDING_COLUMNS, PLEDGE_COLUMNS
 
 MAX_ROWS = 2_000
 SEARCH_ROWS = 10
-
-
-@dataclass
-class LinePreview:
-    """One line of the Funding or Pledges sheet, and what it would do."""
-
-    sheet: str  # "sheet_funding" or "sheet_pledges"
-    row: int
-    kind: str
-    title: str
-    pk: int | None = None
-    version: int | None = None
-    current_version: int | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict, repr=False)
-    action: Action | None = field(default=None, repr=False)
-    # A partner's import: why the line is "not yours, ignored", and its values.
-    ignored: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ResourcesPreview:
-    lines: list[LinePreview] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR, IGNORED), 0)
-        for line in self.lines:
-            counts[line.kind] += 1
-        return counts
-
-    @property
-    def has_problems(self) -> bool:
-        return any(line.kind in (ERROR, CONFLICT) for line in self.lines)
-
-    @property
-    def change_count(self) -> int:
-        return sum(1 for line in self.lines if line.kind in (NEW, CHANGED))
-
-    def lines_to_show(self) -> list[LinePreview]:
-        return [line for line in self.lines if line.kind != UNCHANGED]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "counts": self.counts,
-            "lines": [
-                {
-                    "sheet": str(label(line.sheet)),
-                    "row": line.row,
-                    "kind": line.kind,
-                    "action": line.title,
-                    "id": line.pk,
-                    "changes": [
-                        {"field": change.label, "old": change.old, "new": change.new}
-                        for change in line.changes
-                    ],
-                    "errors": line.errors,
-                    "ignored": line.ignored,
-                }
-                for line in self.lines_to_show()
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -144,27 +82,36 @@ _FKS = {"funder", "organisation"}
 
 
 def preview_resources(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS
+    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS, unneeded=()
 ) -> ResourcesPreview:
-    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes nothing."""
+    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes
+    nothing. A sheet that cannot be read refuses the file (ImportFailed), unless its
+    key is in ``unneeded`` (a partner's Funding sheet): it is then ``unread``."""
     preview = ResourcesPreview()
     reader = _Reader(roadmap)
     for sheet in (FUNDING, PLEDGES):
         try:
-            rows = files.read_sheet(
-                fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS
-            ).rows
-        except files.SheetMissing:
-            continue
-        except files.TooManyRows:
-            raise ImportFailed(
-                _("The sheet “%(name)s” has more than %(count)s rows.")
-                % {"name": label(sheet.key), "count": max_rows}
-            ) from None
-        except files.Unreadable:
-            raise ImportFailed(_("The workbook cannot be read.")) from None
-        preview.lines.extend(reader.lines(sheet, rows))
+            preview.lines.extend(_sheet_lines(reader, sheet, fileobj, max_rows=max_rows))
+        except ImportFailed as failed:
+            if sheet.key not in unneeded:
+                raise
+            preview.unread[sheet.key] = failed.message
     return preview
+
+
+def _sheet_lines(reader, sheet: _Sheet, fileobj: IO[bytes], *, max_rows: int) -> list:
+    try:
+        rows = files.read_sheet(fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS).rows
+    except files.SheetMissing:
+        return []
+    except files.TooManyRows:
+        raise ImportFailed(
+            _("The sheet “%(name)s” has more than %(count)s rows.")
+            % {"name": label(sheet.key), "count": max_rows}
+        ) from None
+    except files.Unreadable:
+        raise ImportFailed(_("The workbook cannot be read.")) from None
+    return list(reader.lines(sheet, rows))
 
 
 def _shown(value) -> str:

@@ -2,13 +2,14 @@
 "not yours, ignored".
 
 A partner's login updates the status and progress of the actions its
-organisation leads or partners (``core.permissions``), and adds pledges of its
-own organisation to them. Everything else the file would change (rows of other
-actions, new rows, every other column, funding lines, changes of saved pledges)
-is listed in the preview as ignored and never applied; the rest is applied row
-by row through ``services.action_update`` and ``services.pledge_create``, which
-ask ``core.permissions`` again, keep history naming the person, and refuse a
-lost update.
+organisation leads or partners and their indicators' current values
+(``core.permissions``), and adds pledges of its own organisation to them.
+Everything else the file would change (rows of other actions, new rows, every
+other column, funding lines, changes of saved pledges, other actions'
+indicators) is listed in the preview as ignored and never applied; the rest is
+applied through ``services.action_update``, ``services.action_indicators_update``
+and ``services.pledge_create``, which ask ``core.permissions`` again, keep
+history naming the person, and refuse a lost update.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from core import permissions
 
 from .. import services
 from ..models import Action
-from .import_resources import FUNDING, ResourcesPreview
+from .import_indicators import INDICATORS
+from .import_resources import FUNDING
 from .labels import label
+from .line_preview import ResourcesPreview
 from .partner_names import row_reason
 from .preview import CHANGED, ERROR, IGNORED, UNCHANGED, ImportPreview
+
+# The sheets of which a partner changes nothing: one that cannot be read is
+# skipped with a note rather than refusing the file.
+UNNEEDED_SHEETS = (FUNDING.key,)
 
 # The cells of a partner's own row that are read: the fields it changes, and how
 # the row is found (its ID, the version it was read at).
@@ -43,6 +50,11 @@ def limit(preview: ImportPreview, reader, *, roadmap, user) -> None:
     if preview.resources is not None:
         organisation_id = permissions.partner_organisation_id(user)
         limit_lines(preview.resources, own=own, organisation_id=organisation_id)
+        for message in preview.resources.unread.values():
+            preview.ignored_notes.append(
+                _("%(problem)s Funding lines are kept by the city's staff: the sheet is ignored.")
+                % {"problem": message}
+            )
 
 
 def limit_rows(preview: ImportPreview, reader, *, own: set[int]) -> None:
@@ -106,11 +118,16 @@ def _limit_own_row(row, reader, key_of: dict[str, str]) -> None:
 
 
 def limit_lines(resources: ResourcesPreview, *, own: set[int], organisation_id) -> None:
-    """Keep the new pledges of the partner's organisation to its own actions."""
+    """Keep the new pledges of the partner's organisation to its own actions, and
+    the current values of its own actions' indicators."""
     for line in resources.lines:
         if line.kind == UNCHANGED:
             continue
-        if line.sheet == FUNDING.key:
+        if line.sheet == INDICATORS:
+            if line.action is not None and line.action.pk in own:
+                continue
+            reason = _("not an action of your organisation")
+        elif line.sheet == FUNDING.key:
             reason = _("funding lines are kept by the city's staff")
         elif line.pk is not None:
             reason = _("a saved pledge is changed by the city's staff")

@@ -60,6 +60,8 @@ class RowPreview:
     cells: dict[str, Any] = field(default_factory=dict, repr=False)
     # A partner's import: what of the row is "not yours, ignored" (why, and the values).
     ignored: list[str] = field(default_factory=list)
+    # A conflict: who saved the action since, as its history names them (``conflicts``).
+    saved_by: str = ""
 
     def written(self) -> str:
         """What history keeps of the text as the file wrote it."""

@@ -132,12 +132,28 @@ def add_bar_rules(ws, months: int, *, last_row: int) -> None:
         )
 
 
+# The Indicators sheet's columns. Its current values come back in through the
+# import (import_indicators): a line is the indicator of its ID, at the version of
+# its action (a change of an indicator is a change of the row).
+INDICATOR_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("title", 36),
+    ("action_id", 10),
+    ("indicator", 30),
+    ("unit", 14),
+    ("baseline", 14),
+    ("target", 14),
+    ("current", 14),
+    ("source", 24),
+    ("id", 8),
+    ("version", 9),
+)
+
+
 def write_indicators(cells: Cells, actions: QuerySet) -> None:
     ws = cells.ws
-    keys = ("title", "id", "indicator", "unit", "baseline", "target", "current", "source")
-    cells.set_widths((36, 8, 30, 14, 14, 14, 14, 24))
+    cells.set_widths([width for _key, width in INDICATOR_COLUMNS])
     ws.freeze_panes = "A2"
-    cells.append([cells.header(label(key)) for key in keys])
+    cells.append([cells.header(label(key)) for key, _width in INDICATOR_COLUMNS])
     rows = (
         Indicator.objects.filter(action__in=actions.order_by().values("pk"))
         .order_by(
@@ -148,11 +164,20 @@ def write_indicators(cells: Cells, actions: QuerySet) -> None:
             "pk",
         )
         .values_list(
-            "action__title", "action_id", "name", "unit", "baseline", "target", "current", "source"
+            "action__title",
+            "action_id",
+            "name",
+            "unit",
+            "baseline",
+            "target",
+            "current",
+            "source",
+            "pk",
+            "action__version",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    for title, action_id, name, unit, baseline, target, current, source in rows:
+    for title, action_id, name, unit, baseline, target, current, source, pk, version in rows:
         cells.append(
             [
                 cells.text(title),
@@ -163,6 +188,8 @@ def write_indicators(cells: Cells, actions: QuerySet) -> None:
                 cells.value(target),
                 cells.value(current),
                 cells.text(source),
+                cells.value(pk),
+                cells.value(version),
             ]
         )
 

@@ -104,6 +104,14 @@ class Contribution(MeetingPart, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    @property
+    def speaks_for_id(self) -> int | None:
+        """The organisation the contribution was made for: the one it names, else its
+        author's (a person speaks for their organisation); None when neither is known."""
+        if self.organisation_id:
+            return self.organisation_id
+        return self.author.organisation_id if self.author_id else None
+
     def clean_fields(self, exclude=None):
         # Checked here rather than in clean(), as Django's documentation shows:
         # ``exclude`` says whether the form has the field to show the error on

@@ -33,6 +33,7 @@ from .pledges import (
     PLEDGEABLE_OUTCOMES,
     can_record_pledge,
     contribution_pledge,
+    pledge_organisation_note,
     pledge_prefill,
 )
 from .proposals import ACCEPTABLE_OUTCOMES, proposal_accept, proposal_changes, proposal_prefill
@@ -54,6 +55,7 @@ __all__ = [
     "meeting_delete",
     "meeting_invitations_send",
     "meeting_invite_working_group",
+    "pledge_organisation_note",
     "pledge_prefill",
     "previous_meeting",
     "proposal_accept",

@@ -31,11 +31,12 @@ PLEDGE_DATA = ("organisation", "kind", "amount", "unit", "description", "date")
 
 
 def pledge_prefill(*, contribution: Contribution) -> dict[str, Any]:
-    """The pledge a contribution suggests: its organisation, its action, its words,
-    the meeting's day."""
+    """The pledge a contribution suggests: the organisation it speaks for (its own,
+    else its author's; none: the moderator chooses), its action, its words, the
+    meeting's day."""
     return {
         "action": contribution.action_id,
-        "organisation": contribution.organisation_id,
+        "organisation": contribution.speaks_for_id,
         "description": contribution.text.strip(),
         "date": contribution.meeting.day,
     }
@@ -44,6 +45,26 @@ def pledge_prefill(*, contribution: Contribution) -> dict[str, Any]:
 def can_record_pledge(contribution: Contribution) -> bool:
     """Whether the cockpit offers "record as a pledge" (the service decides in the end)."""
     return not contribution.pledge_id and contribution.outcome in PLEDGEABLE_OUTCOMES
+
+
+def pledge_organisation_note(*, contribution: Contribution, eligible) -> str:
+    """What the pledge form says of the organisation it asks for, when the
+    contribution does not settle it: ``eligible``, the organisations that may pledge
+    (the roadmap's working group). "" when the prefilled one may pledge."""
+    speaks_for = contribution.speaks_for_id
+    if speaks_for is not None and eligible.filter(pk=speaks_for).exists():
+        return ""
+    if speaks_for is not None:
+        return _(
+            "%(organisation)s, for whom the contribution was made, is not in the roadmap's "
+            "working group: choose the organisation of the working group that pledged."
+        ) % {"organisation": contribution.organisation or contribution.author.organisation}
+    if contribution.author_id:
+        return _(
+            "%(person)s speaks for no organisation: choose the organisation of the working "
+            "group that pledged."
+        ) % {"person": contribution.author.name}
+    return _("The contribution names no organisation: choose the one that pledged.")
 
 
 def _already_recorded(contribution: Contribution) -> ValidationError:
@@ -99,10 +120,13 @@ def contribution_pledge(*, contribution: Contribution, by, data: Mapping[str, An
             by=by,
             reason=reason,
         )
+        # A contribution that named no organisation was made for the one that pledged.
+        organisation = current.organisation_id or pledge.organisation_id
         # Compare-and-set: two clicks at once record one pledge; the loser rolls back.
         claimed = Contribution.objects.filter(pk=current.pk, pledge__isnull=True).update(
             pledge=pledge,
             action=action,
+            organisation=organisation,
             outcome=Contribution.Outcome.ACCEPTED,
             version=F("version") + 1,
         )
@@ -111,6 +135,9 @@ def contribution_pledge(*, contribution: Contribution, by, data: Mapping[str, An
         current.refresh_from_db()
         # Saved again (same values) so that the contribution's history names the moderator.
         save_with_history(
-            current, by=by, reason=reason, update_fields=["pledge", "action", "outcome"]
+            current,
+            by=by,
+            reason=reason,
+            update_fields=["pledge", "action", "organisation", "outcome"],
         )
     return pledge

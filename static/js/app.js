@@ -271,7 +271,31 @@
     }
   }
 
+  // A part of the page sent again out of band (the resource totals after a row is
+  // saved in place) keeps open what the user had opened in it.
+  function keepOpenDetails(event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || !fragment || !fragment.querySelector) {
+      return;
+    }
+    var opened = [];
+    if (target.matches("details[open][id]")) {
+      opened.push(target.id);
+    }
+    target.querySelectorAll("details[open][id]").forEach(function (details) {
+      opened.push(details.id);
+    });
+    opened.forEach(function (id) {
+      var details = fragment.querySelector("#" + CSS.escape(id));
+      if (details) {
+        details.open = true;
+      }
+    });
+  }
+
   function start() {
+    document.body.addEventListener("htmx:oobBeforeSwap", keepOpenDetails);
     enhance(document);
     startTable();
     focusSwapped(document);

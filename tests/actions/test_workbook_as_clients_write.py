@@ -610,6 +610,7 @@ def test_import_roadmap_prints_the_preview_as_json(sofia_roadmap, school, awards
                 "ignored": 0,
             },
             "lines": [],
+            "notes": [],
         },
         "mapping": {
             "Action": "title",

@@ -275,6 +275,8 @@ def test_timeline_indicators_partners_and_meetings_sheets(
     assert school_row[3 + len(months)] == "overdue"
 
     indicators = list(workbook["Indicators"].iter_rows(values_only=True))
+    assert indicators[0][-3:] == ("Source", "ID", "Version")
+    school_indicator = table["school"].indicators.get()
     assert indicators[1] == (
         "School programme",
         table["school"].pk,
@@ -284,6 +286,8 @@ def test_timeline_indicators_partners_and_meetings_sheets(
         12,
         3,
         None,
+        school_indicator.pk,
+        table["school"].version,
     )
 
     partners = {row[0]: row for row in workbook["Partners"].iter_rows(values_only=True)}

@@ -170,6 +170,7 @@ def test_bulgarian_table_with_title_rows_and_merged_challenge_on_a_second_sheet(
         "created": 3,
         "changed": 0,
         "lines": 0,
+        "indicators": 0,
     }
     school = Action.objects.get(title="Обучение на учители")
     assert school.activity_type == "training" and school.status == "proposed"

@@ -120,6 +120,7 @@ def test_three_edited_cells_are_exactly_three_changes_applied_as_the_importer(
         "created": 0,
         "changed": 2,
         "lines": 0,
+        "indicators": 0,
     }
     school.refresh_from_db()
     awards.refresh_from_db()

@@ -42,6 +42,27 @@ def test_editor_edits_a_row_in_place(page_for, live_server, editor, row, sofia_r
     assert (row.title, row.version) == ("School CSR programme", 2)
 
 
+def test_saving_a_budget_in_place_updates_the_open_resource_totals(
+    page_for, live_server, editor, row, sofia_roadmap
+):
+    Action.objects.filter(pk=row.pk).update(budget=1000, currency="EUR")
+    page = page_for(editor)
+    _open_table(page, live_server, sofia_roadmap)
+    totals = page.locator("#resource-totals")
+    totals.locator("summary").click()
+    assert totals.evaluate("details => details.open") is True
+    _open_row_editor(page, row)
+    page.locator(f"#action-{row.pk}").get_by_label("Estimated budget").fill("2500")
+    page.get_by_role("button", name="Save").click()
+    page.locator("#resource-totals .resource-total", has_text="2,500").wait_for()
+    assert "2,500" in totals.locator("summary").inner_text()
+    # The tables came whole: a row per challenge and the roadmap's total.
+    assert totals.locator("tbody tr").count() == 1
+    # Swapped out of band, in the same page, still open as the user left it.
+    assert page.evaluate("window.__stillThisPage") is True
+    assert totals.evaluate("details => details.open") is True
+
+
 def test_editor_edits_with_the_keyboard(page_for, live_server, editor, row, sofia_roadmap):
     page = page_for(editor)
     _open_table(page, live_server, sofia_roadmap)
