@@ -312,6 +312,11 @@ def _first_error(result) -> str:
 class TableColumnsActionAdmin(ActionAdmin):
     """The project's ActionAdmin (scoping, filters, search) showing the table's columns."""
 
+    # The changelist uses no autocomplete, and the bench's sites register no admin of
+    # the models it would reach: Django's system checks, which every management
+    # command runs in a process that imported this module, refuse that (admin.E039).
+    autocomplete_fields = ()
+
     list_display = (
         "title",
         "activity_type",

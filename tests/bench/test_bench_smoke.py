@@ -133,3 +133,16 @@ def test_the_sides_take_turns_going_first():
     )
     assert order == ["ours", "theirs", "theirs", "ours", "ours", "theirs", "theirs", "ours"]
     assert len(ours.seconds) == len(theirs.seconds) == 4
+
+
+def test_the_benchs_admin_sites_pass_djangos_checks():
+    """Every management command runs the system checks over every admin site of the
+    process: the bench's own sites must pass them (a command run by a test after the
+    bench's module was imported failed with admin.E039)."""
+    from django.core import checks
+
+    import bench.baselines
+
+    assert bench.baselines.site._registry and bench.baselines.paged_site._registry
+    errors = [error for error in checks.run_checks() if error.is_serious()]
+    assert errors == []

@@ -164,7 +164,12 @@ def test_the_exported_workbook_comes_back_into_the_preview(
     # As it went out: nothing to change, no name unknown (the names had controls and
     # line breaks the cells could not hold; a partner's list is split at line breaks).
     assert [(row.kind, row.errors) for row in preview.rows] == [("unchanged", [])]
-    assert [(line.kind, line.errors) for line in preview.resources.lines] == [("unchanged", [])] * 3
+    assert [(line.sheet, line.kind, line.errors) for line in preview.resources.lines] == [
+        ("sheet_funding", "unchanged", []),
+        ("sheet_funding", "unchanged", []),
+        ("sheet_pledges", "unchanged", []),
+        ("sheet_indicators", "unchanged", []),
+    ]
     assert not preview.column_errors
 
 
