@@ -259,4 +259,9 @@ def apply_workbook(job_id: int) -> str:
 def register_job_access() -> None:
     """An import's job is its owner's while they may still edit its roadmap."""
     for kind in (Job.Kind.IMPORT_PREVIEW, Job.Kind.IMPORT_APPLY):
-        register_access(kind, lambda user, job: _roadmap_of(job, user) is not None)
+        register_access(
+            kind,
+            lambda user, jobs: jobs.param_in(
+                "roadmap", permissions.importable_roadmaps(user, Roadmap.objects.all()).values("pk")
+            ),
+        )

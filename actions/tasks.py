@@ -113,4 +113,9 @@ def export_workbook(job_id: int) -> str:
 
 def register_job_access() -> None:
     """An export's file is its owner's while they may still read its roadmap."""
-    register_access(Job.Kind.EXPORT, lambda user, job: _roadmap_of(job, user) is not None)
+    register_access(
+        Job.Kind.EXPORT,
+        lambda user, jobs: jobs.param_in(
+            "roadmap", Roadmap.objects.filter(permissions.roadmap_filter(user)).values("pk")
+        ),
+    )

@@ -2,8 +2,19 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class JobQuerySet(models.QuerySet):
+    def param_in(self, name: str, ids):
+        """The jobs whose whole-number parameter ``name`` (a roadmap's id) is among
+        ``ids`` (a list, or a queryset of values)."""
+        return self.alias(
+            **{f"param_{name}": Cast(KT(f"params__{name}"), models.IntegerField())}
+        ).filter(**{f"param_{name}__in": ids})
 
 
 class Job(models.Model):
@@ -73,6 +84,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     started_at = models.DateTimeField(_("running since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("background job")

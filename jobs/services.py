@@ -62,21 +62,34 @@ class JobResult:
 
 # --- Who may open a job ------------------------------------------------------------
 
-_access_checks: dict[str, Callable] = {}
+_access_scopes: dict[str, Callable] = {}
 
 
-def register_access(kind: str, check: Callable) -> None:
-    """``check(user, job) -> bool``: whether the owner may still open the job's result
-    (the app that runs the kind registers it in its ``ready()``: may they still read
-    the roadmap?). Without one, being the owner is enough."""
-    _access_checks[kind] = check
+def register_access(kind: str, scope: Callable) -> None:
+    """``scope(user, jobs) -> jobs``: narrow a queryset of the user's jobs of ``kind`` to
+    those whose result they may still open (the app that runs the kind registers it
+    in its ``ready()``: may they still read the roadmap?). Without one, being the
+    owner is enough."""
+    _access_scopes[kind] = scope
+
+
+def openable_jobs(user):
+    """The jobs ``user`` may open: their own, of which each kind's scope still lets
+    them in; newest first, without their files."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    own = Job.objects.filter(owner=user)
+    allowed = ~Q(kind__in=list(_access_scopes))
+    for kind, scope in _access_scopes.items():
+        allowed |= Q(pk__in=scope(user, own.filter(kind=kind)).values("pk"))
+    return own.filter(allowed).defer("result_file", "result_data")
 
 
 def may_open(user, job: Job) -> bool:
     if not user.is_authenticated or job.owner_id != user.pk:
         return False
-    check = _access_checks.get(job.kind)
-    return check is None or check(user, job)
+    scope = _access_scopes.get(job.kind)
+    return scope is None or scope(user, Job.objects.filter(pk=job.pk)).exists()
 
 
 # --- Starting ------------------------------------------------------------------------

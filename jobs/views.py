@@ -1,5 +1,6 @@
-"""A job's page (its progress, polled by htmx; reloaded without JavaScript) and the
-download of its file. Both are its owner's only: anybody else meets a 404."""
+"""A user's jobs, a job's page (its progress, polled by htmx; reloaded without
+JavaScript) and the download of its file. Each is its owner's only: anybody else
+meets a 404, and the list shows a user their own."""
 
 import io
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_safe
 from core import htmx
 
 from .models import Job
-from .services import may_open
+from .services import may_open, openable_jobs
 
 # Seconds between two looks at the job: htmx polls, a page without JavaScript reloads.
 POLL_SECONDS = 2
@@ -24,6 +25,14 @@ def _get_job_for_owner(request, pk: int, *, with_file: bool = False) -> Job:
     if job is None or not may_open(request.user, job):
         raise Http404
     return job
+
+
+@require_safe
+@login_required
+def job_list(request):
+    jobs = openable_jobs(request.user).defer("params", "error")
+    context = {"jobs": jobs, "keep_hours": settings.JOB_KEEP_HOURS}
+    return render(request, "jobs/job_list.html", context)
 
 
 @require_safe

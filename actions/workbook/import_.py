@@ -322,24 +322,10 @@ class _Reader:
                 _("write the name of an organisation of the working group"),
             )
         if key == "key_partners":
-            return self._partners(value)
+            return self.names.partners(value)
         if key == "challenge":
             return self.names.challenge(value)
         raise AssertionError(key)
-
-    def _partners(self, value: object) -> frozenset:
-        """Every partner a cell names; every unknown one named in one message."""
-        found, unknown = set(), []
-        for name in self.names.split(value):
-            try:
-                found.add(self.names.organisation(name))
-            except reading.CellError as exc:
-                unknown.append(exc.message)
-        if unknown:
-            # What is accepted said once, after every name not found.
-            unknown.append(_("separate partners with ; or a new line"))
-            raise reading.CellError("; ".join(unknown))
-        return frozenset(found)
 
     def _check_together(self, row: RowPreview, data: dict, action: dict | None, error) -> None:
         def value(key):

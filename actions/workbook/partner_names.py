@@ -92,6 +92,20 @@ class Names:
                 names.append(part)
         return [piece for name in names for piece in self._joined_by_and(name)]
 
+    def partners(self, value: object) -> frozenset:
+        """Every partner a cell names; every unknown one named in one message."""
+        found, unknown = set(), []
+        for name in self.split(value):
+            try:
+                found.add(self.organisation(name))
+            except reading.CellError as exc:
+                unknown.append(exc.message)
+        if unknown:
+            # What is accepted said once, after every name not found.
+            unknown.append(_("separate partners with ; or a new line"))
+            raise reading.CellError("; ".join(unknown))
+        return frozenset(found)
+
     def _rejoined(self, pieces: list[str]) -> list[str]:
         """Pieces of a line split on ";", with the runs that make a partner's whole
         name ("Grow; Share Foundation") joined again, the longest first."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .access import PARTNER, access_for
-from .roadmaps import can_edit_roadmap, can_view_roadmap, roadmap_filter
+from .roadmaps import can_edit_roadmap, can_view_roadmap, editable_roadmap_filter, roadmap_filter
 
 
 def can_read_partner_statement(user, roadmap, organisation_id: int) -> bool:
@@ -100,6 +100,16 @@ def can_import_workbook(user, roadmap) -> bool:
     if partner_organisation_id(user) is None:
         return False
     return partner_actions(user, roadmap.actions.all()).exists()
+
+
+def importable_roadmaps(user, roadmaps):
+    """Narrow the roadmap queryset ``roadmaps`` to those ``can_import_workbook``
+    lets the user import into, in one query."""
+    allowed = editable_roadmap_filter(user)
+    if partner_organisation_id(user) is not None:
+        actions = roadmaps.model._meta.get_field("actions").related_model.objects.all()
+        allowed |= Q(pk__in=partner_actions(user, actions).values("roadmap"))
+    return roadmaps.filter(allowed)
 
 
 def can_add_pledge(user, action, organisation_id: int | None) -> bool:

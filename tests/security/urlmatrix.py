@@ -251,6 +251,7 @@ URL_KWARGS: dict[str, Callable[[Side], dict]] = {
     "notifications:follow_action": lambda s: {"pk": s.action.pk},
     "notifications:follow_roadmap": lambda s: {"pk": s.roadmap.pk},
     "outbox:unsubscribe": lambda s: {"token": unsubscribe_token(s.person, Kind.INVITATION)},
+    "jobs:list": lambda s: {},
     "jobs:job": lambda s: {"pk": s.job.pk},
     "jobs:download": lambda s: {"pk": s.job.pk},
 }
@@ -458,6 +459,8 @@ EXPECTED: dict[str, Expect] = {
     # Following: whoever may read the roadmap follows it or its actions; POST only.
     "notifications:follow_action": Expect(get=_all(405), post=FOLLOW),
     "notifications:follow_roadmap": Expect(get=_all(405), post=FOLLOW),
+    # Each signed-in user's own jobs (the page shows theirs only: test_job_list.py).
+    "jobs:list": Expect(get={**_all(200), ANON: {302}}, post=GET_ONLY),
     # A job's page and its file: the owner's only; GET only.
     "jobs:job": Expect(get=OWNER_ONLY, post=GET_ONLY),
     "jobs:download": Expect(get=OWNER_ONLY, post=GET_ONLY),
