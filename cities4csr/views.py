@@ -68,7 +68,8 @@ def _count_of_roadmap(condition: Q):
         Action.objects.filter(condition, roadmap=OuterRef("pk"))
         .order_by()
         .values("roadmap")
-        .annotate(count=Count("pk"))
+        # COUNT(*), not of the id, which PostgreSQL's index holds not: the index alone.
+        .annotate(count=Count("*"))
         .values("count")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)

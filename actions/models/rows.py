@@ -197,6 +197,9 @@ class Action(models.Model):
                     "people_days",
                 ],
                 name="action_roadmap_totals",
+                # The id too, where the database does not keep it in every index
+                # (PostgreSQL; SQLite's rowid is): the counts and their Exists read it.
+                include=["id"],
             ),
         ]
         constraints = [
