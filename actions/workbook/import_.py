@@ -25,10 +25,10 @@ from openpyxl.utils import get_column_letter
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
-from . import header, mapping, partner_scope, progress, reading
+from . import files, header, mapping, partner_scope, progress, reading
 from .cells import same_text
 from .handmade import HandMade
-from .import_resources import preview_resources
+from .import_resources import preview_resources, resource_sheet_requests
 from .labels import label, normalise
 from .mapping import ImportOptions, fold
 from .partner_names import Names
@@ -45,7 +45,7 @@ from .preview import (
     WorkbookRejected,
     shown,
 )
-from .sheet_choice import read_action_sheet
+from .sheet_choice import action_sheet, action_sheet_request
 from .summary import describe
 
 # What one request previews and applies within the app server's timeout (gunicorn's
@@ -83,12 +83,20 @@ def preview_import(
     """
     max_rows = MAX_ROWS if max_rows is None else max_rows
     options = options or ImportOptions()
-    sheet = read_action_sheet(fileobj, options, max_rows=max_rows)
+    # The three sheets in one reading of the file (one child process: files.read_sheets).
+    sheets = files.read_sheets(
+        fileobj,
+        [
+            action_sheet_request(options, max_rows=max_rows),
+            *resource_sheet_requests(max_rows=max_rows),
+        ],
+    )
+    sheet = action_sheet(sheets[0], options, max_rows=max_rows)
     reader = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options)
     preview = reader.preview()
     preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
     try:
-        preview.resources = preview_resources(roadmap, fileobj, max_rows=max_rows)
+        preview.resources = preview_resources(roadmap, max_rows=max_rows, sheets=sheets[1:])
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
     if partner_scope.is_partner_import(user, roadmap):

@@ -143,27 +143,41 @@ _TEXT = {"programme", "note", "description"}
 _FKS = {"funder", "organisation"}
 
 
+def resource_sheet_requests(*, max_rows: int = MAX_ROWS) -> list[files.SheetRequest]:
+    """What to ask ``files.read_sheets`` for: the Funding and the Pledges sheets."""
+    return [
+        files.SheetRequest(_titled(sheet.key), max_rows=max_rows + SEARCH_ROWS)
+        for sheet in (FUNDING, PLEDGES)
+    ]
+
+
 def preview_resources(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS
+    roadmap: Roadmap,
+    fileobj: IO[bytes] | None = None,
+    *,
+    max_rows: int = MAX_ROWS,
+    sheets: list | None = None,
 ) -> ResourcesPreview:
-    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes nothing."""
+    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes nothing.
+
+    ``sheets``: ``files.read_sheets``' answers to ``resource_sheet_requests`` where the
+    caller read them with its own sheets (one reading of the file); else they are read
+    from ``fileobj`` here."""
+    if sheets is None:
+        sheets = files.read_sheets(fileobj, resource_sheet_requests(max_rows=max_rows))
     preview = ResourcesPreview()
     reader = _Reader(roadmap)
-    for sheet in (FUNDING, PLEDGES):
-        try:
-            rows = files.read_sheet(
-                fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS
-            ).rows
-        except files.SheetMissing:
+    for sheet, answer in zip((FUNDING, PLEDGES), sheets, strict=True):
+        if isinstance(answer, files.SheetMissing):
             continue
-        except files.TooManyRows:
+        if isinstance(answer, files.TooManyRows):
             raise ImportFailed(
                 _("The sheet “%(name)s” has more than %(count)s rows.")
                 % {"name": label(sheet.key), "count": max_rows}
-            ) from None
-        except files.Unreadable:
-            raise ImportFailed(_("The workbook cannot be read.")) from None
-        preview.lines.extend(reader.lines(sheet, rows))
+            )
+        if isinstance(answer, files.Unreadable):
+            raise ImportFailed(_("The workbook cannot be read."))
+        preview.lines.extend(reader.lines(sheet, answer.rows))
     return preview
 
 
