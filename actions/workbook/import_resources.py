@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -31,74 +31,12 @@ from ..models import Action, FundingLine, Pledge, Roadmap
 from . import files, reading
 from .cells import same_text
 from .labels import label, normalise, recognise
-from .preview import CHANGED, CONFLICT, ERROR, IGNORED, NEW, UNCHANGED, FieldChange, ImportFailed
+from .preview import CHANGED, CONFLICT, ERROR, NEW, UNCHANGED, FieldChange, ImportFailed
+from .resource_preview import LinePreview, ResourcesPreview
 from .resource_sheets import FUNDING_COLUMNS, PLEDGE_COLUMNS
 
 MAX_ROWS = 2_000
 SEARCH_ROWS = 10
-
-
-@dataclass
-class LinePreview:
-    """One line of the Funding or Pledges sheet, and what it would do."""
-
-    sheet: str  # "sheet_funding" or "sheet_pledges"
-    row: int
-    kind: str
-    title: str
-    pk: int | None = None
-    version: int | None = None
-    current_version: int | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict, repr=False)
-    action: Action | None = field(default=None, repr=False)
-    # A partner's import: why the line is "not yours, ignored", and its values.
-    ignored: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ResourcesPreview:
-    lines: list[LinePreview] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, CONFLICT, ERROR, IGNORED), 0)
-        for line in self.lines:
-            counts[line.kind] += 1
-        return counts
-
-    @property
-    def has_problems(self) -> bool:
-        return any(line.kind in (ERROR, CONFLICT) for line in self.lines)
-
-    @property
-    def change_count(self) -> int:
-        return sum(1 for line in self.lines if line.kind in (NEW, CHANGED))
-
-    def lines_to_show(self) -> list[LinePreview]:
-        return [line for line in self.lines if line.kind != UNCHANGED]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "counts": self.counts,
-            "lines": [
-                {
-                    "sheet": str(label(line.sheet)),
-                    "row": line.row,
-                    "kind": line.kind,
-                    "action": line.title,
-                    "id": line.pk,
-                    "changes": [
-                        {"field": change.label, "old": change.old, "new": change.new}
-                        for change in line.changes
-                    ],
-                    "errors": line.errors,
-                    "ignored": line.ignored,
-                }
-                for line in self.lines_to_show()
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -167,6 +105,7 @@ def preview_resources(
         sheets = files.read_sheets(fileobj, resource_sheet_requests(max_rows=max_rows))
     preview = ResourcesPreview()
     reader = _Reader(roadmap)
+    read = []
     for sheet, answer in zip((FUNDING, PLEDGES), sheets, strict=True):
         if isinstance(answer, files.SheetMissing):
             continue
@@ -177,7 +116,10 @@ def preview_resources(
             )
         if isinstance(answer, files.Unreadable):
             raise ImportFailed(_("The workbook cannot be read."))
-        preview.lines.extend(reader.lines(sheet, answer.rows))
+        read.append((sheet, answer.rows, reader.header(sheet, answer.rows)))
+    reader.read_actions(read)
+    for sheet, rows, header_at in read:
+        preview.lines.extend(reader.lines(sheet, rows, header_at))
     return preview
 
 
@@ -204,7 +146,8 @@ class _Reader:
 
     def __init__(self, roadmap: Roadmap):
         self.roadmap = roadmap
-        self.actions = {action.pk: action for action in roadmap.actions.select_related("roadmap")}
+        # The actions the lines name (read_actions), not every action of the roadmap.
+        self.actions: dict[int, Action] = {}
         self.organisations: dict[str, list[int]] = {}
         self.names: dict[int, str] = {}
         for pk, name in roadmap.eligible_partners().values_list("pk", "name"):
@@ -223,7 +166,9 @@ class _Reader:
             "unit": Pledge.Unit.choices,
         }
 
-    def lines(self, sheet: _Sheet, rows: list[tuple[int, list]]):
+    def header(self, sheet: _Sheet, rows: list[tuple[int, list]]) -> tuple[int, dict]:
+        """Where the sheet's header row is, and its columns (index: key); ImportFailed
+        without one or without a required column."""
         keys = {key for key, _width in sheet.columns}
         at = next(
             (
@@ -248,6 +193,26 @@ class _Reader:
                 _("The sheet “%(name)s” lacks the columns %(columns)s.")
                 % {"name": label(sheet.key), "columns": ", ".join(missing)}
             )
+        return at, columns
+
+    def read_actions(self, read) -> None:
+        """The roadmap's actions that the lines of ``read`` ((sheet, rows, header) of
+        each sheet) name in their action ID column: one query (none without lines)."""
+        named = set()
+        for _sheet, rows, (at, columns) in read:
+            index = next((i for i, key in columns.items() if key == "action_id"), None)
+            for _number, values in rows[at + 1 :]:
+                value = values[index] if index is not None and index < len(values) else None
+                try:
+                    if not reading.blank(value):
+                        named.add(reading.whole_number(value))
+                except reading.CellError:
+                    continue  # the line says so (_line)
+        if named:
+            self.actions = self.roadmap.actions.select_related("roadmap").in_bulk(named)
+
+    def lines(self, sheet: _Sheet, rows: list[tuple[int, list]], header: tuple[int, dict]):
+        at, columns = header
         existing = {
             obj.pk: obj
             for obj in sheet.model.objects.filter(action__roadmap=self.roadmap).select_related(
