@@ -173,9 +173,10 @@ class Action(models.Model):
             # scan) rather than every row with its texts, which at 10,000 actions no
             # longer fit SQLite's page cache (bench/README.md, item 15).
             # The dashboard's overdue and due-soon lists of a roadmap, in their order
-            # (deadline, then position: read up to the LIMIT, no sort), and its counts.
+            # (deadline, then position: read up to the LIMIT, no sort), and its counts;
+            # the timeline's first and last dates and its counts (timeline.months_of).
             models.Index(
-                fields=["roadmap", "deadline", "position", "status"],
+                fields=["roadmap", "deadline", "position", "status", "start_date"],
                 name="action_roadmap_deadline",
             ),
             # The cost per challenge and currency in their order (no sort), of the table
