@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.test import Client
@@ -26,10 +25,8 @@ from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
 from actions.workbook.safety import check_workbook_file
 
 from . import network
+from .common import Context, case_result, logged_in, peak_in_subprocess, table_url
 from .timing import Runs, compare
-
-if TYPE_CHECKING:
-    from .cases import Context
 
 ROW_MARKER = 'id="action-'
 # The admin's first page: as many rows as the table page's first page.
@@ -53,18 +50,16 @@ def _get(client: Client, url: str, marker: str | None = None) -> Callable[[], in
 def table_big_vs_admin(ctx: Context) -> dict:
     """GET of the big roadmap's table page (its first page, once the table is paged)
     ÷ the admin changelist's first page of the same roadmap, same columns."""
-    from .cases import _client, _result, _table_url
-
     roadmap = ctx.network.big
-    client = _client(ctx)
-    ours = _get(client, _table_url(roadmap), ROW_MARKER)
+    client = logged_in(ctx)
+    ours = _get(client, table_url(roadmap), ROW_MARKER)
     admin_url = f"/bench-admin-paged/actions/action/?roadmap__id__exact={roadmap.pk}"
     admin = _get(client, admin_url, 'name="_selected_action"')
     shown, admin_shown = ours(), admin()
     if admin_shown != min(ADMIN_PAGE, ctx.size):
         raise RuntimeError(f"the admin shows {admin_shown} rows")
     ours_runs, admin_runs = compare(ours, admin, repeat=ctx.repeat)
-    return _result(
+    return case_result(
         "table_5000_vs_admin",
         ours_runs,
         admin_runs,
@@ -103,13 +98,11 @@ def _preview(roadmap: Roadmap) -> Callable[[], object]:
 
 
 def _pages(ctx: Context, roadmap: Roadmap, editor) -> dict[str, Callable[[], object]]:
-    from .cases import _client, _table_url
-
-    admin = _client(ctx)
+    admin = logged_in(ctx)
     own = Client()
     own.force_login(editor)
     return {
-        "table": _get(admin, _table_url(roadmap)),
+        "table": _get(admin, table_url(roadmap)),
         "timeline": _get(admin, reverse("actions:timeline", args=[roadmap.pk])),
         "dashboard": _get(own, reverse("dashboard")),
         "import_preview": _preview(roadmap),
@@ -122,8 +115,6 @@ def slope(small: float, large: float, small_size: int, large_size: int) -> float
 
 
 def scale_slope(ctx: Context) -> dict:
-    from .cases import _result
-
     small_size, large_size = ctx.slope_sizes
     built = scale_roadmaps(ctx)
     small, large = (_pages(ctx, *built[size]) for size in (small_size, large_size))
@@ -143,7 +134,7 @@ def scale_slope(ctx: Context) -> dict:
         )
     flat = [page for page, goal in SLOPE_GOALS.items() if goal < 1.0]
     worst = max(flat, key=slopes.get)
-    result = _result("scale_slope", *runs[worst], ratio=slopes[worst])
+    result = case_result("scale_slope", *runs[worst], ratio=slopes[worst])
     result.update(
         met=all(slopes[page] <= goal for page, goal in SLOPE_GOALS.items()),
         worst_flat_page=worst,
@@ -163,8 +154,6 @@ def scale_slope(ctx: Context) -> dict:
 def table_memory(ctx: Context) -> dict:
     """How far one GET of the table page raises the peak memory of a fresh
     interpreter, at the large size ÷ at the small (bench/memory.py --table)."""
-    from .cases import _peak_in_subprocess, _result
-
     small_size, large_size = ctx.slope_sizes
     built = scale_roadmaps(ctx)
     # The child reads what this process wrote: nothing may stay in an open transaction.
@@ -174,9 +163,9 @@ def table_memory(ctx: Context) -> dict:
     measured = {}
     # Each in a fresh interpreter: the order cannot warm one for the other.
     for size in (small_size, large_size):
-        measured[size] = _peak_in_subprocess(built[size][0], warmup, "--table", user)
+        measured[size] = peak_in_subprocess(built[size][0], warmup, "--table", user)
     (small_peak, small_s), (large_peak, large_s) = measured[small_size], measured[large_size]
-    return _result(
+    return case_result(
         "table_memory_10k_vs_1k",
         Runs([large_s]),
         Runs([small_s]),

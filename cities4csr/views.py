@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -61,6 +62,19 @@ def _funding_rows(roadmaps, funding) -> list:
     return rows
 
 
+def _count_of_roadmap(condition: Q):
+    """How many actions of the outer query's roadmap meet ``condition`` (0 for none)."""
+    rows = (
+        Action.objects.filter(condition, roadmap=OuterRef("pk"))
+        .order_by()
+        .values("roadmap")
+        # COUNT(*), not of the id, which PostgreSQL's index holds not: the index alone.
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 @require_safe
 @login_required
 def dashboard(request):
@@ -69,22 +83,20 @@ def dashboard(request):
     today = timezone.localdate()
     organisation_id = access.organisation_id
 
-    actions = _own_cities(Action.objects.visible_to(user), user, prefix="roadmap__")
     # The counts reuse the querysets' own definitions of overdue and due soon (their
-    # conditions, on each roadmap's joined rows rather than a subquery of every such
-    # action of the network), so the dashboard and the table's ?due= filter agree.
+    # conditions), so the dashboard and the table's ?due= filter agree. Each is a
+    # count of its roadmap's rows in a subquery, which the database answers from the
+    # index action_roadmap_deadline over that roadmap's range (and the overdue and
+    # due-soon rows' ranges of deadlines), rather than one join of every row of the
+    # roadmap with all the conditions tested on each.
     counts = {
-        "action_count": Count("actions"),
-        "overdue_count": Count(
-            "actions", filter=Action.overdue_condition(today, prefix="actions__")
-        ),
-        "due_soon_count": Count(
-            "actions", filter=Action.due_soon_condition(today, prefix="actions__")
-        ),
+        "action_count": _count_of_roadmap(Q()),
+        "overdue_count": _count_of_roadmap(Action.overdue_condition(today)),
+        "due_soon_count": _count_of_roadmap(Action.due_soon_condition(today)),
     }
     if organisation_id is not None:
-        counts["our_count"] = Count(
-            "actions", filter=Q(actions__in=Action.objects.of_organisation(organisation_id))
+        counts["our_count"] = _count_of_roadmap(
+            Action.objects.led_or_partnered_by([organisation_id])
         )
     roadmaps = list(
         _own_cities(Roadmap.objects.visible_to(user), user)
@@ -93,8 +105,14 @@ def dashboard(request):
         .order_by("city__name", "-period_start", "title")
     )
 
-    # Cost, secured and gap of each roadmap, by currency (one query).
-    funding = funding_per_roadmap(Action.objects.filter(roadmap__in=[r.pk for r in roadmaps]))
+    # The actions of those roadmaps (the same rows as the actions visible_to the user
+    # in their own cities), by the roadmaps' ids rather than a join through roadmap
+    # and city: for one roadmap the database then reads the overdue and due-soon lists
+    # from the index action_roadmap_deadline in their order, the first rows only,
+    # instead of sorting every overdue row of the roadmap to keep 20.
+    actions = Action.objects.filter(roadmap_id__in=[r.pk for r in roadmaps])
+    # Cost, secured and gap of each roadmap, by currency (two queries).
+    funding = funding_per_roadmap(actions)
 
     def first_rows(queryset):
         return list(

@@ -42,6 +42,12 @@ class Indicator(models.Model):
         # ordering and on into its roadmap's and city's (four tables joined and
         # sorted for every prefetch of indicators).
         ordering = ["action_id", "position", "pk"]
+        indexes = [
+            # Whether an action has an indicator with a baseline and a target
+            # (Action.measurable_condition, counted over a whole roadmap by the table):
+            # answered from this index alone, not from the indicators' rows.
+            models.Index(fields=["action", "baseline", "target"], name="indicator_measured"),
+        ]
 
     def __str__(self):
         return self.name

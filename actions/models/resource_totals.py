@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from .resources import (
@@ -101,39 +101,68 @@ def _by_currency(totals: dict[str, FundingTotals]) -> list[FundingTotals]:
     return [totals[currency] for currency in sorted(totals)]
 
 
+# What the sums are grouped by in SQL, in the order of the index action_roadmap_totals
+# (no sort): a few rows per roadmap, then added up per challenge or roadmap.
+_FUNDING_GROUPS = ("roadmap_id", "challenge_id", "currency")
+
+
+def _sums(actions: models.QuerySet[Action], **sums) -> dict[tuple, dict]:
+    rows = actions.order_by().values(*_FUNDING_GROUPS).annotate(**sums).order_by(*_FUNDING_GROUPS)
+    return {tuple(row[key] for key in _FUNDING_GROUPS): row for row in rows}
+
+
 def _grouped_funding(actions: models.QuerySet[Action], by: str):
-    """Cost, funded, secured and gap of ``actions``, summed per ``by`` and currency, in SQL.
+    """Cost, funded, secured and gap of ``actions``, summed per ``by`` (``roadmap_id`` or
+    ``challenge_id``) and currency, in SQL.
 
     The gap adds up each action's gap: money over one action's cost does not
     fill another's.
+
+    Two queries: the cost of every action (its budget: read from the index
+    action_roadmap_totals alone, not from the rows), and the lines' sums only of the
+    actions that have a funding line (``Exists``: one look into the lines' index per
+    action, where the sums are three subqueries per action). An action without a line
+    has nothing funded or secured and its whole cost as its gap, so the gap of all is
+    their cost, less the cost of those with lines, plus the gap of those.
     """
-    rows = (
-        annotate_funding(actions)
-        .order_by()
-        .values(by, "currency")
-        .annotate(
-            cost_total=Coalesce(Sum("budget"), Value(ZERO), output_field=TOTAL),
-            funded_total=Coalesce(Sum("funded"), Value(ZERO), output_field=TOTAL),
-            secured_total=Coalesce(Sum("secured"), Value(ZERO), output_field=TOTAL),
-            gap_total=Coalesce(Sum("funding_gap"), Value(ZERO), output_field=TOTAL),
-        )
-        .order_by(by, "currency")
+
+    def total(name: str):
+        return Coalesce(Sum(name), Value(ZERO), output_field=TOTAL)
+
+    costs = _sums(actions, cost_total=total("budget"))
+    with_lines = annotate_funding(
+        actions.filter(Exists(FundingLine.objects.filter(action=OuterRef("pk"))))
     )
-    for row in rows:
-        yield (
-            row[by],
-            FundingTotals(
-                currency=row["currency"],
-                cost=row["cost_total"],
-                funded=row["funded_total"],
-                secured=row["secured_total"],
-                gap=row["gap_total"],
-            ),
-        )
+    lined = _sums(
+        with_lines,
+        cost_total=total("budget"),
+        funded_total=total("funded"),
+        secured_total=total("secured"),
+        gap_total=total("funding_gap"),
+    )
+    grouped: dict[tuple, FundingTotals] = {}
+    position = _FUNDING_GROUPS.index(by)
+    for key, row in costs.items():
+        cost = row["cost_total"]
+        totals = FundingTotals(currency=row["currency"], cost=cost, gap=cost)
+        if key in lined:
+            of_lined = lined[key]
+            totals.funded = of_lined["funded_total"]
+            totals.secured = of_lined["secured_total"]
+            totals.gap = cost - of_lined["cost_total"] + of_lined["gap_total"]
+        group = (key[position], row["currency"])
+        if group in grouped:
+            grouped[group].add(totals)
+        else:
+            grouped[group] = totals
+    for (value, _currency), totals in sorted(
+        grouped.items(), key=lambda item: (item[0][0] is None, item[0])
+    ):
+        yield value, totals
 
 
 def funding_totals(actions: models.QuerySet[Action]) -> RoadmapFunding:
-    """Cost, funded, secured and gap of ``actions`` per challenge and in all (one query)."""
+    """Cost, funded, secured and gap of ``actions`` per challenge and in all (two queries)."""
     result = RoadmapFunding()
     for challenge_id, totals in _grouped_funding(actions, "challenge_id"):
         result.by_challenge.setdefault(challenge_id, {})[totals.currency] = totals
@@ -143,7 +172,7 @@ def funding_totals(actions: models.QuerySet[Action]) -> RoadmapFunding:
 
 
 def funding_per_roadmap(actions: models.QuerySet[Action]) -> dict[int, list[FundingTotals]]:
-    """Cost, funded, secured and gap of ``actions`` per roadmap, by currency (one query)."""
+    """Cost, funded, secured and gap of ``actions`` per roadmap, by currency (two queries)."""
     result: dict[int, list[FundingTotals]] = {}
     for roadmap_id, totals in _grouped_funding(actions, "roadmap_id"):
         result.setdefault(roadmap_id, []).append(totals)
@@ -328,6 +357,6 @@ class RoadmapResources:
 
     @classmethod
     def of(cls, actions: models.QuerySet[Action]) -> RoadmapResources:
-        """The totals of ``actions`` (all of them, whatever page shows them), in two queries."""
+        """The totals of ``actions`` (all of them, whatever page shows them), in three queries."""
         pledges = Pledge.objects.filter(action__in=actions.order_by().values("pk"))
         return cls(funding=funding_totals(actions), per_kind=pledge_totals(pledges))

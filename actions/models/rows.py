@@ -167,6 +167,41 @@ class Action(models.Model):
                 name="action_open_deadline",
                 condition=Q(deadline__isnull=False) & ~Q(status__in=["done", "dropped"]),
             ),
+            # The pages that add up a whole roadmap read a few columns of each of its
+            # rows: these two indexes hold them, so that the database reads them from
+            # the index alone (SQLite's "COVERING INDEX", PostgreSQL's index-only
+            # scan) rather than every row with its texts, which at 10,000 actions no
+            # longer fit SQLite's page cache (bench/README.md, item 15).
+            # The dashboard's overdue and due-soon lists of a roadmap, in their order
+            # (deadline, then position: read up to the LIMIT, no sort), and its counts;
+            # the timeline's first and last dates and its counts (timeline.months_of).
+            models.Index(
+                fields=["roadmap", "deadline", "position", "status", "start_date"],
+                name="action_roadmap_deadline",
+            ),
+            # The cost per challenge and currency in their order (no sort), of the table
+            # and the dashboard (resource_totals._grouped_funding), the table's spans and
+            # counts per challenge (table_pages.challenge_spans: positions, statuses and
+            # what measurable_condition reads but the text of the resources), the leads
+            # of the filter's choices (Roadmap.involved_organisations) and the order of
+            # the table's pages.
+            models.Index(
+                fields=[
+                    "roadmap",
+                    "challenge",
+                    "currency",
+                    "budget",
+                    "position",
+                    "status",
+                    "lead_partner",
+                    "deadline",
+                    "people_days",
+                ],
+                name="action_roadmap_totals",
+                # The id too, where the database does not keep it in every index
+                # (PostgreSQL; SQLite's rowid is): the counts and their Exists read it.
+                include=["id"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(

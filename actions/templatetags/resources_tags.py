@@ -4,7 +4,7 @@ roadmap, and pledged and delivered per kind
 (``{% load resources_tags %}{% resource_totals filter.qs challenges %}``).
 
 The totals are of the queryset given, the whole filtered roadmap, not of the
-rows a page shows; two queries whatever its size (``RoadmapResources.of``).
+rows a page shows; three queries whatever its size (``RoadmapResources.of``).
 """
 
 from django import template

@@ -8,7 +8,9 @@ so a crafted file with one value in A1 and one in XFD1048576 asks it for
 is therefore read in a forked child whose address space and CPU time are
 capped; it sends back only the rows that hold something (blank rows are
 never counted nor sent), and a child that dies or overruns makes the file
-"cannot be read", never a dead server process.
+"cannot be read", never a dead server process. One child reads every sheet an
+import needs (the Action Table, Funding, Pledges: ``read_sheets``), each sheet's
+answer sent as soon as it is read.
 """
 
 from __future__ import annotations
@@ -48,6 +50,19 @@ class SheetRows:
     sheet_names: list[str] = field(default_factory=list)
 
 
+@dataclass
+class SheetRequest:
+    """A sheet to read: the first whose title ``wanted`` accepts, else (with ``score``)
+    the one whose first rows score best; at most ``max_rows`` non-blank rows."""
+
+    wanted: Callable[[str], bool]
+    max_rows: int
+    score: Callable[[list], int] | None = None
+    # Without this sheet the caller reads none of the others: when it cannot be read
+    # (missing, too many rows, unreadable), the child stops there.
+    needed: bool = False
+
+
 class TooManyRows(Exception):
     pass
 
@@ -85,34 +100,37 @@ def _scored(workbook, score: Callable[[list], int]) -> str | None:
     return chosen
 
 
-def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int, score=None) -> tuple:
-    """In the child: the first sheet ``wanted`` accepts, else the one ``score``
-    likes best, as ("rows", SheetRows)."""
-    with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
-        names = list(workbook.sheet_names)
-        title = next((name for name in names if wanted(name)), None)
-        if title is None and score is not None:
-            title = _scored(workbook, score)
-        if title is None:
-            return ("missing", names)
-        sheet = workbook.get_sheet_by_name(title)
-        if sheet.start is None:
-            return ("rows", SheetRows(title, [], names))
-        found, count, width = [], 0, 0
-        for index, values in enumerate(sheet.iter_rows()):
-            count, width = index + 1, max(width, len(values))
-            if all(_blank(value) for value in values):
-                continue
-            if len(found) >= max_rows:
-                return ("too_many", None)
-            found.append((index, values))
-        rows = _placed(found, count, width, sheet.start, sheet.end)
-        merged = sheet.merged_cell_ranges
-        if merged is None and content[:2] == b"PK":
-            # An .ods: calamine gives no merged ranges of it (0.9); read them here.
-            merged = ods_merges.merged_ranges(content, title)
-        _fill_merged(rows, merged or ())
-        return ("rows", SheetRows(title, sorted(rows.items()), names))
+def _read(content: bytes, workbook, request: SheetRequest) -> tuple:
+    """In the child: the sheet ``request`` asks for of the open ``workbook``, as
+    ("rows", SheetRows), ("missing", the sheets' names) or ("too_many", None)."""
+    names = list(workbook.sheet_names)
+    title = next((name for name in names if request.wanted(name)), None)
+    if title is None and request.score is not None:
+        title = _scored(workbook, request.score)
+    if title is None:
+        return ("missing", names)
+    sheet = workbook.get_sheet_by_name(title)
+    if sheet.start is None:
+        return ("rows", SheetRows(title, [], names))
+    found, count, width = [], 0, 0
+    for index, values in enumerate(sheet.iter_rows()):
+        count, width = index + 1, max(width, len(values))
+        if all(_blank(value) for value in values):
+            continue
+        if len(found) >= request.max_rows:
+            return ("too_many", None)
+        found.append((index, values))
+    rows = _placed(found, count, width, sheet.start, sheet.end)
+    merged = sheet.merged_cell_ranges
+    if merged is None and content[:2] == b"PK":
+        # An .ods: calamine gives no merged ranges of it (0.9); read them here.
+        merged = ods_merges.merged_ranges(content, title)
+    _fill_merged(rows, merged or ())
+    return ("rows", SheetRows(title, sorted(rows.items()), names))
+
+
+def _unreadable_answer(exc: Exception) -> tuple:
+    return ("unreadable", f"{type(exc).__name__}: {exc}"[:500])
 
 
 def _placed(found, count: int, width: int, start, end) -> dict[int, list]:
@@ -157,7 +175,7 @@ def _address_space_now() -> int | None:
         return None
 
 
-def _child(connection, content: bytes, wanted, max_rows: int, score=None) -> None:
+def _child(connection, content: bytes, requests: list[SheetRequest]) -> None:
     try:
         mapped = _address_space_now()
         if mapped is not None:
@@ -165,14 +183,78 @@ def _child(connection, content: bytes, wanted, max_rows: int, score=None) -> Non
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
         try:
-            answer = _read(content, wanted, max_rows, score)
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         except Exception as exc:
-            answer = ("unreadable", f"{type(exc).__name__}: {exc}"[:500])
-        connection.send(answer)
+            # Every sheet of a file calamine refuses is unreadable.
+            for _request in requests:
+                connection.send(_unreadable_answer(exc))
+            return
+        with workbook:
+            for request in requests:
+                try:
+                    answer = _read(content, workbook, request)
+                except Exception as exc:
+                    answer = _unreadable_answer(exc)
+                kind = answer[0]
+                connection.send(answer)
+                del answer  # sent: the rows are not kept while the next sheet is read
+                if request.needed and kind != "rows":
+                    return
     finally:
         connection.close()
         # Nothing of the parent's (database connections, atexit) runs in the child.
         os._exit(0)
+
+
+def _outcome(kind: str, value) -> SheetRows | Exception:
+    if kind == "missing":
+        return SheetMissing(value)
+    if kind == "too_many":
+        return TooManyRows()
+    if kind == "unreadable":
+        return Unreadable(value)
+    return value
+
+
+def read_sheets(fileobj: IO[bytes], requests: list[SheetRequest]) -> list[SheetRows | Exception]:
+    """The non-blank rows of each sheet ``requests`` ask for, read by one child process:
+    for each request, its ``SheetRows`` or what stopped it, SheetMissing, TooManyRows
+    (more than its ``max_rows`` non-blank rows) or Unreadable (calamine refused the
+    file, or the child died or overran). After a ``needed`` sheet that could not be
+    read, and after the child stopped, the rest are Unreadable too (not read)."""
+    fileobj.seek(0)
+    content = fileobj.read()
+    # Whatever ``wanted`` looks up once (the labels in every language) is looked up
+    # here, so that the child only reads.
+    for request in requests:
+        request.wanted("")
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sending, content, requests))
+    child.start()
+    sending.close()
+    answers: list[SheetRows | Exception] = []
+    try:
+        for request in requests:
+            if not receiving.poll(CHILD_WAIT_SECONDS):
+                answers.append(Unreadable("the reading took too long"))
+                break
+            try:
+                answers.append(_outcome(*receiving.recv()))
+            except EOFError:
+                answers.append(Unreadable("the reading process stopped"))
+                break
+            if request.needed and not isinstance(answers[-1], SheetRows):
+                break
+    finally:
+        receiving.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    while len(answers) < len(requests):
+        answers.append(Unreadable("not read: an earlier sheet could not be"))
+    return answers
 
 
 def read_sheet(
@@ -188,32 +270,7 @@ def read_sheet(
     Raise SheetMissing, TooManyRows (more than ``max_rows`` non-blank rows) or
     Unreadable (calamine refused the file, or the child died or overran).
     """
-    fileobj.seek(0)
-    content = fileobj.read()
-    # Whatever ``wanted`` looks up once (the labels in every language) is looked up
-    # here, so that the child only reads.
-    wanted("")
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sending, content, wanted, max_rows, score))
-    child.start()
-    sending.close()
-    try:
-        if not receiving.poll(CHILD_WAIT_SECONDS):
-            raise Unreadable("the reading took too long")
-        kind, value = receiving.recv()
-    except EOFError:
-        raise Unreadable("the reading process stopped") from None
-    finally:
-        receiving.close()
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    if kind == "missing":
-        raise SheetMissing(value)
-    if kind == "too_many":
-        raise TooManyRows
-    if kind == "unreadable":
-        raise Unreadable(value)
-    return value
+    (answer,) = read_sheets(fileobj, [SheetRequest(wanted, max_rows, score)])
+    if isinstance(answer, Exception):
+        raise answer
+    return answer

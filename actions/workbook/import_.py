@@ -25,12 +25,12 @@ from openpyxl.utils import get_column_letter
 
 from .. import services
 from ..models import DATE_FIELDS, Action, ImportMapping, Roadmap
-from . import header, mapping, partner_scope, progress, reading
+from . import files, header, mapping, partner_scope, progress, reading
 from .cells import same_text
 from .conflicts import name_who_saved
 from .handmade import HandMade
-from .import_indicators import preview_indicators
-from .import_resources import preview_resources
+from .import_indicators import indicator_sheet_request, preview_indicators
+from .import_resources import preview_resources, resource_sheet_requests
 from .labels import label, normalise
 from .line_preview import ResourcesPreview
 from .mapping import ImportOptions, fold
@@ -48,7 +48,7 @@ from .preview import (
     WorkbookRejected,
     shown,
 )
-from .sheet_choice import read_action_sheet
+from .sheet_choice import action_sheet, action_sheet_request
 from .summary import describe
 
 # What one request previews and applies within the app server's timeout (gunicorn's
@@ -86,7 +86,17 @@ def preview_import(
     """
     max_rows = MAX_ROWS if max_rows is None else max_rows
     options = options or ImportOptions()
-    sheet = read_action_sheet(fileobj, options, max_rows=max_rows)
+    # The four sheets in one reading of the file (one child process: files.read_sheets):
+    # the Action Table, Funding, Pledges and Indicators.
+    sheets = files.read_sheets(
+        fileobj,
+        [
+            action_sheet_request(options, max_rows=max_rows),
+            *resource_sheet_requests(max_rows=max_rows),
+            indicator_sheet_request(max_rows=max_rows),
+        ],
+    )
+    sheet = action_sheet(sheets[0], options, max_rows=max_rows)
     reader = _Reader(roadmap, sheet.rows, max_rows=max_rows, options=options)
     preview = reader.preview()
     preview.sheet, preview.sheet_names = sheet.title, sheet.sheet_names
@@ -94,13 +104,13 @@ def preview_import(
     try:
         preview.resources = preview_resources(
             roadmap,
-            fileobj,
             max_rows=max_rows,
+            sheets=sheets[1:3],
             unneeded=partner_scope.UNNEEDED_SHEETS if partner else (),
         )
     except ImportFailed as exc:
         preview.column_errors.append(exc.message)
-    lines, notes = preview_indicators(roadmap, fileobj, max_rows=max_rows)
+    lines, notes = preview_indicators(roadmap, sheets[3], max_rows=max_rows)
     if lines or notes:
         preview.resources = preview.resources or ResourcesPreview()
         preview.resources.lines.extend(lines)

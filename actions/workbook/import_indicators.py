@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -50,27 +49,34 @@ _LEFT_ALONE = {
 _NUMBERS = {"baseline", "target"}
 
 
+def _is_indicators(title: str) -> bool:
+    return recognise(title) == INDICATORS
+
+
+def indicator_sheet_request(*, max_rows: int) -> files.SheetRequest:
+    """What to ask ``files.read_sheets`` for: the Indicators sheet."""
+    return files.SheetRequest(_is_indicators, max_rows=max_rows + SEARCH_ROWS)
+
+
 def preview_indicators(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int
+    roadmap: Roadmap, answer, *, max_rows: int
 ) -> tuple[list[LinePreview], list[str]]:
-    """The lines of the file's Indicators sheet, and notes on what was not read;
-    writes nothing. A sheet that cannot be read is left alone with a note, never
-    refusing the file: a hand-made workbook may well have its own "Indicators"."""
-    try:
-        rows = files.read_sheet(
-            fileobj, lambda title: recognise(title) == INDICATORS, max_rows=max_rows + SEARCH_ROWS
-        ).rows
-    except files.SheetMissing:
+    """The lines of the file's Indicators sheet (``answer``: what ``files.read_sheets``
+    answered to ``indicator_sheet_request``), and notes on what was not read; writes
+    nothing. A sheet that cannot be read is left alone with a note, never refusing
+    the file: a hand-made workbook may well have its own "Indicators"."""
+    if isinstance(answer, files.SheetMissing):
         return [], []
-    except files.TooManyRows:
+    if isinstance(answer, files.TooManyRows):
         return [], [
             _("The sheet “%(name)s” has more than %(count)s rows.")
             % {"name": label(INDICATORS), "count": max_rows}
             + " "
             + _("Its current values were not read.")
         ]
-    except files.Unreadable:
+    if isinstance(answer, files.Unreadable):
         return [], [_("The sheet “%(name)s” cannot be read.") % {"name": label(INDICATORS)}]
+    rows = answer.rows
     keys = {key for key, _width in INDICATOR_COLUMNS}
     at = next(
         (

@@ -81,37 +81,53 @@ _TEXT = {"programme", "note", "description"}
 _FKS = {"funder", "organisation"}
 
 
+def resource_sheet_requests(*, max_rows: int = MAX_ROWS) -> list[files.SheetRequest]:
+    """What to ask ``files.read_sheets`` for: the Funding and the Pledges sheets."""
+    return [
+        files.SheetRequest(_titled(sheet.key), max_rows=max_rows + SEARCH_ROWS)
+        for sheet in (FUNDING, PLEDGES)
+    ]
+
+
 def preview_resources(
-    roadmap: Roadmap, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS, unneeded=()
+    roadmap: Roadmap,
+    fileobj: IO[bytes] | None = None,
+    *,
+    max_rows: int = MAX_ROWS,
+    sheets: list | None = None,
+    unneeded=(),
 ) -> ResourcesPreview:
-    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes
-    nothing. A sheet that cannot be read refuses the file (ImportFailed), unless its
-    key is in ``unneeded`` (a partner's Funding sheet): it is then ``unread``."""
+    """What the file's Funding and Pledges sheets would change in ``roadmap``; writes nothing.
+
+    ``sheets``: ``files.read_sheets``' answers to ``resource_sheet_requests`` where the
+    caller read them with its own sheets (one reading of the file); else they are read
+    from ``fileobj`` here. A sheet that cannot be read refuses the file (ImportFailed),
+    unless its key is in ``unneeded`` (a partner's Funding sheet): it is then ``unread``."""
+    if sheets is None:
+        sheets = files.read_sheets(fileobj, resource_sheet_requests(max_rows=max_rows))
     preview = ResourcesPreview()
     reader = _Reader(roadmap)
-    for sheet in (FUNDING, PLEDGES):
+    read = []
+    for sheet, answer in zip((FUNDING, PLEDGES), sheets, strict=True):
+        if isinstance(answer, files.SheetMissing):
+            continue
         try:
-            preview.lines.extend(_sheet_lines(reader, sheet, fileobj, max_rows=max_rows))
+            if isinstance(answer, files.TooManyRows):
+                raise ImportFailed(
+                    _("The sheet “%(name)s” has more than %(count)s rows.")
+                    % {"name": label(sheet.key), "count": max_rows}
+                )
+            if isinstance(answer, files.Unreadable):
+                raise ImportFailed(_("The workbook cannot be read."))
+            read.append((sheet, answer.rows, reader.header(sheet, answer.rows)))
         except ImportFailed as failed:
             if sheet.key not in unneeded:
                 raise
             preview.unread[sheet.key] = failed.message
+    reader.read_actions(read)
+    for sheet, rows, header_at in read:
+        preview.lines.extend(reader.lines(sheet, rows, header_at))
     return preview
-
-
-def _sheet_lines(reader, sheet: _Sheet, fileobj: IO[bytes], *, max_rows: int) -> list:
-    try:
-        rows = files.read_sheet(fileobj, _titled(sheet.key), max_rows=max_rows + SEARCH_ROWS).rows
-    except files.SheetMissing:
-        return []
-    except files.TooManyRows:
-        raise ImportFailed(
-            _("The sheet “%(name)s” has more than %(count)s rows.")
-            % {"name": label(sheet.key), "count": max_rows}
-        ) from None
-    except files.Unreadable:
-        raise ImportFailed(_("The workbook cannot be read.")) from None
-    return list(reader.lines(sheet, rows))
 
 
 def _shown(value) -> str:
@@ -137,7 +153,8 @@ class _Reader:
 
     def __init__(self, roadmap: Roadmap):
         self.roadmap = roadmap
-        self.actions = {action.pk: action for action in roadmap.actions.select_related("roadmap")}
+        # The actions the lines name (read_actions), not every action of the roadmap.
+        self.actions: dict[int, Action] = {}
         self.organisations: dict[str, list[int]] = {}
         self.names: dict[int, str] = {}
         for pk, name in roadmap.eligible_partners().values_list("pk", "name"):
@@ -156,7 +173,9 @@ class _Reader:
             "unit": Pledge.Unit.choices,
         }
 
-    def lines(self, sheet: _Sheet, rows: list[tuple[int, list]]):
+    def header(self, sheet: _Sheet, rows: list[tuple[int, list]]) -> tuple[int, dict]:
+        """Where the sheet's header row is, and its columns (index: key); ImportFailed
+        without one or without a required column."""
         keys = {key for key, _width in sheet.columns}
         at = next(
             (
@@ -181,6 +200,26 @@ class _Reader:
                 _("The sheet “%(name)s” lacks the columns %(columns)s.")
                 % {"name": label(sheet.key), "columns": ", ".join(missing)}
             )
+        return at, columns
+
+    def read_actions(self, read) -> None:
+        """The roadmap's actions that the lines of ``read`` ((sheet, rows, header) of
+        each sheet) name in their action ID column: one query (none without lines)."""
+        named = set()
+        for _sheet, rows, (at, columns) in read:
+            index = next((i for i, key in columns.items() if key == "action_id"), None)
+            for _number, values in rows[at + 1 :]:
+                value = values[index] if index is not None and index < len(values) else None
+                try:
+                    if not reading.blank(value):
+                        named.add(reading.whole_number(value))
+                except reading.CellError:
+                    continue  # the line says so (_line)
+        if named:
+            self.actions = self.roadmap.actions.select_related("roadmap").in_bulk(named)
+
+    def lines(self, sheet: _Sheet, rows: list[tuple[int, list]], header: tuple[int, dict]):
+        at, columns = header
         existing = {
             obj.pk: obj
             for obj in sheet.model.objects.filter(action__roadmap=self.roadmap).select_related(

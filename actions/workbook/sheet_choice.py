@@ -25,8 +25,10 @@ def _is_action_sheet(title: str) -> bool:
     return recognise(title) == "sheet_actions"
 
 
-def read_action_sheet(fileobj: IO[bytes], options: ImportOptions, *, max_rows: int):
-    """The non-blank rows of the workbook's Action Table sheet (``files.SheetRows``)."""
+def action_sheet_request(options: ImportOptions, *, max_rows: int) -> files.SheetRequest:
+    """What to ask ``files.read_sheets`` for: the sheet the user chose, else the one
+    named as the export names it, else the one whose header scores best. Needed: the
+    other sheets are not read when it cannot be."""
     mapping.warm_up()
     if options.sheet:
         chosen = normalise(options.sheet)
@@ -37,12 +39,16 @@ def read_action_sheet(fileobj: IO[bytes], options: ImportOptions, *, max_rows: i
         score = None
     else:
         wanted, score = _is_action_sheet, header.score
-    try:
-        sheet = files.read_sheet(
-            fileobj, wanted, max_rows=max_rows + header.SEARCH_ROWS, score=score
-        )
-    except files.SheetMissing as exc:
-        names = ", ".join(reading.quoted(name) for name in exc.sheet_names) or "—"
+    return files.SheetRequest(
+        wanted, max_rows=max_rows + header.SEARCH_ROWS, score=score, needed=True
+    )
+
+
+def action_sheet(answer, options: ImportOptions, *, max_rows: int) -> files.SheetRows:
+    """The Action Table sheet's rows from ``answer`` (``files.read_sheets``' answer to
+    ``action_sheet_request``), or WorkbookRejected saying why there are none."""
+    if isinstance(answer, files.SheetMissing):
+        names = ", ".join(reading.quoted(name) for name in answer.sheet_names) or "—"
         if options.sheet:
             message = _("The workbook has no sheet named “%(name)s”; its sheets: %(names)s.") % {
                 "name": options.sheet,
@@ -53,12 +59,17 @@ def read_action_sheet(fileobj: IO[bytes], options: ImportOptions, *, max_rows: i
                 "No sheet of the workbook looks like an Action Table: none has a header row "
                 "naming at least %(least)s of its columns (%(names)s)."
             ) % {"least": header.MIN_COLUMNS, "names": names}
-        raise WorkbookRejected(message) from None
-    except files.TooManyRows:
-        raise WorkbookRejected(
-            _("The sheet has more than %(count)s rows.") % {"count": max_rows}
-        ) from None
-    except files.Unreadable as exc:
-        logger.info("Upload refused: python-calamine cannot read it (%s).", exc)
-        raise _unreadable() from None
-    return sheet
+        raise WorkbookRejected(message)
+    if isinstance(answer, files.TooManyRows):
+        raise WorkbookRejected(_("The sheet has more than %(count)s rows.") % {"count": max_rows})
+    if isinstance(answer, files.Unreadable):
+        logger.info("Upload refused: python-calamine cannot read it (%s).", answer)
+        raise _unreadable()
+    return answer
+
+
+def read_action_sheet(fileobj: IO[bytes], options: ImportOptions, *, max_rows: int):
+    """The non-blank rows of the workbook's Action Table sheet (``files.SheetRows``)."""
+    request = action_sheet_request(options, max_rows=max_rows)
+    (answer,) = files.read_sheets(fileobj, [request])
+    return action_sheet(answer, options, max_rows=max_rows)

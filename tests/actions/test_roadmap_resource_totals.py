@@ -12,7 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import Delivery, FundingLine, Pledge, RoadmapResources
+from actions.models import (
+    Action,
+    Delivery,
+    FundingLine,
+    Pledge,
+    RoadmapResources,
+    funding_per_roadmap,
+)
 from tests import factories
 
 D = Decimal
@@ -113,6 +120,38 @@ def test_totals_equal_the_sums_of_the_lines_on_a_mixed_roadmap(mixed, sofia_road
     )
 
 
+def test_totals_add_up_actions_without_lines_beside_those_with(mixed, sofia_roadmap):
+    """The cost of every action comes from one query and the lines' sums from another,
+    of the actions with a line only (resource_totals._grouped_funding): an action
+    without a line counts its whole cost as its gap, in a challenge with lined actions
+    and in one without; lines in another currency fund nothing."""
+    inclusion, climate = mixed[0].challenge, mixed[2].challenge
+    bare = factories.challenge(sofia_roadmap, title="Nothing funded")
+    more = [
+        factories.action(sofia_roadmap, challenge=inclusion, budget=D(1234)),
+        factories.action(sofia_roadmap, challenge=inclusion, budget=None),
+        factories.action(sofia_roadmap, challenge=climate, budget=D(50), currency="BGN"),
+        factories.action(sofia_roadmap, challenge=bare, budget=D(300)),
+        factories.action(sofia_roadmap, challenge=bare, budget=D(20), currency="BGN"),
+        factories.action(sofia_roadmap, challenge=None, budget=D(7)),
+    ]
+    _line(more[4], 500, "received", currency="EUR")  # not its currency
+    totals = RoadmapResources.of(sofia_roadmap.actions.all())
+    expected = _expected(mixed + more)
+    found = {
+        (challenge, currency): (t.cost, t.funded, t.secured, t.gap)
+        for challenge, by_currency in totals.funding.by_challenge.items()
+        for currency, t in by_currency.items()
+    }
+    assert found == expected
+    for line in totals.funding.total_list:
+        assert (line.cost, line.funded, line.secured, line.gap) == _whole(expected, line.currency)
+    per_roadmap = funding_per_roadmap(Action.objects.filter(roadmap=sofia_roadmap))
+    assert {
+        t.currency: (t.cost, t.funded, t.secured, t.gap) for t in per_roadmap[sofia_roadmap.pk]
+    } == {t.currency: (t.cost, t.funded, t.secured, t.gap) for t in totals.funding.total_list}
+
+
 def _page(client, user, roadmap, **query):
     client.force_login(user)
     return client.get(reverse("actions:roadmap", args=[roadmap.pk]), query)
@@ -183,8 +222,10 @@ def test_table_page_queries_do_not_grow_with_lines_and_pledges(
     # page's rows, 9 those actions with their lead partner, 10 their indicators,
     # 11 challenges, 12 key partners' names, 13 whether the user follows the
     # roadmap, 14 the filter's challenge choices, 15 its organisation choices (one
-    # for both selects), 16 cost, secured and gap per challenge, 17 pledged per kind.
-    with django_assert_num_queries(17):
+    # for both selects), 16 cost, secured and gap per challenge, 17 pledged per kind,
+    # 18 the funded, secured and gap of the actions with funding lines
+    # (resource_totals._grouped_funding; 16 is now the cost of all).
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.context["funding_total"][0].cost == sum(D(100 + i) for i in range(size))
 
@@ -200,10 +241,12 @@ def test_dashboard_shows_each_roadmaps_totals_in_fixed_queries(
     client.get(reverse("dashboard"))
     # 1 session, 2 user, 3 groups, 4 city access, 5 person, 6 my roadmaps with their
     # counts, 7 their cost, secured and gap, 8 overdue, 9 due soon, 10 the next
-    # meeting, 11 recent partner updates (issue 16).
+    # meeting, 11 recent partner updates (issue 16), 12 the funded, secured and gap of
+    # the actions with funding lines (resource_totals._grouped_funding; 7 is now the
+    # cost of all).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"))
-    assert len(queries) == 11, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 12, "\n".join(q["sql"] for q in queries.captured_queries)
     funding = {roadmap.pk: lines for roadmap, lines in response.context["funding"]}
     assert funding[sofia_roadmap.pk][0].cost == sum(D(100 + i) for i in range(size))
     assert funding[sofia_roadmap.pk][0].secured == D(50 * size)

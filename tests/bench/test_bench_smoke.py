@@ -109,11 +109,11 @@ def test_the_growth_exponent():
 
 def test_the_import_case_runs_the_views_flow_once_per_run(tmp_path, settings):
     """The import case times what the two requests of the import page run, in the
-    order the views call them (bench/cases.py, import_as_the_views_do)."""
+    order the views call them (bench/import_cases.py, import_as_the_views_do)."""
     import inspect
 
     from actions.views import workbook
-    from bench.cases import import_as_the_views_do
+    from bench.import_cases import import_as_the_views_do
 
     ours = inspect.getsource(import_as_the_views_do)
     # The upload's request and the apply's (a hand-made file's mapping step,

@@ -327,11 +327,13 @@ def test_query_count_does_not_grow_with_the_data(
     # 1 session, 2 user,
     # 3 the user's groups, 4 their person (organisation), 5 their organisation's cities,
     # 6 my roadmaps with their counts, 7 their cost, secured and gap,
-    # 8 overdue actions, 9 due-soon actions, 10 our actions, 11 the next meeting.
+    # 8 overdue actions, 9 due-soon actions, 10 our actions, 11 the next meeting,
+    # 12 the funded, secured and gap of the actions with funding lines (7 is now the
+    # cost of all: resource_totals._grouped_funding).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    assert len(queries) == 11, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 12, "\n".join(q["sql"] for q in queries.captured_queries)
     assert response.context["roadmaps"][0].action_count == size
 
 
@@ -342,11 +344,13 @@ def test_query_count_for_an_editor(client, editor, sofia_company, sofia_roadmap,
     client.force_login(editor)
     # 1 session, 2 user, 3 groups, 4 city access, 5 person,
     # 6 my roadmaps with their counts, 7 their cost, secured and gap,
-    # 8 overdue, 9 due soon, 10 the next meeting, 11 recent partner updates (issue 16).
+    # 8 overdue, 9 due soon, 10 the next meeting, 11 recent partner updates (issue 16),
+    # 12 the funded, secured and gap of the actions with funding lines (7 is now the
+    # cost of all: resource_totals._grouped_funding).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    assert len(queries) == 11, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 12, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_navbar_marks_the_dashboard_as_the_current_page(client, editor, sofia_roadmap):
