@@ -6,6 +6,7 @@ the history and the version check are the browser's; a refusal of the service
 is shown as form errors. Registered when ``actions.admin`` imports it.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django import forms
@@ -13,8 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,6 +41,16 @@ from .services import (
 
 def editable_roadmaps(request, prefix: str = ""):
     return permissions.editable_roadmap_filter(request.user, prefix=prefix)
+
+
+# Tells where an action was proposed, as HTML (meetings registers it in its ready():
+# actions never imports meetings). None: nothing to tell.
+_proposed_at: Callable[[Action], str] | None = None
+
+
+def register_proposed_at(describe: Callable[[Action], str]) -> None:
+    global _proposed_at
+    _proposed_at = describe
 
 
 class EditedInTheirActionAdmin:
@@ -274,21 +284,9 @@ class ActionAdmin(
 
     @admin.display(description=_("proposed at"))
     def proposed_at(self, obj):
-        """The meetings' proposals that created or changed this row, linked."""
-        produced = obj.produced_by.select_related("meeting").order_by("meeting__start", "pk")
-        links = format_html_join(
-            mark_safe("<br>"),
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse("admin:meetings_contribution_change", args=[contribution.pk]),
-                    _("%(meeting)s, proposal %(position)s")
-                    % {"meeting": contribution.meeting, "position": contribution.position},
-                )
-                for contribution in produced
-            ),
-        )
-        return links or "—"
+        """Where the row was proposed, as the app that knows tells it (meetings: the
+        proposals that created or changed it, linked; ``register_proposed_at``)."""
+        return _proposed_at(obj) if _proposed_at is not None else "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

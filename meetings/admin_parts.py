@@ -5,8 +5,11 @@ import functools
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -200,3 +203,22 @@ class NextStepAdmin(MeetingPartAdmin, admin.ModelAdmin):
     @admin.display(description=_("what"))
     def short_description(self, obj):
         return Truncator(obj.description).chars(80)
+
+
+def proposals_of(action) -> str:
+    """The proposals that created or changed ``action``, linked to their admin pages
+    (the row's admin page shows them under "proposed at": ``register_proposed_at``)."""
+    produced = action.produced_by.select_related("meeting").order_by("meeting__start", "pk")
+    links = format_html_join(
+        mark_safe("<br>"),
+        '<a href="{}">{}</a>',
+        (
+            (
+                reverse("admin:meetings_contribution_change", args=[contribution.pk]),
+                gettext("%(meeting)s, proposal %(position)s")
+                % {"meeting": contribution.meeting, "position": contribution.position},
+            )
+            for contribution in produced
+        ),
+    )
+    return links or "—"
