@@ -114,12 +114,16 @@ class HandMade:
             found = textdates.interpret(value)
             if found is None:
                 raise
-        row.interpretations.append(f"{label(key)}: {found.shown()}")
         if key == "deadline":
+            row.interpretations.append(f"{label(key)}: {found.shown()}")
             if found.start is not None and reading.blank(row.cells.get("start_date")):
                 data["start_date"] = found.start
             return found.deadline
-        return found.start or textdates.period(found.text)[0]
+        # A start is the period's first day ("June 2027" starts on 01.06.2027), and
+        # the preview says so, not the period's last day that a deadline would be.
+        start = found.start or textdates.period(found.text)[0]
+        row.interpretations.append(f"{label(key)}: {found.text} → {start.strftime('%d.%m.%Y')}")
+        return start
 
     def budget(self, value: object, row) -> tuple[Decimal | None, str | None]:
         """A budget as the file writes it: a number, or its text kept in the resources."""

@@ -179,6 +179,21 @@ def test_bulgarian_table_with_title_rows_and_merged_challenge_on_a_second_sheet(
     assert again.change_count == 0
 
 
+def test_a_start_written_as_a_month_is_its_first_day_and_the_preview_says_so(sofia_roadmap):
+    """A start cell "June 2027" is stored as 01.06.2027; the preview said
+    "Start: June 2027 → 30.06.2027" (the deadline's reading), which is not what is stored."""
+    rows = [["Action", "Start", "Deadline"], ["Donors' marathon", "June 2027", "Q4 2027"]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert (row.data["start_date"], row.data["deadline"]) == (
+        datetime.date(2027, 6, 1),
+        datetime.date(2027, 12, 31),
+    )
+    assert row.interpretations == [
+        "Start: June 2027 → 01.06.2027",
+        "Deadline: Q4 2027 → 31.12.2027",
+    ]
+
+
 def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):
     action = factories.action(sofia_roadmap, title="Зелени покриви", activity_type="pilot")
     rows = [["Action", "Type of activity", "Status"], ["  „зелени   ПОКРИВИ“ ", "pilot", "done"]]
