@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import format_number
+
 from . import reading, textdates
 from .labels import label
 from .mapping import VALUE_FIELDS, fold, suggest_value
@@ -143,7 +145,7 @@ class HandMade:
             if number is not None:
                 row.notes.append(
                     _("budget %(text)s read as %(amount)s, the text kept in the resources")
-                    % {"text": reading.quoted(text), "amount": f"{number:f}"}
+                    % {"text": reading.quoted(text), "amount": format_number(number)}
                 )
                 return number, currency
         row.notes.append(

@@ -17,6 +17,7 @@ from django.utils import translation
 from actions import services
 from actions.models import Action
 from actions.workbook.import_ import preview_import
+from actions.workbook.labels import label
 from actions.workbook.import_apply import apply_import
 from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
 from actions.workbook.partner_names import Names
@@ -192,6 +193,28 @@ def test_a_start_written_as_a_month_is_its_first_day_and_the_preview_says_so(sof
         "Start: June 2027 → 01.06.2027",
         "Deadline: Q4 2027 → 31.12.2027",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "written"),
+    [("bg", "15 000,50", "15\xa0000,5"), ("en", "15,000.50", "15,000.5")],
+)
+def test_the_preview_writes_a_budget_as_the_action_table_does(
+    sofia_roadmap, language, typed, written
+):
+    """The preview's budget, and the note on a budget read out of text, group the
+    thousands as the Action Table does in the reader's language (it wrote "15000,5"
+    beside the table's "15 000,5", and "read as 15000.50" in Bulgarian)."""
+    rows = [
+        ["Action", "Estimated budget"],
+        ["Green roofs", typed],
+        ["Trees", f"{typed} EUR per year"],
+    ]
+    with translation.override(language):
+        first, second = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+        budget = [change.new for change in first.changes if change.label == label("budget")]
+    assert budget == [written]
+    assert f" {written}, " in second.notes[0]
 
 
 def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):
