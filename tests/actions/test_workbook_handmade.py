@@ -17,8 +17,8 @@ from django.utils import translation
 from actions import services
 from actions.models import Action
 from actions.workbook.import_ import preview_import
-from actions.workbook.labels import label
 from actions.workbook.import_apply import apply_import
+from actions.workbook.labels import label
 from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
 from actions.workbook.partner_names import Names
 from actions.workbook.preview import CHANGED, NEW, UNCHANGED, ImportFailed, WorkbookRejected
