@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from . import ods_merges
 
@@ -85,14 +85,25 @@ def _scored(workbook, score: Callable[[list], int]) -> str | None:
     return chosen
 
 
+VISIBLE = SheetVisibleEnum.Visible
+
+
+def _offered(workbook, title: str | None = None) -> list[str]:
+    """The sheets the import page offers to choose from: those a spreadsheet shows,
+    not the hidden ones (the app's own "Lists" sheet of dropdown values), but the
+    one read if it is hidden."""
+    hidden = {sheet.name for sheet in workbook.sheets_metadata if sheet.visible != VISIBLE}
+    return [name for name in workbook.sheet_names if name not in hidden or name == title]
+
+
 def _read(content: bytes, wanted: Callable[[str], bool], max_rows: int, score=None) -> tuple:
     """In the child: the first sheet ``wanted`` accepts, else the one ``score``
     likes best, as ("rows", SheetRows)."""
     with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
-        names = list(workbook.sheet_names)
-        title = next((name for name in names if wanted(name)), None)
+        title = next((name for name in workbook.sheet_names if wanted(name)), None)
         if title is None and score is not None:
             title = _scored(workbook, score)
+        names = _offered(workbook, title)
         if title is None:
             return ("missing", names)
         sheet = workbook.get_sheet_by_name(title)

@@ -63,6 +63,25 @@ def test_reimport_of_an_unchanged_export_is_zero_changes(client, editor, table, 
     assert preview.change_count == 0 and not preview.can_apply
 
 
+def test_the_import_offers_the_sheets_a_spreadsheet_shows_not_the_hidden_lists(
+    client, editor, table, sofia_roadmap
+):
+    """The export's hidden sheet of dropdown values ("Lists", its name fixed for its
+    formulas) is no sheet a user chooses to import: the page's list of sheets leaves
+    it out (it offered it, in English on a Bulgarian page)."""
+    content = download(client_logged_in(client, editor), sofia_roadmap)
+    assert "Lists" in openpyxl.load_workbook(io.BytesIO(content)).sheetnames
+    preview = preview_import(sofia_roadmap, io.BytesIO(content))
+    assert preview.sheet == "Action Table"
+    assert "Lists" not in preview.sheet_names
+    assert {"Action Table", "Timeline"} <= set(preview.sheet_names)
+
+
+def client_logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
 def test_bulgarian_export_round_trips(client, editor, table, sofia_roadmap):
     workbook = exported(client, editor, sofia_roadmap, lang="bg")
     assert workbook.sheetnames[1] == "Таблица за действия"
