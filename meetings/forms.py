@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, Challenge, Pledge
 from core.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
-from core.forms import IdsMultipleChoiceField
+from core.forms import IdsMultipleChoiceField, LocalizedDecimalField
 from core.versions import as_version
 from stakeholders.models import Organisation
 
@@ -141,7 +141,8 @@ class ContributionPledgeForm(forms.Form):
         label=_("organisation"), queryset=Organisation.objects.none()
     )
     kind = forms.ChoiceField(label=_("kind of contribution"), choices=Pledge.Kind.choices)
-    amount = forms.DecimalField(label=_("amount"), max_digits=14, decimal_places=2, localize=True)
+    # Typed as the pages take it ("15 000,50"), as the action page's pledge form does.
+    amount = LocalizedDecimalField(label=_("amount"), max_digits=14, decimal_places=2)
     unit = forms.ChoiceField(label=_("unit"), choices=Pledge.Unit.choices)
     description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
     date = forms.DateField(

@@ -208,6 +208,32 @@ def test_the_cockpit_offers_and_records_a_pledge(client, moderator, offer):
     assert "recorded as a pledge" in action_page
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"), [("bg", "15 000,50"), ("bg", "15000,5"), ("en", "15,000.50")]
+)
+def test_the_cockpits_pledge_takes_an_amount_as_the_reader_writes_it(
+    client, moderator, offer, language, typed
+):
+    """The amount typed with its thousands grouped, as the action page's pledge form
+    takes it: the cockpit's said "Enter a number" to "15 000,50" in Bulgarian."""
+    client.force_login(moderator)
+    client.cookies["django_language"] = language
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    response = client.post(
+        url,
+        {
+            "action": offer["row"].pk,
+            "organisation": offer["contribution"].organisation_id,
+            "kind": "cash",
+            "amount": typed,
+            "unit": "EUR",
+            "date": offer["meeting"].day.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert Pledge.objects.get().amount == D("15000.50")
+
+
 def test_the_cockpit_shows_bad_input_on_its_field(client, moderator, offer):
     client.force_login(moderator)
     url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
