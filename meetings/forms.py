@@ -132,7 +132,7 @@ carry_forward_field = forms.BooleanField(
 )
 
 
-class ContributionPledgeForm(forms.Form):
+class ContributionPledgeForm(AdminDress, forms.Form):
     """The pledge a contribution made, prefilled from it; the moderator completes it.
     The rules (who may pledge, which unit fits the kind) are the pledge services'."""
 

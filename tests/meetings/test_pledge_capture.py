@@ -234,6 +234,17 @@ def test_the_cockpits_pledge_takes_an_amount_as_the_reader_writes_it(
     assert Pledge.objects.get().amount == D("15000.50")
 
 
+def test_the_cockpits_pledge_form_is_dressed_as_the_admins_forms(client, moderator, offer):
+    """Its labels capitalised and the required ones marked, as on the cockpit's other
+    pages (the accept and close pages) and the admin's own forms: it wrote "amount:"."""
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    html = client.get(url).content.decode()
+    assert '<label for="id_amount" class="required">Amount:</label>' in html
+    assert '<label for="id_description">Description:</label>' in html
+
+
 def test_the_cockpit_shows_bad_input_on_its_field(client, moderator, offer):
     client.force_login(moderator)
     url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
