@@ -245,6 +245,30 @@ def test_the_cockpits_pledge_form_is_dressed_as_the_admins_forms(client, moderat
     assert '<label for="id_description">Description:</label>' in html
 
 
+def test_the_cockpits_pledge_form_chooses_no_kind_or_unit_for_the_moderator(
+    client, moderator, offer
+):
+    """Neither the first kind ("cash") nor the first unit ("BGN") stands chosen: a
+    pledge of euros or of hours recorded in haste went in as leva."""
+    client.force_login(moderator)
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    form = client.get(url).context["form"]
+    assert form["kind"].value() is None and form["unit"].value() is None
+    assert 'value="" selected' in str(form["unit"]) and 'value="" selected' in str(form["kind"])
+    response = client.post(
+        url,
+        {
+            "action": offer["row"].pk,
+            "organisation": offer["contribution"].organisation_id,
+            "kind": "cash",
+            "amount": "100",
+            "date": offer["meeting"].day.isoformat(),
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["unit"]
+    assert not Pledge.objects.exists()
+
+
 def test_the_cockpit_shows_bad_input_on_its_field(client, moderator, offer):
     client.force_login(moderator)
     url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
