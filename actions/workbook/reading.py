@@ -235,6 +235,15 @@ def choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
+def currency_lookup(choices) -> dict[str, str]:
+    """A currency column's spellings: ``choice_lookup``'s, and the signs and words a
+    number may carry ("лв.", "€", "евро"), as people write a currency in a sheet."""
+    codes = {value for value, _label in choices}
+    lookup = {normalise(sign): code for sign, code in CURRENCY_SIGNS.items() if code in codes}
+    lookup.update(choice_lookup(choices))
+    return lookup
+
+
 def choice(value: object, lookup: dict[str, str], what: str, labels) -> str:
     found = lookup.get(normalise(text(value)))
     if found is None:

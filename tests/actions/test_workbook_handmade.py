@@ -217,6 +217,26 @@ def test_the_preview_writes_a_budget_as_the_action_table_does(
     assert f" {written}, " in second.notes[0]
 
 
+@pytest.mark.parametrize(
+    ("written", "currency"),
+    [
+        ("лв.", "BGN"),
+        ("лв", "BGN"),
+        ("€", "EUR"),
+        ("евро", "EUR"),
+        ("BGN", "BGN"),
+        ("euro (EUR)", "EUR"),
+    ],
+)
+def test_a_currency_column_takes_the_signs_people_write(sofia_roadmap, written, currency):
+    """A currency cell "лв." or "€", as Bulgarian sheets write them (and the pledge
+    units are labelled): it was "not a known Currency" beside a budget of "9 000 лв."."""
+    rows = [["Action", "Estimated budget", "Currency"], ["Green roofs", 9000, written]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert row.errors == []
+    assert row.data["currency"] == currency
+
+
 def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):
     action = factories.action(sofia_roadmap, title="Зелени покриви", activity_type="pilot")
     rows = [["Action", "Type of activity", "Status"], ["  „зелени   ПОКРИВИ“ ", "pilot", "done"]]
