@@ -113,6 +113,8 @@ CURRENCY_SIGNS = {
     "евро": "EUR",
     "лв": "BGN",
     "лв.": "BGN",
+    "лев": "BGN",
+    "лева": "BGN",
     "bgn": "BGN",
     "lv": "BGN",
     "lv.": "BGN",

@@ -237,6 +237,20 @@ def test_a_currency_column_takes_the_signs_people_write(sofia_roadmap, written, 
     assert row.data["currency"] == currency
 
 
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [("9 000 лева", "9000", "BGN"), ("1 лев", "1", "BGN"), ("15.000,50 лв.", "15000.50", "BGN")],
+)
+def test_a_budget_in_leva_is_read_as_bulgarian_sheets_write_it(
+    sofia_roadmap, written, amount, currency
+):
+    """ "9 000 лева", as Bulgarian sheets write a budget, is 9000 BGN (only "лв." was)."""
+    rows = [["Action", "Estimated budget"], ["Green roofs", written]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert row.errors == [] and row.notes == []
+    assert (row.data["budget"], row.data["currency"]) == (Decimal(amount), currency)
+
+
 def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):
     action = factories.action(sofia_roadmap, title="Зелени покриви", activity_type="pilot")
     rows = [["Action", "Type of activity", "Status"], ["  „зелени   ПОКРИВИ“ ", "pilot", "done"]]
