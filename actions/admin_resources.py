@@ -138,6 +138,9 @@ class ServiceInline(ScopedInline):
     amounts typed and shown as the pages write them ("10 000", not "10000.00")."""
 
     formfield_overrides = LOCALIZED_DECIMALS
+    # Django's tabular inline with each saved row's version in it, which the
+    # services check (without it, every save of a saved row was refused as stale).
+    template = "admin/edit_inline/tabular_versioned.html"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

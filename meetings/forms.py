@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, Challenge, Pledge
 from core.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
-from core.forms import IdsMultipleChoiceField
+from core.forms import IdsMultipleChoiceField, LocalizedDecimalField
 from core.versions import as_version
 from stakeholders.models import Organisation
 
@@ -132,7 +133,7 @@ carry_forward_field = forms.BooleanField(
 )
 
 
-class ContributionPledgeForm(forms.Form):
+class ContributionPledgeForm(AdminDress, forms.Form):
     """The pledge a contribution made, prefilled from it; the moderator completes it.
     The rules (who may pledge, which unit fits the kind) are the pledge services'."""
 
@@ -140,9 +141,14 @@ class ContributionPledgeForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("organisation"), queryset=Organisation.objects.none()
     )
-    kind = forms.ChoiceField(label=_("kind of contribution"), choices=Pledge.Kind.choices)
-    amount = forms.DecimalField(label=_("amount"), max_digits=14, decimal_places=2, localize=True)
-    unit = forms.ChoiceField(label=_("unit"), choices=Pledge.Unit.choices)
+    # No kind or unit chosen for the moderator (as on the action page's pledge form):
+    # the first of the list ("cash", "BGN") was taken whatever the contribution said.
+    kind = forms.ChoiceField(
+        label=_("kind of contribution"), choices=[*BLANK_CHOICE_DASH, *Pledge.Kind.choices]
+    )
+    # Typed as the pages take it ("15 000,50"), as the action page's pledge form does.
+    amount = LocalizedDecimalField(label=_("amount"), max_digits=14, decimal_places=2)
+    unit = forms.ChoiceField(label=_("unit"), choices=[*BLANK_CHOICE_DASH, *Pledge.Unit.choices])
     description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
     date = forms.DateField(
         label=_("date pledged"),

@@ -167,12 +167,14 @@ def page_links(page: Page, query: QueryDict | None, *, path: str) -> dict:
 
 class ChallengeGroup:
     """The rows of one challenge on a page, in table order; ``continued`` when its
-    first rows are on an earlier page."""
+    first rows are on an earlier page; ``filtered_out`` when it has rows but the
+    filter leaves none of them (the page then says so, not "no action here yet")."""
 
-    def __init__(self, challenge, rows, *, continued: bool = False):
+    def __init__(self, challenge, rows, *, continued: bool = False, filtered_out: bool = False):
         self.challenge = challenge
         self.rows = rows
         self.continued = continued
+        self.filtered_out = filtered_out
 
 
 def page_groups(
@@ -201,7 +203,8 @@ def page_groups(
             and first_index <= start
             and (start < last_index or last_page)
         ):
-            groups.append(ChallengeGroup(challenge, []))
+            # A challenge with rows has a span; the filter left none of them.
+            groups.append(ChallengeGroup(challenge, [], filtered_out=span is not None))
         start += shown
     return groups
 

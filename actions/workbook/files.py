@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from . import ods_merges
 
@@ -100,13 +100,24 @@ def _scored(workbook, score: Callable[[list], int]) -> str | None:
     return chosen
 
 
+VISIBLE = SheetVisibleEnum.Visible
+
+
+def _offered(workbook, title: str | None = None) -> list[str]:
+    """The sheets the import page offers to choose from: those a spreadsheet shows,
+    not the hidden ones (the app's own "Lists" sheet of dropdown values), but the
+    one read if it is hidden."""
+    hidden = {sheet.name for sheet in workbook.sheets_metadata if sheet.visible != VISIBLE}
+    return [name for name in workbook.sheet_names if name not in hidden or name == title]
+
+
 def _read(content: bytes, workbook, request: SheetRequest) -> tuple:
     """In the child: the sheet ``request`` asks for of the open ``workbook``, as
     ("rows", SheetRows), ("missing", the sheets' names) or ("too_many", None)."""
-    names = list(workbook.sheet_names)
-    title = next((name for name in names if request.wanted(name)), None)
+    title = next((name for name in workbook.sheet_names if request.wanted(name)), None)
     if title is None and request.score is not None:
         title = _scored(workbook, request.score)
+    names = _offered(workbook, title)
     if title is None:
         return ("missing", names)
     sheet = workbook.get_sheet_by_name(title)

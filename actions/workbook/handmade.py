@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import format_number
+
 from . import reading, textdates
 from .labels import label
 from .mapping import VALUE_FIELDS, fold, suggest_value
@@ -114,12 +116,16 @@ class HandMade:
             found = textdates.interpret(value)
             if found is None:
                 raise
-        row.interpretations.append(f"{label(key)}: {found.shown()}")
         if key == "deadline":
+            row.interpretations.append(f"{label(key)}: {found.shown()}")
             if found.start is not None and reading.blank(row.cells.get("start_date")):
                 data["start_date"] = found.start
             return found.deadline
-        return found.start or textdates.period(found.text)[0]
+        # A start is the period's first day ("June 2027" starts on 01.06.2027), and
+        # the preview says so, not the period's last day that a deadline would be.
+        start = found.start or textdates.period(found.text)[0]
+        row.interpretations.append(f"{label(key)}: {found.text} → {start.strftime('%d.%m.%Y')}")
+        return start
 
     def budget(self, value: object, row) -> tuple[Decimal | None, str | None]:
         """A budget as the file writes it: a number, or its text kept in the resources."""
@@ -139,7 +145,7 @@ class HandMade:
             if number is not None:
                 row.notes.append(
                     _("budget %(text)s read as %(amount)s, the text kept in the resources")
-                    % {"text": reading.quoted(text), "amount": f"{number:f}"}
+                    % {"text": reading.quoted(text), "amount": format_number(number)}
                 )
                 return number, currency
         row.notes.append(

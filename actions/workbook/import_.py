@@ -134,6 +134,7 @@ class _Reader:
         self.actions = roadmap.actions.as_values("version", "position", *STORED_FIELDS)
         self.names = Names(roadmap, options)
         self.choices = {name: reading.choice_lookup(c) for name, c in CHOICE_FIELDS.items()}
+        self.choices["currency"] = reading.currency_lookup(Action.Currency.choices)
         self.choice_labels = {name: dict(c) for name, c in CHOICE_FIELDS.items()}
         self.checked_dates: dict[tuple, list[str]] = {}
 

@@ -161,7 +161,7 @@ class _Reader:
             self.organisations.setdefault(normalise(name), []).append(pk)
             self.names[pk] = name
         self.lookups = {
-            "currency": reading.choice_lookup(Action.Currency.choices),
+            "currency": reading.currency_lookup(Action.Currency.choices),
             "funding_status": reading.choice_lookup(FundingLine.Status.choices),
             "pledge_kind": reading.choice_lookup(Pledge.Kind.choices),
             "unit": reading.choice_lookup(Pledge.Unit.choices),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats
+from core.numbers import format_number
 
 NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
 # A partner's row (or line) that changes what the partner may not: listed, never applied.
@@ -215,6 +215,7 @@ def shown(key: str, value, *, names, choice_labels: dict[str, dict]) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
-        # The decimal mark of the active language (a comma in Bulgarian).
-        return formats.number_format(Decimal(f"{value.normalize():f}"))
+        # As the Action Table writes it: the active language's decimal mark and
+        # thousands grouped ("15 000,5" in Bulgarian, "15,000.5" in English).
+        return format_number(value)
     return str(value)

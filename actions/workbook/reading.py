@@ -113,6 +113,8 @@ CURRENCY_SIGNS = {
     "евро": "EUR",
     "лв": "BGN",
     "лв.": "BGN",
+    "лев": "BGN",
+    "лева": "BGN",
     "bgn": "BGN",
     "lv": "BGN",
     "lv.": "BGN",
@@ -248,6 +250,15 @@ def choice_lookup(choices) -> dict[str, str]:
                 lookup[normalise(label)] = value
     for value, _label in choices:
         lookup[normalise(value)] = value
+    return lookup
+
+
+def currency_lookup(choices) -> dict[str, str]:
+    """A currency column's spellings: ``choice_lookup``'s, and the signs and words a
+    number may carry ("лв.", "€", "евро"), as people write a currency in a sheet."""
+    codes = {value for value, _label in choices}
+    lookup = {normalise(sign): code for sign, code in CURRENCY_SIGNS.items() if code in codes}
+    lookup.update(choice_lookup(choices))
     return lookup
 
 

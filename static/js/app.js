@@ -58,7 +58,8 @@
 
     var label = document.createElement("label");
     label.htmlFor = input.id;
-    label.className = "form-label small mb-0";
+    // A line of its own: inline, it ran on from the field's label ("Key partners Filter the list").
+    label.className = "form-label small mb-0 d-block";
     label.textContent = select.dataset.filterLabel || texts.textFilter || "Filter";
 
     input.addEventListener("input", function () {

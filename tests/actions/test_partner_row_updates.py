@@ -76,6 +76,15 @@ def test_partner_opens_their_row_with_only_their_fields(client, partner, scene):
     assert reverse("actions:action_indicators", args=[scene["ours"].pk]) not in html
 
 
+def test_partner_sees_which_action_their_row_form_updates(client, partner, scene):
+    """The partner's form in the row has no title field: it names the action it
+    updates (in place of the row, on a phone the whole card), or the partner sees a
+    status and a progress of no action they can tell."""
+    client.force_login(partner)
+    html = client.get(_edit(scene["ours"]), **HTMX).content.decode()
+    assert '<p class="fw-semibold mb-2 row-edit-title">School programme</p>' in html
+
+
 def test_partner_updates_progress_in_place_and_history_names_them(
     client, partner, editor, scene, sofia_company
 ):

@@ -296,6 +296,28 @@ def test_challenges_run_across_pages_and_empty_ones_stand_where_they_fall(
     assert "No action here yet." in html
 
 
+def test_a_challenge_the_filter_empties_says_so_not_that_it_has_no_action(
+    client, editor, sofia_roadmap
+):
+    """A filter that leaves none of a challenge's rows: the challenge says that no
+    action matches the filter, not "no action here yet" (it has actions); a challenge
+    with no action at all still says that it has none."""
+    full = factories.challenge(sofia_roadmap, title="Full", position=1)
+    factories.challenge(sofia_roadmap, title="Empty", position=2)
+    factories.action(sofia_roadmap, challenge=full, title="Green roofs")
+    client.force_login(editor)
+
+    def empty_rows(query):
+        html = client.get(_url(sofia_roadmap, query)).content.decode()
+        return re.findall(r'<td colspan="7" class="text-body-secondary">([^<]*)</td>', html)
+
+    assert empty_rows("q=nothing+like+it") == [
+        "No action matches the filter.",
+        "No action here yet.",
+    ]
+    assert empty_rows("") == ["No action here yet."]
+
+
 def test_an_htmx_link_of_the_pagination_gets_the_table_alone(
     client, editor, sofia_roadmap, organisations
 ):

@@ -18,6 +18,7 @@ from actions import services
 from actions.models import Action
 from actions.workbook.import_ import preview_import
 from actions.workbook.import_apply import apply_import
+from actions.workbook.labels import label
 from actions.workbook.mapping import ImportOptions, suggest_field, suggest_value
 from actions.workbook.partner_names import Names
 from actions.workbook.preview import CHANGED, NEW, UNCHANGED, ImportFailed, WorkbookRejected
@@ -178,6 +179,77 @@ def test_bulgarian_table_with_title_rows_and_merged_challenge_on_a_second_sheet(
     again = preview_import(sofia_roadmap, as_file(bulgarian_table()))
     assert [(row.kind, row.matched_by_title) for row in again.rows] == [(UNCHANGED, True)] * 3
     assert again.change_count == 0
+
+
+def test_a_start_written_as_a_month_is_its_first_day_and_the_preview_says_so(sofia_roadmap):
+    """A start cell "June 2027" is stored as 01.06.2027; the preview said
+    "Start: June 2027 → 30.06.2027" (the deadline's reading), which is not what is stored."""
+    rows = [["Action", "Start", "Deadline"], ["Donors' marathon", "June 2027", "Q4 2027"]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert (row.data["start_date"], row.data["deadline"]) == (
+        datetime.date(2027, 6, 1),
+        datetime.date(2027, 12, 31),
+    )
+    assert row.interpretations == [
+        "Start: June 2027 → 01.06.2027",
+        "Deadline: Q4 2027 → 31.12.2027",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "written"),
+    [("bg", "15 000,50", "15\xa0000,5"), ("en", "15,000.50", "15,000.5")],
+)
+def test_the_preview_writes_a_budget_as_the_action_table_does(
+    sofia_roadmap, language, typed, written
+):
+    """The preview's budget, and the note on a budget read out of text, group the
+    thousands as the Action Table does in the reader's language (it wrote "15000,5"
+    beside the table's "15 000,5", and "read as 15000.50" in Bulgarian)."""
+    rows = [
+        ["Action", "Estimated budget"],
+        ["Green roofs", typed],
+        ["Trees", f"{typed} EUR per year"],
+    ]
+    with translation.override(language):
+        first, second = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+        budget = [change.new for change in first.changes if change.label == label("budget")]
+    assert budget == [written]
+    assert f" {written}, " in second.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "currency"),
+    [
+        ("лв.", "BGN"),
+        ("лв", "BGN"),
+        ("€", "EUR"),
+        ("евро", "EUR"),
+        ("BGN", "BGN"),
+        ("euro (EUR)", "EUR"),
+    ],
+)
+def test_a_currency_column_takes_the_signs_people_write(sofia_roadmap, written, currency):
+    """A currency cell "лв." or "€", as Bulgarian sheets write them (and the pledge
+    units are labelled): it was "not a known Currency" beside a budget of "9 000 лв."."""
+    rows = [["Action", "Estimated budget", "Currency"], ["Green roofs", 9000, written]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert row.errors == []
+    assert row.data["currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [("9 000 лева", "9000", "BGN"), ("1 лев", "1", "BGN"), ("15.000,50 лв.", "15000.50", "BGN")],
+)
+def test_a_budget_in_leva_is_read_as_bulgarian_sheets_write_it(
+    sofia_roadmap, written, amount, currency
+):
+    """ "9 000 лева", as Bulgarian sheets write a budget, is 9000 BGN (only "лв." was)."""
+    rows = [["Action", "Estimated budget"], ["Green roofs", written]]
+    (row,) = preview_import(sofia_roadmap, as_file(workbook(rows))).rows
+    assert row.errors == [] and row.notes == []
+    assert (row.data["budget"], row.data["currency"]) == (Decimal(amount), currency)
 
 
 def test_a_row_matched_by_title_changes_its_action_or_comes_in_as_new(sofia_roadmap, editor):

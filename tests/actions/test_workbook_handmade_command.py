@@ -95,7 +95,7 @@ def test_json_with_options_and_create_missing_then_apply_and_again(sofia_roadmap
     first = report["rows"][0]
     assert first["interpretations"] == ["Deadline: Q4 2022 → 31.12.2022"]
     assert first["notes"] == [
-        "budget “€15,000 / year” read as 15000, the text kept in the resources"
+        "budget “€15,000 / year” read as 15,000, the text kept in the resources"
     ]
     assert not Organisation.objects.filter(name="Зелена София").exists()
 

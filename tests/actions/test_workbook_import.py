@@ -75,11 +75,10 @@ def test_a_partner_whose_name_holds_a_semicolon_comes_back_whole(
     preview = preview_import(sofia_roadmap, as_file(workbook))
     assert [row.kind for row in preview.rows] == [UNCHANGED]
     sheet = workbook.worksheets[1]
-    sheet.cell(row=row_of(sheet, action), column=6).value = "Acme; Grow; Share Foundation"
-    sheet.cell(row=row_of(sheet, action), column=6).value = "Grow; Share Foundation;Acme"
-    assert [row.kind for row in preview_import(sofia_roadmap, as_file(workbook)).rows] == [
-        UNCHANGED
-    ]
+    for typed in ("Acme; Grow; Share Foundation", "Grow; Share Foundation;Acme"):
+        sheet.cell(row=row_of(sheet, action), column=6).value = typed
+        rows = preview_import(sofia_roadmap, as_file(workbook)).rows
+        assert [row.kind for row in rows] == [UNCHANGED], typed
     sheet.cell(row=row_of(sheet, action), column=6).value = "Acme; Grow"
     typed = preview_import(sofia_roadmap, as_file(workbook))
     assert [row.kind for row in typed.rows] == [ERROR]
@@ -88,6 +87,25 @@ def test_a_partner_whose_name_holds_a_semicolon_comes_back_whole(
     assert [row.kind for row in preview_import(sofia_roadmap, as_file(workbook)).rows] == [
         UNCHANGED
     ]
+
+
+def test_the_import_offers_the_sheets_a_spreadsheet_shows_not_the_hidden_lists(
+    client, editor, table, sofia_roadmap
+):
+    """The export's hidden sheet of dropdown values ("Lists", its name fixed for its
+    formulas) is no sheet a user chooses to import: the page's list of sheets leaves
+    it out (it offered it, in English on a Bulgarian page)."""
+    content = download(client_logged_in(client, editor), sofia_roadmap)
+    assert "Lists" in openpyxl.load_workbook(io.BytesIO(content)).sheetnames
+    preview = preview_import(sofia_roadmap, io.BytesIO(content))
+    assert preview.sheet == "Action Table"
+    assert "Lists" not in preview.sheet_names
+    assert {"Action Table", "Timeline"} <= set(preview.sheet_names)
+
+
+def client_logged_in(client, user):
+    client.force_login(user)
+    return client
 
 
 def test_bulgarian_export_round_trips(client, editor, table, sofia_roadmap):

@@ -108,6 +108,24 @@ def test_edited_and_new_lines_are_previewed_and_applied(resources, sofia_roadmap
     assert company.version == 1
 
 
+def test_a_funding_lines_currency_takes_the_signs_people_write(resources, sofia_roadmap):
+    """A funding line's currency written "€" or "евро", as sheets write it: it was
+    "not a known currency"."""
+    esf = resources["lines"][0]
+
+    def edit(workbook):
+        funding = workbook["Funding"]
+        funding.cell(_row_of(funding, esf.pk, 9), 6).value = " € "
+
+    with translation.override("en"):
+        preview = preview_resources(sofia_roadmap, _edited(_export(sofia_roadmap), edit))
+    (line,) = [
+        line for line in preview.lines if line.pk == esf.pk and line.sheet == "sheet_funding"
+    ]
+    assert line.errors == []
+    assert esf.currency == "EUR" and line.kind == UNCHANGED
+
+
 def test_a_line_changed_since_the_export_is_a_conflict(resources, sofia_roadmap, editor):
     esf = resources["lines"][0]
     content = _export(sofia_roadmap)

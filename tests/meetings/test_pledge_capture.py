@@ -208,6 +208,67 @@ def test_the_cockpit_offers_and_records_a_pledge(client, moderator, offer):
     assert "recorded as a pledge" in action_page
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"), [("bg", "15 000,50"), ("bg", "15000,5"), ("en", "15,000.50")]
+)
+def test_the_cockpits_pledge_takes_an_amount_as_the_reader_writes_it(
+    client, moderator, offer, language, typed
+):
+    """The amount typed with its thousands grouped, as the action page's pledge form
+    takes it: the cockpit's said "Enter a number" to "15 000,50" in Bulgarian."""
+    client.force_login(moderator)
+    client.cookies["django_language"] = language
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    response = client.post(
+        url,
+        {
+            "action": offer["row"].pk,
+            "organisation": offer["contribution"].organisation_id,
+            "kind": "cash",
+            "amount": typed,
+            "unit": "EUR",
+            "date": offer["meeting"].day.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert Pledge.objects.get().amount == D("15000.50")
+
+
+def test_the_cockpits_pledge_form_is_dressed_as_the_admins_forms(client, moderator, offer):
+    """Its labels capitalised and the required ones marked, as on the cockpit's other
+    pages (the accept and close pages) and the admin's own forms: it wrote "amount:"."""
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    html = client.get(url).content.decode()
+    assert '<label for="id_amount" class="required">Amount:</label>' in html
+    assert '<label for="id_description">Description:</label>' in html
+
+
+def test_the_cockpits_pledge_form_chooses_no_kind_or_unit_for_the_moderator(
+    client, moderator, offer
+):
+    """Neither the first kind ("cash") nor the first unit ("BGN") stands chosen: a
+    pledge of euros or of hours recorded in haste went in as leva."""
+    client.force_login(moderator)
+    url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
+    form = client.get(url).context["form"]
+    assert form["kind"].value() is None and form["unit"].value() is None
+    assert 'value="" selected' in str(form["unit"]) and 'value="" selected' in str(form["kind"])
+    response = client.post(
+        url,
+        {
+            "action": offer["row"].pk,
+            "organisation": offer["contribution"].organisation_id,
+            "kind": "cash",
+            "amount": "100",
+            "date": offer["meeting"].day.isoformat(),
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["unit"]
+    assert not Pledge.objects.exists()
+
+
 def test_the_cockpit_shows_bad_input_on_its_field(client, moderator, offer):
     client.force_login(moderator)
     url = reverse("admin:meetings_contribution_pledge", args=[offer["contribution"].pk])
