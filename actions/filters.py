@@ -1,12 +1,14 @@
 """The Action Table's filter and sort, kept in the URL so that a view can be
 bookmarked, shared and exported exactly as seen."""
 
+import datetime
 import functools
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -88,6 +90,12 @@ class ActionFilter(django_filters.FilterSet):
             del self.filters["ours"]
         if not staff:
             del self.filters["partner_changes"]
+        else:
+            # How to write the day, as the reader's language does ("30.06.2027",
+            # "30/06/2027"): a day typed another way is refused.
+            self.filters["partner_changes"].field.widget.attrs["placeholder"] = date_format(
+                datetime.date(2027, 6, 30), "SHORT_DATE_FORMAT"
+            )
         # Even fields in the filter's grid: Bootstrap's classes on Django's own widgets.
         for filter_ in self.filters.values():
             widget = filter_.field.widget

@@ -113,6 +113,21 @@ def test_an_unedited_export_is_zero_changes_for_the_partner_too(
     assert "0 changes: the workbook matches the roadmap." in response.content.decode()
 
 
+def test_a_partners_file_that_changes_only_what_is_not_theirs_says_so(
+    client, partner, scene, sofia_roadmap
+):
+    """Not "the workbook matches the roadmap": it does not; nothing of it is theirs."""
+    workbook = exported(client, partner, sofia_roadmap)
+    sheet = workbook["Action Table"]
+    sheet[f"{STATUS}{row_of(sheet, scene['theirs'].pk)}"] = "done"
+    response = client.post(import_url(sofia_roadmap), {"workbook": as_file(workbook)})
+    preview = response.context["preview"]
+    assert preview.counts[IGNORED] == 1 and preview.change_count == 0
+    html = response.content.decode()
+    assert "0 changes of yours: what the file changes is not yours to change." in html
+    assert "the workbook matches the roadmap" not in html
+
+
 def test_partner_workbook_applies_only_their_rows_and_lists_the_rest(
     client, partner, editor, scene, sofia_roadmap, sofia_company
 ):

@@ -79,6 +79,11 @@ def test_the_filter_reads_the_date_as_bulgarian_writes_it(
     assert _titles(response) == ["School programme", "Urban greening"]
     response = client.get(sofia_roadmap.get_absolute_url(), {"partner_changes": "31.02.2026"})
     assert "partner_changes" in response.context["filter"].form.errors
+    # The field shows how to write a day, as each language writes it.
+    assert 'placeholder="30.06.2027"' in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(sofia_roadmap.get_absolute_url()).content.decode()
+    assert 'placeholder="30/06/2027"' in english
 
 
 def test_the_filter_is_for_the_citys_staff(client, partner, sofia_roadmap, scene):
