@@ -232,8 +232,9 @@ def test_cells_typed_and_a_row_deleted_in_calc_are_exactly_those_changes(
     ] == [
         (3, [("Progress (%)", "80", "85")]),
         (4, [("Status", "agreed", "in progress")]),
-        (5, [("Estimated budget", "—", "1234.5")]),
-        (6, [("Estimated budget", "—", "20000")]),  # row 7 before the deletion
+        # Amounts as the Action Table writes them, thousands grouped.
+        (5, [("Estimated budget", "—", "1,234.5")]),
+        (6, [("Estimated budget", "—", "20,000")]),  # row 7 before the deletion
     ]
 
 
