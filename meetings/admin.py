@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions.models import Roadmap
 from core import permissions
 from core.admin_history import CityScopedHistoryAdmin
 from core.admin_scoping import CityScopedAdmin, related_filter
 from core.admin_versions import VersionedAdmin, VersionedAdminForm
+from stakeholders.models import Person
 
 from . import admin_actions, admin_views, services
 
@@ -111,6 +113,27 @@ class MeetingAdmin(
     # that the meeting took place and records who closed it.
     readonly_fields = ("status", "summary", "agenda_total")
     inlines = (AgendaItemInline, AttendanceInline, ContributionInline, NextStepInline)
+
+    def get_changeform_initial_data(self, request):
+        """A new meeting's form as the moderator would fill it: they moderate it, and
+        where they run one roadmap (or the link names one), it is that roadmap's next
+        meeting."""
+        initial = super().get_changeform_initial_data(request)
+        person = Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
+        if person is not None:
+            initial.setdefault("moderator", person)
+        if "roadmap" not in initial:
+            roadmaps = list(
+                Roadmap.objects.filter(
+                    permissions.meeting_roadmap_filter(request.user)
+                ).values_list("pk", flat=True)[:2]
+            )
+            if len(roadmaps) == 1:
+                initial["roadmap"] = roadmaps[0]
+        roadmap = initial.get("roadmap")
+        if "number" not in initial and str(roadmap).isdigit():
+            initial["number"] = Meeting.objects.next_number(int(roadmap))
+        return initial
 
     @admin.display(description=_("title"), ordering="title")
     def short_title(self, obj):

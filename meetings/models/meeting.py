@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,11 @@ class MeetingQuerySet(_RefusesKeptQuerySet):
 
     def deletable(self):
         return self.exclude(status__in=Meeting.KEPT_STATUSES)
+
+    def next_number(self, roadmap_id: int) -> int:
+        """The number the roadmap's next meeting takes: one past its highest."""
+        highest = self.filter(roadmap_id=roadmap_id).aggregate(Max("number"))["number__max"]
+        return (highest or 0) + 1
 
     def refuse_kept(self) -> None:
         """Refuse to delete a held meeting: it is the record of what the group decided."""

@@ -495,3 +495,35 @@ def test_meeting_stays_in_its_roadmap(client, moderator, sofia_meeting, sofia):
     assert response.status_code == 302
     sofia_meeting.refresh_from_db()
     assert sofia_meeting.roadmap_id != other.pk
+
+
+def test_a_new_meetings_form_is_filled_as_the_moderator_would(
+    client, moderator, sofia, sofia_meeting, sofia_roadmap, vratsa_roadmap
+):
+    """They moderate it; their one roadmap, and its next number, are filled in."""
+    own = factories.person(
+        factories.organisation(sofia, "Sofia Municipality", kind="municipality"), user=moderator
+    )
+    client.force_login(moderator)
+    form = client.get(reverse("admin:meetings_meeting_add")).context["adminform"].form
+    assert form.initial["moderator"] == own.pk
+    assert form.initial["roadmap"] == sofia_roadmap.pk
+    assert form.initial["number"] == sofia_meeting.number + 1
+    # A second roadmap of theirs: the link names the one (as the roadmap's page links).
+    second = factories.roadmap(sofia, title="Sofia 2030")
+    form = client.get(reverse("admin:meetings_meeting_add")).context["adminform"].form
+    assert "roadmap" not in form.initial and "number" not in form.initial
+    form = (
+        client.get(reverse("admin:meetings_meeting_add"), {"roadmap": second.pk})
+        .context["adminform"]
+        .form
+    )
+    assert form.initial["number"] == 1
+
+
+def test_a_new_meetings_form_of_a_user_without_a_person_names_no_moderator(
+    client, network_admin, sofia_roadmap
+):
+    client.force_login(network_admin)
+    form = client.get(reverse("admin:meetings_meeting_add")).context["adminform"].form
+    assert "moderator" not in form.initial
