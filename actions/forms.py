@@ -87,7 +87,8 @@ class ActionForm(RowFormMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["lead_partner"].queryset = organisations
         self.fields["key_partners"].queryset = organisations
         self.fields["key_partners"].help_text = _(
-            "Type to narrow the list; hold Ctrl (⌘ on a Mac) to choose several."
+            "Type to narrow the list; hold Ctrl (⌘ on a Mac) to choose several, or on a "
+            "phone tap each one."
         )
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
         if self.instance.pk and not self.is_bound:
