@@ -14,6 +14,7 @@ from pathlib import Path
 from django.test import Client
 
 from actions.models import Roadmap
+from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 
 from . import network
 from .timing import Runs
@@ -81,6 +82,14 @@ def case_result(name: str, ours: Runs, baseline: Runs, ratio: float | None = Non
         "meaning": meaning,
         **extra,
     }
+
+
+def write_our_workbook(roadmap: Roadmap, out) -> None:
+    """The roadmap's whole workbook as its download writes it (every sheet, the
+    meetings' too), into ``out``."""
+    write_workbook(
+        roadmap, export_queryset(roadmap.actions.all()), out, extra_sheets=registered_sheets()
+    )
 
 
 def logged_in(ctx: Context) -> Client:

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from django.db import connection
 
 from actions.models import Roadmap
-from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 
 from . import baselines, network
-from .common import Context, case_result, peak_in_subprocess
+from .common import Context, case_result, peak_in_subprocess, write_our_workbook
 from .timing import Runs, compare
 
 
@@ -21,12 +20,7 @@ def _our_workbook(roadmap: Roadmap) -> Callable[[], object]:
         # A file on disk, as the download view spools a large workbook: the bytes
         # of the result are then not part of what the export holds in memory.
         with tempfile.TemporaryFile() as out:
-            write_workbook(
-                roadmap,
-                export_queryset(roadmap.actions.all()),
-                out,
-                extra_sheets=registered_sheets(),
-            )
+            write_our_workbook(roadmap, out)
 
     return run
 

@@ -16,9 +16,6 @@ from actions.models import Roadmap
 from actions.workbook import uploads as kept_uploads
 from actions.workbook.export import (
     COLUMN_KEYS,
-    export_queryset,
-    registered_sheets,
-    write_workbook,
 )
 from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
 from actions.workbook.import_apply import apply_import
@@ -26,7 +23,7 @@ from actions.workbook.labels import label
 from actions.workbook.safety import check_workbook_file
 
 from . import baselines
-from .common import Context, case_result
+from .common import Context, case_result, write_our_workbook
 from .timing import compare
 
 
@@ -35,12 +32,7 @@ def changed_workbooks(roadmap: Roadmap) -> tuple[bytes, bytes, int]:
     whole (for our import) and as its Action Table sheet alone (django-import-export
     reads a workbook's first sheet; ours is the Overview)."""
     exported = io.BytesIO()
-    write_workbook(
-        roadmap,
-        export_queryset(roadmap.actions.all()),
-        exported,
-        extra_sheets=registered_sheets(),
-    )
+    write_our_workbook(roadmap, exported)
     exported.seek(0)
     wb = load_workbook(exported)
     sheet = wb[label("sheet_actions")]

@@ -20,12 +20,18 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import Roadmap
-from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 from actions.workbook.import_ import COMMAND_MAX_ROWS, preview_import
 from actions.workbook.safety import check_workbook_file
 
 from . import network
-from .common import Context, case_result, logged_in, peak_in_subprocess, table_url
+from .common import (
+    Context,
+    case_result,
+    logged_in,
+    peak_in_subprocess,
+    table_url,
+    write_our_workbook,
+)
 from .timing import Runs, compare
 
 ROW_MARKER = 'id="action-'
@@ -82,9 +88,7 @@ def scale_roadmaps(ctx: Context) -> dict[int, tuple[Roadmap, object]]:
 def _preview(roadmap: Roadmap) -> Callable[[], object]:
     """The import page's check and preview of the roadmap's own workbook."""
     out = io.BytesIO()
-    write_workbook(
-        roadmap, export_queryset(roadmap.actions.all()), out, extra_sheets=registered_sheets()
-    )
+    write_our_workbook(roadmap, out)
     content = out.getvalue()
 
     def run():

@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 
 from actions.import_tasks import JOB_MAX_ROWS
 from actions.models import Roadmap
-from actions.workbook.export import export_queryset, registered_sheets, write_workbook
 from actions.workbook.import_ import MAX_ROWS
 from actions.workbook.labels import label
 from actions.workbook.safety import (
@@ -30,6 +29,7 @@ from actions.workbook.safety import (
     MAX_UPLOAD_BYTES,
 )
 
+from .common import write_our_workbook
 from .timing import Runs, compare, timed
 
 # The bound the trust issue sets for refusing any bad file.
@@ -63,22 +63,11 @@ def _text(size: int) -> bytes:
     return os.urandom(size).translate(_BITS)
 
 
-def _too_many_rows(good: bytes) -> bytes:
+def _with_rows(good: bytes, count: int) -> bytes:
+    """``good`` with ``count`` more rows on its Action Table sheet."""
     workbook = load_workbook(io.BytesIO(good))
     sheet = workbook[label("sheet_actions")]
-    for number in range(MAX_ROWS + 1):
-        sheet.append([f"Row {number}", "event"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _rows_past_a_jobs_cap(good: bytes) -> bytes:
-    """More rows than a background job reads: what the request refuses whatever the
-    background limit (past the preview's own cap the page hands a file to a job)."""
-    workbook = load_workbook(io.BytesIO(good))
-    sheet = workbook[label("sheet_actions")]
-    for number in range(JOB_MAX_ROWS + 1):
+    for number in range(count):
         sheet.append([f"Row {number}", "event"])
     out = io.BytesIO()
     workbook.save(out)
@@ -143,8 +132,10 @@ def bad_files(good: bytes) -> dict[str, bytes]:
                 )
             },
         ),
-        "too_many_rows": _too_many_rows(good),
-        "too_many_rows_for_a_job": _rows_past_a_jobs_cap(good),
+        "too_many_rows": _with_rows(good, MAX_ROWS + 1),
+        # More rows than a background job reads: what the request refuses whatever the
+        # background limit (past the preview's own cap the page hands a file to a job).
+        "too_many_rows_for_a_job": _with_rows(good, JOB_MAX_ROWS + 1),
         "ods_sheet_over_cap": _ods_sheet_over_cap(),
     }
 
@@ -181,12 +172,7 @@ def bad_upload_vs_good_upload(roadmap: Roadmap, client: Client, *, repeat: int):
     """Per bad file: its refusal ÷ the preview of ``roadmap``'s own workbook, as timed
     runs of each; and the peak (Python) memory of one refusal and of the preview."""
     good_file = io.BytesIO()
-    write_workbook(
-        roadmap,
-        export_queryset(roadmap.actions.all()),
-        good_file,
-        extra_sheets=registered_sheets(),
-    )
+    write_our_workbook(roadmap, good_file)
     good = good_file.getvalue()
     url = reverse("actions:import", args=[roadmap.pk])
     per_kind: dict[str, tuple[Runs, Runs]] = {}
